@@ -1,0 +1,134 @@
+"""Fuzzy, accent-insensitive matching of what users type against catalog names.
+
+"cao dang viet han" → "Trường Cao đẳng Việt - Hàn …"; "dien cn" → "Điện công
+nghiệp" (initials of consecutive words); "nấu ăn" → "Kỹ thuật chế biến món ăn"
+(catalog/data/synonyms.yml). Works on names loaded from the catalog at query
+time, so a programme an admissions office adds is found without retraining.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from rapidfuzz import fuzz, process
+
+from catalog import text
+
+SYNONYMS_FILE = Path(__file__).resolve().parent / "data" / "synonyms.yml"
+
+# Words people put in front of a programme name that are not part of it.
+_LEADING_FILLER = ("nganh nghe", "nganh", "nghe", "hoc nghe", "hoc nganh", "hoc", "lam", "khoa", "khoa hoc")
+FUZZY_TOKEN_MIN = 85  # rapidfuzz ratio for a misspelt word ("dieu duong" / "dieu duog")
+MATCH_MIN = 70.0
+RELATIVE_WINDOW = 15.0
+
+
+@dataclass(frozen=True)
+class Match:
+    key: str  # catalog name key (catalog.text.key of the name)
+    score: float  # 0–100
+
+
+@lru_cache(maxsize=1)
+def synonyms() -> dict[str, tuple[str, ...]]:
+    """alias key → canonical name keys (one alias may point to several names)."""
+    with SYNONYMS_FILE.open(encoding="utf-8") as handle:
+        raw = yaml.safe_load(handle) or {}
+    index: dict[str, list[str]] = {}
+    for canonical, aliases in raw.items():
+        target = text.key(canonical)
+        for alias in [canonical, *(aliases or [])]:
+            index.setdefault(text.key(str(alias)), []).append(target)
+    return {alias: tuple(dict.fromkeys(targets)) for alias, targets in index.items()}
+
+
+def clean_query(query: str) -> str:
+    folded = text.key(query)
+    for filler in _LEADING_FILLER:
+        if folded.startswith(filler + " "):
+            return folded[len(filler) + 1:]
+    return folded
+
+
+def _token_matches(token: str, name_tokens: list[str], used: set[int]) -> set[int] | None:
+    """Positions of name words this query word accounts for, or None."""
+    for i, word in enumerate(name_tokens):
+        if i not in used and word == token:
+            return {i}
+    # initials of consecutive words: "cn" = "cong nghiep", "cntt" = "cong nghe thong tin"
+    if 2 <= len(token) <= 5 and token.isalpha():
+        size = len(token)
+        for start in range(len(name_tokens) - size + 1):
+            span = range(start, start + size)
+            if not used.intersection(span) and "".join(name_tokens[i][0] for i in span) == token:
+                return set(span)
+    if len(token) >= 4:
+        for i, word in enumerate(name_tokens):
+            if i not in used and len(word) >= 3 and fuzz.ratio(token, word) >= FUZZY_TOKEN_MIN:
+                return {i}
+    return None
+
+
+def score(query_key: str, name_key: str) -> float:
+    """0–100: every query word found in the name scores ≥ 70, more for covering the name."""
+    query_tokens = query_key.split()
+    name_tokens = name_key.split()
+    if not query_tokens or not name_tokens:
+        return 0.0
+    used: set[int] = set()
+    for token in query_tokens:
+        found = _token_matches(token, name_tokens, used)
+        if found is None:
+            # a misspelt whole phrase still counts if it is very close
+            whole = fuzz.ratio(query_key, name_key)
+            return whole * 0.8 if whole >= 88 else 0.0
+        used |= found
+    return MATCH_MIN + (100 - MATCH_MIN) * len(used) / len(name_tokens)
+
+
+def best_matches(query: str, name_keys: list[str], *, limit: int = 10, prefilter: int = 50) -> list[Match]:
+    """Catalog names that match `query`, best first.
+
+    Synonyms give exact hits; otherwise rapidfuzz narrows a long list of names
+    to a few candidates before the word-by-word `score`.
+    """
+    query_key = clean_query(query)
+    if not query_key:
+        return []
+    available = set(name_keys)
+    results: dict[str, float] = {}
+    for alias, targets in synonyms().items():
+        if _contains_phrase(query_key, alias):
+            for target in targets:
+                if target in available:
+                    weight = 100.0 if alias == query_key else 80.0
+                    results[target] = max(results.get(target, 0.0), weight)
+    if len(name_keys) > prefilter:
+        candidates = [
+            choice for choice, _s, _i in process.extract(
+                query_key, name_keys, scorer=fuzz.token_set_ratio, limit=prefilter, score_cutoff=40
+            )
+        ]
+        # initials-style queries ("dien cn") score low on token_set_ratio: add names sharing any word
+        query_words = set(query_key.split())
+        candidates += [k for k in name_keys if query_words.intersection(k.split())][:prefilter * 4]
+    else:
+        candidates = name_keys
+    for key in dict.fromkeys(candidates):
+        s = score(query_key, key)
+        if s >= MATCH_MIN:
+            results[key] = max(results.get(key, 0.0), s)
+    ranked = sorted(results.items(), key=lambda item: (-item[1], item[0]))
+    if not ranked:
+        return []
+    # "dien cong nghiep" must not also bring "Điện dân dụng" (via the alias "điện"):
+    # keep only names close to the best match.
+    floor = ranked[0][1] - RELATIVE_WINDOW
+    return [Match(k, s) for k, s in ranked[:limit] if s >= floor]
+
+
+def _contains_phrase(haystack: str, phrase: str) -> bool:
+    return f" {phrase} " in f" {haystack} "

@@ -1,0 +1,132 @@
+"""Province names as people write them, resolved to the 34 current provinces.
+
+Users and spreadsheets still use former provinces ("Hải Dương", "Kon Tum"),
+short forms ("HCM", "Sài Gòn", "HP") and names without diacritics. The data
+comes from catalog/data/provinces.csv (a copy of the shared reference list)
+and catalog/data/province_aliases.csv (short forms, kept by hand).
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from catalog import text
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+_PREFIXES = ("thanh pho ", "tp ", "tinh ")
+
+
+@dataclass(frozen=True)
+class ProvinceMatch:
+    name: str  # current official name, e.g. "Hải Phòng"
+    former_name: str | None = None  # set when the user named a merged province, e.g. "Hải Dương"
+    via_short_form: bool = False  # matched "HP", "Sài Gòn"… rather than a full name
+
+    @property
+    def is_former(self) -> bool:
+        return self.former_name is not None
+
+
+@dataclass(frozen=True)
+class Province:
+    name: str
+    kind: str
+    former_names: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def all_provinces() -> tuple[Province, ...]:
+    with (DATA_DIR / "provinces.csv").open(encoding="utf-8") as handle:
+        return tuple(
+            Province(
+                name=text.normalize(row["name"]),
+                kind=row["kind"].strip(),
+                former_names=tuple(
+                    text.normalize(n) for n in row["former_provinces"].split(";") if n.strip()
+                ),
+            )
+            for row in csv.DictReader(handle)
+        )
+
+
+def _strip_prefix(folded: str) -> str:
+    for prefix in _PREFIXES:
+        if folded.startswith(prefix):
+            return folded[len(prefix):]
+    return folded
+
+
+@lru_cache(maxsize=1)
+def _official_index() -> dict[str, ProvinceMatch]:
+    """Current and former names only: what the import format accepts."""
+    index: dict[str, ProvinceMatch] = {}
+    for province in all_provinces():
+        index[text.key(province.name)] = ProvinceMatch(province.name)
+        for former in province.former_names:
+            index[text.key(former)] = ProvinceMatch(province.name, former_name=former)
+    return index
+
+
+@lru_cache(maxsize=1)
+def _alias_index() -> dict[str, ProvinceMatch]:
+    """Official names plus short forms and spelling variants: what the bot accepts."""
+    index = dict(_official_index())
+    current = {p.name for p in all_provinces()}
+    former_to_current = {f: p.name for p in all_provinces() for f in p.former_names}
+    with (DATA_DIR / "province_aliases.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            target = text.normalize(row["province"])
+            alias = text.key(row["alias"])
+            if target in current:
+                index.setdefault(alias, ProvinceMatch(target, via_short_form=True))
+            elif target in former_to_current:
+                index.setdefault(
+                    alias, ProvinceMatch(former_to_current[target], former_name=target, via_short_form=True)
+                )
+            else:
+                raise ValueError(f"province_aliases.csv: unknown province {target!r}")
+    return index
+
+
+def resolve_official(name: str) -> ProvinceMatch | None:
+    """Exact current or former name, ignoring case, diacritics and a "Tỉnh"/"Thành phố" prefix."""
+    folded = text.key(name)
+    index = _official_index()
+    return index.get(folded) or index.get(_strip_prefix(folded))
+
+
+def resolve(name: str) -> ProvinceMatch | None:
+    """A province as a user writes it: official names, former names and short forms."""
+    folded = text.key(name)
+    index = _alias_index()
+    return index.get(folded) or index.get(_strip_prefix(folded))
+
+
+@lru_cache(maxsize=1)
+def _alias_ngrams() -> tuple[int, dict[str, ProvinceMatch]]:
+    index = _alias_index()
+    return max(len(k.split()) for k in index), index
+
+
+def find_in_text(message: str) -> ProvinceMatch | None:
+    """The first province named anywhere in a message ("hoc nghe o hai duong" -> Hải Phòng).
+
+    Longest match wins so "Bà Rịa - Vũng Tàu" beats "Vũng Tàu"; one- and
+    two-letter short forms ("hn", "hp") only count as whole words.
+    """
+    longest, index = _alias_ngrams()
+    words = text.tokens(message)
+    for start in range(len(words)):
+        for size in range(min(longest, len(words) - start), 0, -1):
+            candidate = " ".join(words[start:start + size])
+            match = index.get(candidate)
+            if match is not None:
+                return match
+    return None
+
+
+def current_names() -> list[str]:
+    return [p.name for p in all_provinces()]

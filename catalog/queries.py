@@ -1,0 +1,412 @@
+"""The questions the bot asks the catalog, as small named functions.
+
+Each call opens one session, runs parameterised SQL and returns plain
+dataclasses (no ORM objects escape), so callers never hold a connection.
+Arguments are what users say: province names in any form
+(catalog.provinces), programme and school names matched fuzzily
+(catalog.matching). Enum arguments (level, field, kind…) use the format's
+codes (catalog.schema).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from sqlalchemy import and_, case, exists, or_, select
+from sqlalchemy.orm import Session
+
+from catalog import db, matching, provinces, schema
+from catalog.models import (
+    CatalogMeta,
+    Event,
+    Institution,
+    Policy,
+    PolicyLearnerGroup,
+    PolicyLevel,
+    Programme,
+    Province,
+)
+
+
+class UnknownProvince(ValueError):
+    """The user named a place that is not one of the 34 provinces (or a former one)."""
+
+
+class UnknownValue(ValueError):
+    """An enum argument outside the format's codes (a bug in the caller, not user input)."""
+
+
+@dataclass(frozen=True)
+class InstitutionInfo:
+    code: str
+    name: str
+    kind: str
+    ownership: str
+    province: str
+    address: str | None
+    phone: str | None
+    email: str | None
+    website: str | None
+    dormitory: bool | None
+    description: str | None
+
+
+@dataclass(frozen=True)
+class ProgrammeInfo:
+    code: str
+    name: str
+    level: str
+    field: str
+    duration_months: int | None
+    entry_requirement: str | None
+    tuition_vnd_per_year: int | None
+    quota: int | None
+    admission_method: str | None
+    application_deadline: dt.date | None
+    description: str | None
+    career_prospects: str | None
+    institution: InstitutionInfo
+
+
+@dataclass(frozen=True)
+class ProgrammeComparison:
+    """One programme across schools: every offer, cheapest first (unknown fees last)."""
+
+    name: str
+    offers: list[ProgrammeInfo]
+
+    @property
+    def cheapest(self) -> ProgrammeInfo | None:
+        priced = [o for o in self.offers if o.tuition_vnd_per_year is not None]
+        return priced[0] if priced else None
+
+    @property
+    def provinces(self) -> list[str]:
+        return sorted({o.institution.province for o in self.offers})
+
+
+@dataclass(frozen=True)
+class EventInfo:
+    code: str
+    title: str
+    start_date: dt.date
+    end_date: dt.date | None
+    province: str
+    location: str | None
+    institution_code: str | None
+    institution_name: str | None
+    description: str | None
+
+
+@dataclass(frozen=True)
+class PolicyInfo:
+    code: str
+    title: str
+    benefit: str
+    eligibility: str
+    legal_basis: str
+    scope: str  # "toan_quoc" or a province name
+    levels: tuple[str, ...]
+    learner_groups: tuple[str, ...]
+    effective_from: dt.date | None
+    effective_to: dt.date | None
+    source_url: str | None
+
+
+# --- name indexes, refreshed when the catalog version changes -------------------------
+
+_cache_lock = threading.Lock()
+_name_cache: dict[tuple[str, str], tuple[int, list[str]]] = {}
+
+
+def _names(session: Session, kind: str, column) -> list[str]:
+    """Distinct name keys of programmes or institutions, cached per catalog version."""
+    url = str(session.get_bind().url)
+    version = session.scalar(select(CatalogMeta.version).where(CatalogMeta.id == 1)) or 0
+    cached = _name_cache.get((url, kind))
+    if cached and cached[0] == version:
+        return cached[1]
+    names = sorted(set(session.scalars(select(column).distinct())))
+    with _cache_lock:
+        _name_cache[(url, kind)] = (version, names)
+    return names
+
+
+def _matched_keys(session: Session, kind: str, column, query: str, limit: int = 12) -> list[str]:
+    return [m.key for m in matching.best_matches(query, _names(session, kind, column), limit=limit)]
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+def resolve_province(name: str | None) -> provinces.ProvinceMatch | None:
+    """None for no province; raises UnknownProvince for a name that is not a province."""
+    if name is None or not str(name).strip():
+        return None
+    match = provinces.resolve(name)
+    if match is None:
+        raise UnknownProvince(name)
+    return match
+
+
+def _rank(column, keys: list[str]):
+    """ORDER BY the position of a name in the match list (best match first)."""
+    return case({k: i for i, k in enumerate(keys)}, value=column, else_=len(keys))
+
+
+def _check(value: str | None, allowed: Sequence[str], what: str) -> None:
+    if value is not None and value not in allowed:
+        raise UnknownValue(f"{what}={value!r}; expected one of {', '.join(allowed)}")
+
+
+def _institution_info(inst: Institution, province: str) -> InstitutionInfo:
+    return InstitutionInfo(
+        code=inst.code, name=inst.name, kind=inst.kind, ownership=inst.ownership, province=province,
+        address=inst.address, phone=inst.phone, email=inst.email, website=inst.website,
+        dormitory=inst.dormitory, description=inst.description,
+    )
+
+
+def _programme_info(prog: Programme, inst: Institution, province: str) -> ProgrammeInfo:
+    return ProgrammeInfo(
+        code=prog.code, name=prog.name, level=prog.level, field=prog.field,
+        duration_months=prog.duration_months, entry_requirement=prog.entry_requirement,
+        tuition_vnd_per_year=prog.tuition_vnd_per_year, quota=prog.quota,
+        admission_method=prog.admission_method, application_deadline=prog.application_deadline,
+        description=prog.description, career_prospects=prog.career_prospects,
+        institution=_institution_info(inst, province),
+    )
+
+
+# --- institutions ----------------------------------------------------------------------
+
+def find_institutions(
+    *,
+    province: str | None = None,
+    kind: str | None = None,
+    ownership: str | None = None,
+    name: str | None = None,
+    limit: int = 20,
+) -> list[InstitutionInfo]:
+    """Schools by province, kind, ownership and/or (fuzzy) name; best name match first."""
+    _check(kind, schema.INSTITUTION_KINDS, "kind")
+    _check(ownership, schema.OWNERSHIPS, "ownership")
+    place = resolve_province(province)
+    with db.session() as session:
+        query = select(Institution, Province.name).join(Province, Institution.province_id == Province.id)
+        order = []
+        if name:
+            keys = _matched_keys(session, "institutions", Institution.name_key, name)
+            if not keys:
+                return []
+            query = query.where(Institution.name_key.in_(keys))
+            order.append(_rank(Institution.name_key, keys))
+        if place:
+            query = query.where(Province.name == place.name)
+        if kind:
+            query = query.where(Institution.kind == kind)
+        if ownership:
+            query = query.where(Institution.ownership == ownership)
+        rows = session.execute(query.order_by(*order, Institution.name, Institution.code).limit(limit)).all()
+    return [_institution_info(inst, prov) for inst, prov in rows]
+
+
+def get_institution(code: str) -> InstitutionInfo | None:
+    with db.session() as session:
+        row = session.execute(
+            select(Institution, Province.name)
+            .join(Province, Institution.province_id == Province.id)
+            .where(Institution.code == code)
+        ).first()
+    return _institution_info(*row) if row else None
+
+
+# --- programmes ------------------------------------------------------------------------
+
+def find_programmes(
+    *,
+    occupation: str | None = None,
+    field: str | None = None,
+    level: str | None = None,
+    province: str | None = None,
+    entry_requirement: str | None = None,
+    institution_code: str | None = None,
+    limit: int = 20,
+) -> list[ProgrammeInfo]:
+    """Programmes matching an occupation name (fuzzy, synonyms), field, level, province, entry
+    requirement or school; best name match first, then cheapest."""
+    _check(field, schema.FIELDS, "field")
+    _check(level, schema.LEVELS, "level")
+    _check(entry_requirement, schema.ENTRY_REQUIREMENTS, "entry_requirement")
+    place = resolve_province(province)
+    with db.session() as session:
+        query = (
+            select(Programme, Institution, Province.name)
+            .join(Institution, Programme.institution_id == Institution.id)
+            .join(Province, Institution.province_id == Province.id)
+        )
+        order = []
+        if occupation:
+            keys = _matched_keys(session, "programmes", Programme.name_key, occupation)
+            if not keys:
+                return []
+            query = query.where(Programme.name_key.in_(keys))
+            order.append(_rank(Programme.name_key, keys))
+        if field:
+            query = query.where(Programme.field == field)
+        if level:
+            query = query.where(Programme.level == level)
+        if entry_requirement:
+            query = query.where(Programme.entry_requirement == entry_requirement)
+        if place:
+            query = query.where(Province.name == place.name)
+        if institution_code:
+            query = query.where(Institution.code == institution_code)
+        query = query.order_by(
+            *order, Programme.tuition_vnd_per_year.is_(None), Programme.tuition_vnd_per_year,
+            Institution.name, Programme.name, Programme.level,
+        ).limit(limit)
+        rows = session.execute(query).all()
+    return [_programme_info(*row) for row in rows]
+
+
+def programme_across_schools(occupation: str, *, level: str | None = None, limit: int = 50) -> ProgrammeComparison | None:
+    """The best-matching programme name everywhere it is taught, cheapest first, all provinces."""
+    _check(level, schema.LEVELS, "level")
+    with db.session() as session:
+        keys = _matched_keys(session, "programmes", Programme.name_key, occupation, limit=1)
+        if not keys:
+            return None
+        query = (
+            select(Programme, Institution, Province.name)
+            .join(Institution, Programme.institution_id == Institution.id)
+            .join(Province, Institution.province_id == Province.id)
+            .where(Programme.name_key == keys[0])
+            .order_by(
+                Programme.tuition_vnd_per_year.is_(None), Programme.tuition_vnd_per_year,
+                Province.name, Institution.name,
+            )
+            .limit(limit)
+        )
+        if level:
+            query = query.where(Programme.level == level)
+        rows = session.execute(query).all()
+    if not rows:
+        return None
+    return ProgrammeComparison(name=rows[0][0].name, offers=[_programme_info(*row) for row in rows])
+
+
+def get_programme(institution_code: str, code: str) -> ProgrammeInfo | None:
+    with db.session() as session:
+        row = session.execute(
+            select(Programme, Institution, Province.name)
+            .join(Institution, Programme.institution_id == Institution.id)
+            .join(Province, Institution.province_id == Province.id)
+            .where(Institution.code == institution_code, Programme.code == code)
+        ).first()
+    return _programme_info(*row) if row else None
+
+
+# --- events ----------------------------------------------------------------------------
+
+def upcoming_events(
+    *,
+    province: str | None = None,
+    today: dt.date | None = None,
+    until: dt.date | None = None,
+    limit: int = 10,
+) -> list[EventInfo]:
+    """Events not yet over (end date, or start date for one-day events, ≥ today), soonest first."""
+    today = today or dt.date.today()
+    place = resolve_province(province)
+    host = Institution
+    with db.session() as session:
+        query = (
+            select(Event, Province.name, host.code, host.name)
+            .join(Province, Event.province_id == Province.id)
+            .outerjoin(host, Event.institution_id == host.id)
+            .where(or_(Event.start_date >= today, and_(Event.end_date.is_not(None), Event.end_date >= today)))
+            .order_by(Event.start_date, Event.code)
+            .limit(limit)
+        )
+        if place:
+            query = query.where(Province.name == place.name)
+        if until:
+            query = query.where(Event.start_date <= until)
+        rows = session.execute(query).all()
+    return [
+        EventInfo(
+            code=e.code, title=e.title, start_date=e.start_date, end_date=e.end_date, province=prov,
+            location=e.location, institution_code=icode, institution_name=iname, description=e.description,
+        )
+        for e, prov, icode, iname in rows
+    ]
+
+
+# --- policies --------------------------------------------------------------------------
+
+def find_policies(
+    *,
+    learner_groups: str | Iterable[str] | None = None,
+    level: str | None = None,
+    province: str | None = None,
+    today: dt.date | None = None,
+) -> list[PolicyInfo]:
+    """Policies in force today that apply to any of the learner groups, the level and the
+    province (national ones plus the province's own). A policy that lists no groups or no
+    levels applies to all."""
+    groups = [learner_groups] if isinstance(learner_groups, str) else list(learner_groups or [])
+    for group in groups:
+        _check(group, schema.LEARNER_GROUPS, "learner_group")
+    _check(level, schema.LEVELS, "level")
+    today = today or dt.date.today()
+    place = resolve_province(province)
+    with db.session() as session:
+        query = (
+            select(Policy, Province.name)
+            .outerjoin(Province, Policy.province_id == Province.id)
+            .where(or_(Policy.effective_from.is_(None), Policy.effective_from <= today))
+            .where(or_(Policy.effective_to.is_(None), Policy.effective_to >= today))
+            .order_by(Policy.province_id.is_not(None), Policy.code)
+        )
+        if place:
+            query = query.where(or_(Policy.province_id.is_(None), Province.name == place.name))
+        else:
+            query = query.where(Policy.province_id.is_(None))
+        if level:
+            any_level = exists().where(PolicyLevel.policy_id == Policy.id)
+            this_level = exists().where(PolicyLevel.policy_id == Policy.id, PolicyLevel.level == level)
+            query = query.where(or_(~any_level, this_level))
+        if groups:
+            any_group = exists().where(PolicyLearnerGroup.policy_id == Policy.id)
+            these = exists().where(
+                PolicyLearnerGroup.policy_id == Policy.id, PolicyLearnerGroup.learner_group.in_(groups)
+            )
+            query = query.where(or_(~any_group, these))
+            # policies naming the learner's group first, general ones after
+            query = query.order_by(None).order_by(
+                case((these, 0), else_=1), Policy.province_id.is_not(None), Policy.code
+            )
+        rows = session.execute(query).all()
+        ids = [p.id for p, _ in rows]
+        levels: dict[int, list[str]] = {}
+        group_map: dict[int, list[str]] = {}
+        if ids:
+            for pid, lv in session.execute(select(PolicyLevel.policy_id, PolicyLevel.level).where(PolicyLevel.policy_id.in_(ids))):
+                levels.setdefault(pid, []).append(lv)
+            for pid, gr in session.execute(
+                select(PolicyLearnerGroup.policy_id, PolicyLearnerGroup.learner_group).where(PolicyLearnerGroup.policy_id.in_(ids))
+            ):
+                group_map.setdefault(pid, []).append(gr)
+    return [
+        PolicyInfo(
+            code=p.code, title=p.title, benefit=p.benefit, eligibility=p.eligibility,
+            legal_basis=p.legal_basis, scope=prov or schema.NATIONAL_SCOPE,
+            levels=tuple(v for v in schema.LEVELS if v in levels.get(p.id, ())),
+            learner_groups=tuple(v for v in schema.LEARNER_GROUPS if v in group_map.get(p.id, ())),
+            effective_from=p.effective_from, effective_to=p.effective_to, source_url=p.source_url,
+        )
+        for p, prov in rows
+    ]

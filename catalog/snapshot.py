@@ -1,0 +1,131 @@
+"""The catalog's current rows in interchange-format terms.
+
+Import compares incoming rows with these to know what is added, changed or
+removed; export writes them out. Keeping one representation for both is what
+makes export → import → export lossless.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
+
+from catalog import schema
+from catalog.models import (
+    Event,
+    Institution,
+    Policy,
+    PolicyLearnerGroup,
+    PolicyLevel,
+    Programme,
+    Province,
+)
+
+
+class Rows(dict):
+    """key tuple → format values; `.ids` maps the same keys to database ids."""
+
+    def __init__(self):
+        super().__init__()
+        self.ids: dict[tuple, int] = {}
+
+
+def load(session: Session, name: str) -> Rows:
+    return _LOADERS[name](session)
+
+
+def _institutions(session: Session) -> Rows:
+    rows = Rows()
+    query = select(Institution, Province.name).join(Province, Institution.province_id == Province.id)
+    for inst, province in session.execute(query):
+        key = (inst.code,)
+        rows.ids[key] = inst.id
+        rows[key] = {
+            "code": inst.code,
+            "name": inst.name,
+            "kind": inst.kind,
+            "ownership": inst.ownership,
+            "province": province,
+            "address": inst.address,
+            "phone": inst.phone,
+            "email": inst.email,
+            "website": inst.website,
+            "dormitory": inst.dormitory,
+            "description": inst.description,
+        }
+    return rows
+
+
+def _programmes(session: Session) -> Rows:
+    rows = Rows()
+    columns = [c.name for c in schema.PROGRAMMES.columns if c.name != "institution_code"]
+    query = select(Programme.id, Institution.code.label("institution_code"), *[
+        getattr(Programme, c) for c in columns
+    ]).join(Institution, Programme.institution_id == Institution.id)
+    for row in session.execute(query).mappings():
+        key = (row["institution_code"], row["code"])
+        rows.ids[key] = row["id"]
+        rows[key] = {c: row[c] for c in schema.PROGRAMMES.column_names}
+    return rows
+
+
+def _events(session: Session) -> Rows:
+    rows = Rows()
+    host = aliased(Institution)
+    query = (
+        select(Event, Province.name, host.code)
+        .join(Province, Event.province_id == Province.id)
+        .outerjoin(host, Event.institution_id == host.id)
+    )
+    for event, province, institution_code in session.execute(query):
+        key = (event.code,)
+        rows.ids[key] = event.id
+        rows[key] = {
+            "code": event.code,
+            "title": event.title,
+            "start_date": event.start_date,
+            "end_date": event.end_date,
+            "province": province,
+            "location": event.location,
+            "institution_code": institution_code,
+            "description": event.description,
+        }
+    return rows
+
+
+def _policies(session: Session) -> Rows:
+    rows = Rows()
+    levels: dict[int, set[str]] = {}
+    for policy_id, level in session.execute(select(PolicyLevel.policy_id, PolicyLevel.level)):
+        levels.setdefault(policy_id, set()).add(level)
+    groups: dict[int, set[str]] = {}
+    for policy_id, group in session.execute(select(PolicyLearnerGroup.policy_id, PolicyLearnerGroup.learner_group)):
+        groups.setdefault(policy_id, set()).add(group)
+    query = select(Policy, Province.name).outerjoin(Province, Policy.province_id == Province.id)
+    for policy, province in session.execute(query):
+        key = (policy.code,)
+        rows.ids[key] = policy.id
+        policy_levels = levels.get(policy.id, set())
+        policy_groups = groups.get(policy.id, set())
+        rows[key] = {
+            "code": policy.code,
+            "title": policy.title,
+            "benefit": policy.benefit,
+            "eligibility": policy.eligibility,
+            "legal_basis": policy.legal_basis,
+            "scope": province or schema.NATIONAL_SCOPE,
+            "levels": tuple(v for v in schema.LEVELS if v in policy_levels) or None,
+            "learner_groups": tuple(v for v in schema.LEARNER_GROUPS if v in policy_groups) or None,
+            "effective_from": policy.effective_from,
+            "effective_to": policy.effective_to,
+            "source_url": policy.source_url,
+        }
+    return rows
+
+
+_LOADERS = {
+    "institutions": _institutions,
+    "programmes": _programmes,
+    "events": _events,
+    "policies": _policies,
+}

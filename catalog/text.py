@@ -1,0 +1,125 @@
+"""Vietnamese text handling shared by the catalog, the actions and the Rasa-side plugins.
+
+Students type fast, often without diacritics and with teencode; admissions
+offices paste text from Word and Excel. Everything that compares Vietnamese
+text goes through this module so that "Điện công nghiệp", "dien cong nghiep"
+and "Ðiện  Công Nghiệp" (with a Croatian Đ) are the same thing everywhere.
+
+Pure standard library on purpose: it is imported from both environments
+(Python 3.10 for Rasa, 3.11+ for everything else).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Letters that look like Vietnamese đ/Đ but are other code points (Croatian
+# Đ U+0110 is the same as Vietnamese; Icelandic eth Ð U+00D0 is often typed by
+# mistake on some keyboards).
+_D_LIKE = str.maketrans({"Ð": "Đ", "ð": "đ"})
+_FOLD_D = str.maketrans({"đ": "d", "Đ": "D"})
+_SPACES = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_WORD = re.compile(r"[0-9a-z]+")
+
+# Teencode and chat abbreviations, folded (no diacritics), mapped to the
+# folded full form. Only unambiguous ones: "k" alone means "không" in chat.
+TEENCODE: dict[str, str] = {
+    "ko": "khong",
+    "k": "khong",
+    "kh": "khong",
+    "khg": "khong",
+    "hok": "khong",
+    "hong": "khong",
+    "hem": "khong",
+    "dc": "duoc",
+    "dk": "duoc",
+    "j": "gi",
+    "gj": "gi",
+    "ntn": "nhu the nao",
+    "bn": "bao nhieu",
+    "bnh": "bao nhieu",
+    "mk": "minh",
+    "mik": "minh",
+    "e": "em",
+    "ak": "a",
+    "ah": "a",
+    "vs": "voi",
+    "ms": "moi",
+    "z": "vay",
+    "v": "vay",
+    "r": "roi",
+    "ns": "noi",
+    "nt": "nhan tin",
+    "trg": "truong",
+    "hs": "hoc sinh",
+    "sv": "sinh vien",
+    "ph": "phu huynh",
+    "hcm": "ho chi minh",
+    "tphcm": "ho chi minh",
+    "cd": "cao dang",
+    "tc": "trung cap",
+    "sc": "so cap",
+    "thcs": "thcs",
+    "thpt": "thpt",
+    "cntt": "cong nghe thong tin",
+    "ktx": "ky tuc xa",
+    "nhiu": "nhieu",
+    "lm": "lam",
+    "ng": "nguoi",
+    "nc": "nuoc",
+    "bik": "biet",
+    "pk": "biet",
+    "ik": "di",
+    "cx": "cung",
+    "cg": "cung",
+    "hk": "khong",
+    "uk": "u",
+    "oke": "ok",
+    "okie": "ok",
+}
+
+
+def normalize(text: str) -> str:
+    """NFC, visually-equal letters unified, control characters dropped, spaces collapsed.
+
+    Keeps case and diacritics: this is the form text is *stored* in.
+    """
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", text).translate(_D_LIKE)
+    text = _CONTROL.sub("", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def fold(text: str) -> str:
+    """Lower-case, no diacritics, single spaces: the form text is *compared* in.
+
+    "Trường Cao đẳng Việt - Hàn" -> "truong cao dang viet - han".
+    Handles both tone-mark placements ("hòa" and "hoà") because all marks go.
+    """
+    text = normalize(text).translate(_FOLD_D)
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return stripped.lower()
+
+
+def tokens(text: str) -> list[str]:
+    """Folded words, punctuation dropped: "Việt - Hàn (Quảng Ninh)" -> ["viet", "han", "quang", "ninh"]."""
+    return _WORD.findall(fold(text))
+
+
+def key(text: str) -> str:
+    """A compact comparison key: folded words joined by single spaces."""
+    return " ".join(tokens(text))
+
+
+def expand_teencode(text: str) -> str:
+    """Folded text with chat abbreviations spelled out ("ko dc" -> "khong duoc")."""
+    return " ".join(TEENCODE.get(tok, tok) for tok in tokens(text))
+
+
+def has_diacritics(text: str) -> bool:
+    """True when the text carries any Vietnamese diacritic (used to split evaluation sets)."""
+    return fold(text) != normalize(text).lower()
