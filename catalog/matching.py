@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from catalog import text
 
@@ -21,9 +22,9 @@ SYNONYMS_FILE = Path(__file__).resolve().parent / "data" / "synonyms.yml"
 
 # Words people put in front of a programme name that are not part of it.
 _LEADING_FILLER = ("nganh nghe", "nganh", "nghe", "hoc nghe", "hoc nganh", "hoc", "lam", "khoa", "khoa hoc")
-FUZZY_TOKEN_MIN = 85  # rapidfuzz ratio for a misspelt word ("dieu duong" / "dieu duog")
 MATCH_MIN = 70.0
 RELATIVE_WINDOW = 15.0
+TYPO_QUALITY = 0.85
 
 
 @dataclass(frozen=True)
@@ -53,40 +54,45 @@ def clean_query(query: str) -> str:
     return folded
 
 
-def _token_matches(token: str, name_tokens: list[str], used: set[int]) -> set[int] | None:
-    """Positions of name words this query word accounts for, or None."""
+def _token_matches(token: str, name_tokens: list[str], used: set[int]) -> tuple[set[int], float] | None:
+    """Name words this query word accounts for and how sure the match is (1 exact, less for typos)."""
     for i, word in enumerate(name_tokens):
         if i not in used and word == token:
-            return {i}
+            return {i}, 1.0
     # initials of consecutive words: "cn" = "cong nghiep", "cntt" = "cong nghe thong tin"
     if 2 <= len(token) <= 5 and token.isalpha():
         size = len(token)
         for start in range(len(name_tokens) - size + 1):
             span = range(start, start + size)
             if not used.intersection(span) and "".join(name_tokens[i][0] for i in span) == token:
-                return set(span)
-    if len(token) >= 4:
+                return set(span), 1.0
+    if len(token) >= 4:  # typos: one slip (or a swap) per short word, two in long ones
+        allowed = 1 if len(token) <= 6 else 2
         for i, word in enumerate(name_tokens):
-            if i not in used and len(word) >= 3 and fuzz.ratio(token, word) >= FUZZY_TOKEN_MIN:
-                return {i}
+            if i not in used and len(word) >= 3 and OSA.distance(token, word, score_cutoff=allowed) <= allowed:
+                return {i}, TYPO_QUALITY
     return None
 
 
 def score(query_key: str, name_key: str) -> float:
-    """0–100: every query word found in the name scores ≥ 70, more for covering the name."""
+    """0–100: every query word must be found in the name; exact words and covering
+    more of the name score higher ("dieu duog" → "Điều dưỡng" 92, "Điện dân dụng" 76)."""
     query_tokens = query_key.split()
     name_tokens = name_key.split()
     if not query_tokens or not name_tokens:
         return 0.0
     used: set[int] = set()
+    quality = 0.0
     for token in query_tokens:
         found = _token_matches(token, name_tokens, used)
         if found is None:
             # a misspelt whole phrase still counts if it is very close
             whole = fuzz.ratio(query_key, name_key)
             return whole * 0.8 if whole >= 88 else 0.0
-        used |= found
-    return MATCH_MIN + (100 - MATCH_MIN) * len(used) / len(name_tokens)
+        used |= found[0]
+        quality += found[1]
+    coverage = len(used) / len(name_tokens)
+    return 100 * (quality / len(query_tokens)) * (0.7 + 0.3 * coverage)
 
 
 def best_matches(query: str, name_keys: list[str], *, limit: int = 10, prefilter: int = 50) -> list[Match]:
