@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
-from catalog import db, schema, snapshot, text
+from catalog import db, schema, snapshot
+from catalog import text as vntext
 from catalog.migrate import migrate
 from catalog.models import (
     CatalogMeta,
@@ -33,7 +34,8 @@ from catalog.validator import ValidatedCatalog, validate
 
 ORDER = ("institutions", "programmes", "events", "policies")
 CHUNK = 900
-LARGE_IMPORT_ROWS = 5000  # stays under SQLite's bound-parameter limit for IN (…)
+LARGE_IMPORT_ROWS = 5000
+ANALYZE_AFTER_ROWS = 1000  # stays under SQLite's bound-parameter limit for IN (…)
 
 
 @dataclass
@@ -100,7 +102,19 @@ def import_catalog(
                 progress("Đang ghi vào cơ sở dữ liệu…")
             apply(session, plans, source=str(path), demo=demo, summary=summary_line(result))
         result.applied = True
+        if result.touched >= ANALYZE_AFTER_ROWS:
+            _refresh_statistics(session)
         return result
+
+
+def _refresh_statistics(session: Session) -> None:
+    """Let the query planner know the new table sizes; without this, SQLite scans
+    programmes by level instead of using the name index after a large first import."""
+    with session.begin():
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("ANALYZE institutions, programmes, events, policies"))
+        else:
+            session.execute(text("ANALYZE"))
 
 
 def plan(session: Session, checked: ValidatedCatalog, prune: bool) -> dict[str, TablePlan]:
@@ -177,14 +191,14 @@ def _apply_table(session: Session, model, table: TablePlan, to_row: Callable[[di
 def _institution_row(v: dict, province_ids: dict[str, int]) -> dict:
     row = {k: v[k] for k in schema.INSTITUTIONS.column_names if k != "province"}
     row["province_id"] = province_ids[v["province"]]
-    row["name_key"] = text.key(v["name"])
+    row["name_key"] = vntext.key(v["name"])
     return row
 
 
 def _programme_row(v: dict, institution_ids: dict[str, int]) -> dict:
     row = {k: v[k] for k in schema.PROGRAMMES.column_names if k != "institution_code"}
     row["institution_id"] = institution_ids[v["institution_code"]]
-    row["name_key"] = text.key(v["name"])
+    row["name_key"] = vntext.key(v["name"])
     return row
 
 

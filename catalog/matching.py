@@ -95,35 +95,62 @@ def score(query_key: str, name_key: str) -> float:
     return 100 * (quality / len(query_tokens)) * (0.7 + 0.3 * coverage)
 
 
-def best_matches(query: str, name_keys: list[str], *, limit: int = 10, prefilter: int = 50) -> list[Match]:
+class NameIndex:
+    """Catalog name keys prepared for matching: built once per catalog version by the
+    query layer, so each lookup only scores a few likely candidates."""
+
+    def __init__(self, name_keys: list[str]):
+        self.keys = list(dict.fromkeys(name_keys))
+        self.available = set(self.keys)
+        self.postings: dict[str, list[int]] = {}
+        for position, key in enumerate(self.keys):
+            for token in set(key.split()):
+                self.postings.setdefault(token, []).append(position)
+        self.initials = ["".join(word[0] for word in key.split()) for key in self.keys]
+
+    def candidates(self, query_key: str, limit: int) -> list[str]:
+        if len(self.keys) <= limit:
+            return self.keys
+        tokens = query_key.split()
+        # names sharing words with the query, rarest words weigh most
+        weight: dict[int, float] = {}
+        for token in set(tokens):
+            posting = self.postings.get(token, ())
+            for position in posting:
+                weight[position] = weight.get(position, 0.0) + 1.0 / len(posting)
+        found = [p for p, _ in sorted(weight.items(), key=lambda item: -item[1])[: limit * 2]]
+        # initials ("dien cn", "cntt")
+        short = [t for t in tokens if 2 <= len(t) <= 5 and t not in self.postings]
+        if short:
+            found += [p for p, initials in enumerate(self.initials) if any(t in initials for t in short)][:limit]
+        # typos: rapidfuzz in C over every name
+        found += [
+            p for _choice, _score, p in process.extract(
+                query_key, self.keys, scorer=fuzz.token_set_ratio, limit=limit // 2, score_cutoff=60
+            )
+        ]
+        return [self.keys[p] for p in dict.fromkeys(found)]
+
+
+def best_matches(query: str, index: NameIndex | list[str], *, limit: int = 10, prefilter: int = 60) -> list[Match]:
     """Catalog names that match `query`, best first.
 
-    Synonyms give exact hits; otherwise rapidfuzz narrows a long list of names
+    Synonyms give exact hits; otherwise the index narrows a long list of names
     to a few candidates before the word-by-word `score`.
     """
+    if not isinstance(index, NameIndex):
+        index = NameIndex(index)
     query_key = clean_query(query)
     if not query_key:
         return []
-    available = set(name_keys)
     results: dict[str, float] = {}
     for alias, targets in synonyms().items():
         if _contains_phrase(query_key, alias):
             for target in targets:
-                if target in available:
+                if target in index.available:
                     weight = 100.0 if alias == query_key else 80.0
                     results[target] = max(results.get(target, 0.0), weight)
-    if len(name_keys) > prefilter:
-        candidates = [
-            choice for choice, _s, _i in process.extract(
-                query_key, name_keys, scorer=fuzz.token_set_ratio, limit=prefilter, score_cutoff=40
-            )
-        ]
-        # initials-style queries ("dien cn") score low on token_set_ratio: add names sharing any word
-        query_words = set(query_key.split())
-        candidates += [k for k in name_keys if query_words.intersection(k.split())][:prefilter * 4]
-    else:
-        candidates = name_keys
-    for key in dict.fromkeys(candidates):
+    for key in index.candidates(query_key, prefilter):
         s = score(query_key, key)
         if s >= MATCH_MIN:
             results[key] = max(results.get(key, 0.0), s)

@@ -119,24 +119,24 @@ class PolicyInfo:
 # --- name indexes, refreshed when the catalog version changes -------------------------
 
 _cache_lock = threading.Lock()
-_name_cache: dict[tuple[str, str], tuple[int, list[str]]] = {}
+_name_cache: dict[tuple[str, str], tuple[int, matching.NameIndex]] = {}
 
 
-def _names(session: Session, kind: str, column) -> list[str]:
-    """Distinct name keys of programmes or institutions, cached per catalog version."""
+def _name_index(session: Session, kind: str, column) -> matching.NameIndex:
+    """Distinct name keys of programmes or institutions, rebuilt when the catalog version changes."""
     url = str(session.get_bind().url)
     version = session.scalar(select(CatalogMeta.version).where(CatalogMeta.id == 1)) or 0
     cached = _name_cache.get((url, kind))
     if cached and cached[0] == version:
         return cached[1]
-    names = sorted(set(session.scalars(select(column).distinct())))
+    index = matching.NameIndex(sorted(set(session.scalars(select(column).distinct()))))
     with _cache_lock:
-        _name_cache[(url, kind)] = (version, names)
-    return names
+        _name_cache[(url, kind)] = (version, index)
+    return index
 
 
 def _matched_keys(session: Session, kind: str, column, query: str, limit: int = 12) -> list[str]:
-    return [m.key for m in matching.best_matches(query, _names(session, kind, column), limit=limit)]
+    return [m.key for m in matching.best_matches(query, _name_index(session, kind, column), limit=limit)]
 
 
 # --- helpers ---------------------------------------------------------------------------
