@@ -126,6 +126,14 @@ def cmd_remove_institution(args) -> int:
     return 0
 
 
+def cmd_lookups(args) -> int:
+    from catalog.lookups import write_lookups
+
+    counts = write_lookups(args.folder)
+    print(f"Đã ghi bảng tra cứu NLU vào {args.folder}: " + ", ".join(f"{n}: {c}" for n, c in counts.items()))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m catalog", description="Danh mục giáo dục nghề nghiệp")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -152,6 +160,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("status", help="danh mục đang có gì")
     p.set_defaults(func=cmd_status)
+
+    p = commands.add_parser("lookups", help="sinh bảng tra cứu NLU (tỉnh, trường, ngành) từ danh mục")
+    p.add_argument("folder", type=Path, nargs="?", default=PROJECT_ROOT / "data" / "nlu" / "lookups")
+    p.set_defaults(func=cmd_lookups)
 
     p = commands.add_parser("remove-institution", help="xóa một cơ sở và các ngành, nghề của nó")
     p.add_argument("code")

@@ -8,6 +8,7 @@ time, so a programme an admissions office adds is found without retraining.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -24,6 +25,12 @@ SYNONYMS_FILE = Path(__file__).resolve().parent / "data" / "synonyms.yml"
 _LEADING_FILLER = ("nganh nghe", "nganh", "nghe", "hoc nghe", "hoc nganh", "hoc", "lam", "khoa", "khoa hoc")
 MATCH_MIN = 70.0
 RELATIVE_WINDOW = 15.0
+MENTION_MIN = 0.6  # share of a name's distinctive weight a message must contain
+# Words that say what kind of thing a name is, not which one.
+GENERIC_WORDS = frozenset(
+    "truong cao dang trung cap so nghe nganh ky thuat cong nghiep trung tam gdnn gdtx gdnn-gdtx va "
+    "giao duc nghe nghiep thuong xuyen hoc vien tinh thanh pho tp".split()
+)
 TYPO_QUALITY = 0.85
 
 
@@ -107,6 +114,12 @@ class NameIndex:
             for token in set(key.split()):
                 self.postings.setdefault(token, []).append(position)
         self.initials = ["".join(word[0] for word in key.split()) for key in self.keys]
+        # rare words identify a name ("viet han", "robot"); words in every name do not
+        total = max(1, len(self.keys))
+        self.weights = {
+            token: 0.0 if token in GENERIC_WORDS else math.log(1 + total / len(posting))
+            for token, posting in self.postings.items()
+        }
 
     def candidates(self, query_key: str, limit: int) -> list[str]:
         if len(self.keys) <= limit:
@@ -165,3 +178,45 @@ def best_matches(query: str, index: NameIndex | list[str], *, limit: int = 10, p
 
 def _contains_phrase(haystack: str, phrase: str) -> bool:
     return f" {phrase} " in f" {haystack} "
+
+
+def mentioned(message: str, index: NameIndex, *, limit: int = 5, min_ratio: float = MENTION_MIN,
+              min_words: int = 1) -> list[Match]:
+    """Catalog names a whole message talks about ("trường nào dạy điện công nghiệp ở QN?").
+
+    Unlike best_matches (the query *is* a name), here the name must be inside the
+    message: the whole name, a synonym phrase, or enough of its distinctive words
+    (`min_ratio` of their weight and at least `min_words` of them).
+    """
+    message_key = text.key(message)
+    if not message_key:
+        return []
+    words = set(message_key.split())
+    results: dict[str, float] = {}
+    whole = [k for p in {p for w in words for p in index.postings.get(w, ())}
+             if _contains_phrase(message_key, k := index.keys[p])]
+    for key in whole:
+        results[key] = 100.0
+    for alias, targets in synonyms().items():
+        # "điện" inside "điện công nghiệp" is not a second mention
+        if _contains_phrase(message_key, alias) and not any(_contains_phrase(k, alias) for k in whole):
+            for target in targets:
+                if target in index.available:
+                    results[target] = max(results.get(target, 0.0), 90.0 + min(len(alias), 10) / 2)
+    for position in {p for w in words for p in index.postings.get(w, ())}:
+        key = index.keys[position]
+        if key in results:
+            continue
+        distinctive = [w for w in key.split() if index.weights.get(w, 0.0) > 0]
+        total = sum(index.weights[w] for w in distinctive)
+        hits = [w for w in distinctive if w in words]
+        if total <= 0 or len(hits) < min(min_words, len(distinctive)):
+            continue
+        ratio = sum(index.weights[w] for w in hits) / total
+        if ratio >= min_ratio:
+            results[key] = 60.0 + 30.0 * ratio
+    ranked = sorted(results.items(), key=lambda item: (-item[1], -len(item[0]), item[0]))
+    if not ranked:
+        return []
+    floor = ranked[0][1] - RELATIVE_WINDOW
+    return [Match(k, s) for k, s in ranked[:limit] if s >= floor]

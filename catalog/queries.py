@@ -15,7 +15,7 @@ import threading
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from sqlalchemy import and_, case, exists, or_, select
+from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from catalog import db, matching, provinces, schema
@@ -137,6 +137,47 @@ def _name_index(session: Session, kind: str, column) -> matching.NameIndex:
 
 def _matched_keys(session: Session, kind: str, column, query: str, limit: int = 12) -> list[str]:
     return [m.key for m in matching.best_matches(query, _name_index(session, kind, column), limit=limit)]
+
+
+def programme_names_mentioned(message: str, limit: int = 3) -> list[str]:
+    """Programme names (as stored) that a free-text message talks about, best first."""
+    with db.session() as session:
+        index = _name_index(session, "programmes", Programme.name_key)
+        keys = [m.key for m in matching.mentioned(message, index, limit=limit)]
+        if not keys:
+            return []
+        names = dict(session.execute(
+            select(Programme.name_key, Programme.name).where(Programme.name_key.in_(keys)).distinct()
+        ).all())
+    return [names[k] for k in keys if k in names]
+
+
+def institution_mentioned(message: str) -> InstitutionInfo | None:
+    """The school a free-text message names ("trường Việt Hàn có ký túc xá không"), if exactly one fits best."""
+    with db.session() as session:
+        index = _name_index(session, "institutions", Institution.name_key)
+        matches = matching.mentioned(message, index, limit=2, min_ratio=0.4, min_words=2)
+        if not matches or (len(matches) > 1 and matches[1].score == matches[0].score):
+            return None
+        row = session.execute(
+            select(Institution, Province.name)
+            .join(Province, Institution.province_id == Province.id)
+            .where(Institution.name_key == matches[0].key)
+            .order_by(Institution.code)
+        ).first()
+    return _institution_info(*row) if row else None
+
+
+def provinces_with_schools() -> list[tuple[str, int]]:
+    """(province, number of institutions), most institutions first: what the bot offers as buttons."""
+    with db.session() as session:
+        rows = session.execute(
+            select(Province.name, func.count(Institution.id))
+            .join(Institution, Institution.province_id == Province.id)
+            .group_by(Province.name)
+            .order_by(func.count(Institution.id).desc(), Province.name)
+        ).all()
+    return [(name, count) for name, count in rows]
 
 
 # --- helpers ---------------------------------------------------------------------------

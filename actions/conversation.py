@@ -1,0 +1,144 @@
+"""Greeting (with the demo-data notice), "xem thêm", the province question of the search
+form, and what happens when the bot does not understand."""
+
+from __future__ import annotations
+
+import os
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import replies
+from actions.request import ANYWHERE, read
+from catalog import provinces, queries, status, text
+
+MENU = [
+    replies.button("Tìm trường, ngành học", "/ask_schools"),
+    replies.button("Chính sách hỗ trợ", "/ask_policies"),
+    replies.button("Trắc nghiệm chọn nghề", "/start_quiz"),
+    replies.button("Ngày hội tuyển sinh", "/ask_events"),
+]
+DEMO_NOTICE = ("Lưu ý: các trường, ngành và sự kiện mình đang có là DỮ LIỆU MINH HỌA (trường hư cấu) để thử bot, "
+               "không phải thông tin tuyển sinh thật. Các chính sách hỗ trợ là chính sách thật, kèm căn cứ pháp lý.")
+MISSES_BEFORE_COUNSELLOR = 2
+
+
+def counsellor_contact(tracker: Tracker) -> str:
+    """Who a student can talk to: the configured counselling line, else the school discussed."""
+    configured = os.environ.get("COUNSELLOR_CONTACT", "").strip()
+    if configured:
+        return f"Bạn có thể liên hệ người tư vấn: {configured}."
+    code = tracker.get_slot("last_school")
+    school = queries.get_institution(code) if code else None
+    if school is not None:
+        return replies.contact(school)
+    return "Bạn có thể hỏi thầy cô tư vấn hướng nghiệp ở trường mình, hoặc phòng tuyển sinh của trường bạn quan tâm."
+
+
+class ActionGreet(Action):
+    def name(self) -> str:
+        return "action_greet"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        text_ = "Chào bạn! Mình là trợ lý tư vấn học nghề. Mình giúp bạn tìm trường, ngành học, học phí, " \
+                "chính sách hỗ trợ và ngày hội tuyển sinh."
+        if status.catalog_status().is_demo:
+            text_ += "\n\n" + DEMO_NOTICE
+        dispatcher.utter_message(text=text_, buttons=MENU)
+        return []
+
+
+class ActionShowMore(Action):
+    def name(self) -> str:
+        return "action_show_more"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        remaining = tracker.get_slot("more") or []
+        if not remaining:
+            dispatcher.utter_message(text="Mình đã gửi hết rồi. Bạn muốn hỏi gì thêm không?", buttons=MENU[:2])
+            return []
+        first, rest = replies.paged(list(remaining))
+        separator = "\n\n" if any("\n" in line for line in first) else "\n"
+        dispatcher.utter_message(text=separator.join(first),
+                                 buttons=[replies.button("Xem thêm", "/show_more")] if rest else [])
+        return [SlotSet("more", rest or None)]
+
+
+class ActionAskProvince(Action):
+    """The search form's question, with the provinces that have schools as buttons."""
+
+    def name(self) -> str:
+        return "action_ask_province"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        buttons = [replies.button(name, f'/inform{{"province":"{name}"}}') for name, _ in queries.provinces_with_schools()[:4]]
+        buttons.append(replies.button("Tỉnh nào cũng được", f'/inform{{"province":"{ANYWHERE}"}}'))
+        dispatcher.utter_message(text="Bạn muốn học ở tỉnh, thành phố nào?", buttons=buttons)
+        return []
+
+
+class ValidateSearchForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_search_form"
+
+    async def extract_province(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> dict:
+        if tracker.get_slot("requested_slot") != "province":
+            return {}
+        request = read(tracker)
+        if request.province_anywhere:
+            return {"province": ANYWHERE}
+        if request.province is not None and request.province_from_message:
+            return {"province": request.province.name}
+        return {}
+
+    def validate_province(self, value, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> dict:
+        if value == ANYWHERE or provinces.resolve(str(value)):
+            return {"province": value, "need_province": False}
+        return {"province": None}
+
+
+class ActionFallback(Action):
+    """Low NLU confidence: ask to rephrase with suggestions; after two misses, a person to ask."""
+
+    def name(self) -> str:
+        return "action_fallback"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        misses = int(tracker.get_slot("miss_count") or 0) + 1
+        message = (tracker.latest_message.get("text") or "").strip()
+        if misses >= MISSES_BEFORE_COUNSELLOR:
+            dispatcher.utter_message(
+                text="Xin lỗi, mình vẫn chưa hiểu. " + counsellor_contact(tracker) +
+                     " Hoặc bạn chọn một chủ đề bên dưới nhé.",
+                buttons=MENU,
+            )
+            return [SlotSet("miss_count", 0.0)]
+        if not text.key(message):
+            reply = "Mình chỉ đọc được chữ thôi. Bạn gõ câu hỏi giúp mình nhé, ví dụ:"
+        else:
+            reply = "Mình chưa hiểu ý bạn. Bạn hỏi lại giúp mình, ví dụ:"
+        dispatcher.utter_message(
+            text=reply,
+            buttons=[
+                replies.button("Trường nào dạy nấu ăn?", "/ask_schools"),
+                replies.button("Học phí ngành điện?", "/ask_programme_info"),
+                replies.button("Em là người dân tộc thì được hỗ trợ gì?", "/ask_policies"),
+            ],
+        )
+        return [SlotSet("miss_count", float(misses))]
+
+
+class ActionOutOfScope(Action):
+    def name(self) -> str:
+        return "action_out_of_scope"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        misses = int(tracker.get_slot("miss_count") or 0) + 1
+        reply = ("Câu này mình không trả lời được. Mình chỉ tư vấn về học nghề: trường, ngành, học phí, "
+                 "tuyển sinh, chính sách hỗ trợ và chọn nghề.")
+        if misses >= MISSES_BEFORE_COUNSELLOR:
+            reply += " " + counsellor_contact(tracker)
+            misses = 0
+        dispatcher.utter_message(text=reply, buttons=MENU)
+        return [SlotSet("miss_count", float(misses))]

@@ -1,0 +1,31 @@
+"""Upcoming admissions days, open days and career fairs (past ones are never offered)."""
+
+from __future__ import annotations
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import replies
+from actions.request import former_province_note, read, remember
+from catalog import queries
+
+
+class ActionEvents(Action):
+    def name(self) -> str:
+        return "action_events"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        request = read(tracker)
+        found = queries.upcoming_events(province=request.province_name, limit=50)
+        where = f" ở {request.province_name}" if request.province_name else ""
+        note = former_province_note(request)
+        if not found:
+            other = queries.upcoming_events(limit=50) if request.province_name else []
+            text = f"{note}Hiện danh mục chưa có sự kiện tuyển sinh nào sắp diễn ra{where}."
+            buttons = [replies.button("Sự kiện ở tỉnh khác", '/ask_events{"province":"toan_quoc"}')] if other else []
+            dispatcher.utter_message(text=text, buttons=buttons)
+            return remember(request, topic="events")
+        first, rest = replies.paged([replies.event_line(e) for e in found])
+        buttons = [replies.button("Xem thêm", "/show_more")] if rest else []
+        dispatcher.utter_message(text=f"{note}Sự kiện sắp diễn ra{where}:\n" + "\n".join(first), buttons=buttons)
+        return remember(request, topic="events", more=rest)

@@ -1,0 +1,108 @@
+"""One programme's details (tuition, duration, deadline…) and the same programme across schools."""
+
+from __future__ import annotations
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import replies
+from actions.request import read, remember
+from catalog import queries
+
+
+def _programme_from_ref(ref: str | None) -> queries.ProgrammeInfo | None:
+    if not ref or "/" not in ref:
+        return None
+    school, code = ref.split("/", 1)
+    return queries.get_programme(school, code)
+
+
+class ActionProgrammeInfo(Action):
+    """"Ngành điện công nghiệp học bao lâu", "học phí bao nhiêu", "hạn nộp hồ sơ"…"""
+
+    def name(self) -> str:
+        return "action_programme_info"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        request = read(tracker, continuing=True)
+        programme = _programme_from_ref(request.entities.get("programme_ref"))
+        if programme is None and not request.school_from_message and not request.entities.get("occupation"):
+            named_now = queries.programme_names_mentioned(request.message) if not request.message.startswith("/") else []
+            if not named_now:
+                programme = _programme_from_ref(tracker.get_slot("last_programme"))
+        if programme is not None:
+            dispatcher.utter_message(
+                text=replies.programme_card(programme, request.details),
+                buttons=[
+                    replies.button("Nơi khác học rẻ hơn?", f'/ask_compare_programme{{"occupation":"{programme.name[:30]}"}}'),
+                    replies.button("Liên hệ trường", f'/ask_school_info{{"school_code":"{programme.institution.code}","detail":"phone"}}'),
+                ],
+            )
+            return remember(request, topic="programme", school=programme.institution.code,
+                            programme=f"{programme.institution.code}/{programme.code}")
+
+        if not request.occupation:
+            if request.school is not None:
+                found = queries.find_programmes(institution_code=request.school.code, level=request.level, limit=100)
+                return self._list(dispatcher, request, found, f"của {request.school.name}")
+            dispatcher.utter_message(text="Bạn hỏi về ngành, nghề nào? Ví dụ: điện công nghiệp, nấu ăn, công nghệ ô tô.")
+            return []
+        found = queries.find_programmes(
+            occupation=request.occupation, level=request.level,
+            institution_code=request.school.code if request.school else None,
+            province=request.province_name if not request.school else None, limit=50,
+        )
+        if not found and not request.school:
+            found = queries.find_programmes(occupation=request.occupation, level=request.level, limit=50)
+        if len(found) == 1:
+            p = found[0]
+            dispatcher.utter_message(text=replies.programme_card(p, request.details))
+            return remember(request, topic="programme", school=p.institution.code, programme=f"{p.institution.code}/{p.code}")
+        where = f"ở {request.province_name}" if request.province_name and not request.school else ""
+        return self._list(dispatcher, request, found, where)
+
+    def _list(self, dispatcher, request, found, where: str) -> list:
+        if not found:
+            dispatcher.utter_message(text=f"Mình chưa tìm thấy ngành {request.occupation or ''} {where} trong danh mục.".replace("  ", " "))
+            return remember(request, topic="programme")
+        details = [d for d in request.details if d in replies.PROGRAMME_DETAILS] or ["tuition"]
+        lines = [
+            f"• {p.name} ({replies.LEVEL_NAMES[p.level]}) – {p.institution.name}: "
+            + "; ".join(replies.programme_detail(p, d) for d in details)
+            for p in found
+        ]
+        first, rest = replies.paged(lines)
+        buttons = [replies.button(f"{p.institution.name[:28]} ({replies.LEVEL_NAMES[p.level]})",
+                                  f'/ask_programme_info{{"programme_ref":"{p.institution.code}/{p.code}"}}') for p in found[:3]]
+        if rest:
+            buttons.append(replies.button("Xem thêm", "/show_more"))
+        text = f"{(request.occupation or 'Các ngành')} {where}:".replace("  ", " ") + "\n" + "\n".join(first)
+        if any(replies.UNKNOWN in line for line in first):
+            text += "\nChỗ nào ghi \"chưa có thông tin\", bạn hỏi trực tiếp trường (bấm tên trường để xem số điện thoại)."
+        dispatcher.utter_message(text=text, buttons=buttons)
+        return remember(request, topic="programme", more=rest)
+
+
+class ActionCompareProgramme(Action):
+    """The same programme across schools: the cheapest and the provinces that teach it."""
+
+    def name(self) -> str:
+        return "action_compare_programme"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        request = read(tracker, continuing=True)
+        if not request.occupation:
+            dispatcher.utter_message(text="Bạn muốn so sánh ngành nào? Ví dụ: so sánh học phí ngành điện công nghiệp.")
+            return []
+        comparison = queries.programme_across_schools(request.occupation, level=request.level)
+        if comparison is None:
+            dispatcher.utter_message(text=f"Danh mục chưa có ngành {request.occupation}.")
+            return remember(request, topic="compare")
+        first, rest = replies.paged([replies.programme_line(p) for p in comparison.offers])
+        cheapest = comparison.cheapest
+        head = (f"Ngành {comparison.name} có ở {len(comparison.provinces)} tỉnh, thành: {', '.join(comparison.provinces)}.\n"
+                + (f"Rẻ nhất: {cheapest.institution.name} ({cheapest.institution.province}), "
+                   f"{replies.money(cheapest.tuition_vnd_per_year)}/năm.\n" if cheapest else "Chưa trường nào công bố học phí.\n"))
+        buttons = [replies.button("Xem thêm", "/show_more")] if rest else []
+        dispatcher.utter_message(text=head + "\n".join(first), buttons=buttons)
+        return remember(request, topic="compare", more=rest)

@@ -1,0 +1,134 @@
+"""What the user is asking for right now: the latest message read against the catalog,
+completed with what the conversation already established (slots).
+
+Names are matched against the catalog at query time (catalog.queries /
+catalog.provinces / catalog.lexicon), so a school or programme added by an
+admissions office is understood without retraining the NLU model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rasa_sdk import Tracker
+
+from rasa_sdk.events import SlotSet
+
+from catalog import lexicon, provinces, queries, text
+from catalog.provinces import ProvinceMatch
+
+ANYWHERE = "toan_quoc"
+_ANYWHERE_PHRASES = ("toan quoc", "dau cung duoc", "tinh nao cung duoc", "o dau cung duoc", "ca nuoc", "bat ky")
+
+
+@dataclass
+class Request:
+    message: str
+    intent: str
+    province: ProvinceMatch | None = None  # None = not said (see province_anywhere)
+    province_anywhere: bool = False
+    province_from_message: bool = False
+    occupation: str | None = None  # a catalog programme name
+    fields: list[str] = field(default_factory=list)
+    level: str | None = None
+    school: queries.InstitutionInfo | None = None
+    school_from_message: bool = False
+    groups: list[str] = field(default_factory=list)
+    details: list[str] = field(default_factory=list)
+    entities: dict = field(default_factory=dict)
+
+    @property
+    def province_name(self) -> str | None:
+        return None if self.province_anywhere or self.province is None else self.province.name
+
+
+def entity_values(tracker: Tracker) -> dict:
+    """Entities of the latest message, e.g. those carried by button payloads."""
+    return {e["entity"]: e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity")}
+
+
+def read(tracker: Tracker, *, continuing: bool = False) -> Request:
+    """The request in the latest message; `continuing` (a follow-up like "còn ở Hải Phòng
+    thì sao" or a filled form) also reuses the occupation, level and school discussed."""
+    message = tracker.latest_message.get("text") or ""
+    entities = entity_values(tracker)
+    request = Request(message=message, intent=(tracker.latest_message.get("intent") or {}).get("name") or "",
+                      entities=entities)
+
+    folded = f" {text.key(message)} "
+    place = provinces.find_in_text(message) if message and not message.startswith("/") else None
+    if entities.get("province"):
+        place = provinces.resolve(entities["province"]) or place
+    if place:
+        request.province, request.province_from_message = place, True
+    elif any(f" {p} " in folded for p in _ANYWHERE_PHRASES) or entities.get("province") == ANYWHERE:
+        request.province_anywhere = True
+    else:
+        slot = tracker.get_slot("province")
+        if slot == ANYWHERE:
+            request.province_anywhere = True
+        elif slot:
+            request.province = provinces.resolve(slot)
+
+    if not message.startswith("/"):
+        names = queries.programme_names_mentioned(message)
+        request.occupation = names[0] if names else None
+        request.fields = lexicon.fields_in(message)
+        request.level = lexicon.level_in(message)
+        request.groups = lexicon.learner_groups_in(message)
+        request.details = lexicon.details_in(message)
+        request.school = queries.institution_mentioned(message)
+        request.school_from_message = request.school is not None
+    for key, attribute in (("level", "level"), ("detail", "details"), ("learner_group", "groups")):
+        if entities.get(key):
+            value = entities[key]
+            setattr(request, attribute, value if key == "level" else [value])
+    if entities.get("school_code"):
+        request.school = queries.get_institution(entities["school_code"])
+        request.school_from_message = request.school is not None
+    if entities.get("occupation"):
+        request.occupation = entities["occupation"]
+
+    if continuing:
+        request.occupation = request.occupation or tracker.get_slot("occupation")
+        request.level = request.level or tracker.get_slot("level")
+        if not request.fields and tracker.get_slot("field"):
+            request.fields = [tracker.get_slot("field")]
+    if request.school is None and tracker.get_slot("last_school") and not request.occupation:
+        request.school = queries.get_institution(tracker.get_slot("last_school"))
+    if not request.groups and tracker.get_slot("learner_groups"):
+        request.groups = list(tracker.get_slot("learner_groups"))
+    return request
+
+
+def remember(request: Request, *, topic: str | None = None, school: str | None = None,
+             programme: str | None = None, more: list[str] | None = None) -> list:
+    """Slot events that keep the context of an answer for follow-up questions."""
+    events = [SlotSet("miss_count", 0.0)]
+    if request.province_anywhere:
+        events.append(SlotSet("province", ANYWHERE))
+    elif request.province is not None:
+        events.append(SlotSet("province", request.province.name))
+    if request.occupation:
+        events.append(SlotSet("occupation", request.occupation))
+    if request.level:
+        events.append(SlotSet("level", request.level))
+    if request.fields:
+        events.append(SlotSet("field", request.fields[0]))
+    if request.groups:
+        events.append(SlotSet("learner_groups", request.groups))
+    if topic:
+        events.append(SlotSet("last_topic", topic))
+    if school:
+        events.append(SlotSet("last_school", school))
+    if programme:
+        events.append(SlotSet("last_programme", programme))
+    events.append(SlotSet("more", more or None))
+    return events
+
+
+def former_province_note(request: Request) -> str:
+    """ "Hải Dương nay thuộc Hải Phòng." when the user named a merged province."""
+    if request.province and request.province.is_former and request.province_from_message:
+        return f"{request.province.former_name} nay thuộc {request.province.name}. "
+    return ""

@@ -1,0 +1,195 @@
+"""`make run` / `make serve`: load the catalog, train if needed, start the action server and
+Rasa, and (with --chat) open a chat in the terminal. Ctrl-C stops everything it started.
+
+Runs in .venv (Python 3.11+) and starts Rasa from .venv-rasa (Python 3.10): the two
+talk over HTTP, as in production. Production settings come from environment
+variables (see README), written into var/endpoints.yml at start.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "var"
+RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
+MODEL = ROOT / "models" / "gdnn.tar.gz"
+RASA_PORT = int(os.environ.get("RASA_PORT", "5005"))
+ACTIONS_PORT = int(os.environ.get("ACTIONS_PORT", "5055"))
+
+
+def rasa_env() -> dict:
+    env = dict(os.environ)
+    env.update({
+        "PYTHONPATH": str(ROOT),
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TF_CPP_MIN_LOG_LEVEL": "3",
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        "PYTHONWARNINGS": "ignore",
+    })
+    return env
+
+
+def say(message: str) -> None:
+    print(f"[bot] {message}", flush=True)
+
+
+def endpoints_yaml() -> str:
+    """Endpoints from the environment: action server, tracker store (PostgreSQL), lock store (Redis)."""
+    action_url = os.environ.get("ACTION_ENDPOINT_URL") or f"http://127.0.0.1:{ACTIONS_PORT}/webhook"
+    lines = ["action_endpoint:", f'  url: "{action_url}"']
+    tracker = os.environ.get("TRACKER_STORE_URL", "").strip()
+    if tracker:
+        parts = urlsplit(tracker)
+        lines += [
+            "tracker_store:", "  type: SQL", '  dialect: "postgresql"',
+            f'  url: "{parts.hostname}"', f"  port: {parts.port or 5432}",
+            f'  db: "{parts.path.lstrip("/")}"',
+        ]
+        if parts.username:
+            lines.append(f'  username: "{parts.username}"')
+        if parts.password:
+            lines.append('  password: "${TRACKER_STORE_PASSWORD}"')
+    redis = os.environ.get("REDIS_URL", "").strip()
+    if redis:
+        parts = urlsplit(redis)
+        lines += ["lock_store:", "  type: redis", f'  url: "{parts.hostname}"', f"  port: {parts.port or 6379}",
+                  f"  db: {parts.path.lstrip('/') or 0}"]
+        if parts.password:
+            lines.append('  password: "${REDIS_PASSWORD}"')
+    return "\n".join(lines) + "\n"
+
+
+def prepare_catalog() -> None:
+    result = subprocess.run([sys.executable, "-m", "catalog", "load-sample"], cwd=ROOT)
+    if result.returncode != 0:
+        sys.exit("Không nạp được danh mục mẫu.")
+
+
+def train_if_needed() -> None:
+    """Rasa fingerprints data and config: an unchanged project is not retrained."""
+    say("Kiểm tra mô hình (chỉ huấn luyện lại khi dữ liệu hoặc cấu hình thay đổi)…")
+    result = subprocess.run(
+        [str(RASA), "train", "--fixed-model-name", "gdnn", "--out", "models", "--quiet"],
+        cwd=ROOT, env=rasa_env(),
+    )
+    if result.returncode != 0 or not MODEL.exists():
+        sys.exit("Huấn luyện mô hình thất bại; xem thông báo ở trên.")
+
+
+def wait_ready(url: str, process: subprocess.Popen, what: str, timeout: float = 240) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            sys.exit(f"{what} dừng bất ngờ (mã {process.returncode}); xem var/log/.")
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(1)
+    sys.exit(f"{what} không sẵn sàng sau {timeout:.0f} giây.")
+
+
+def start_servers(rasa_port: int = RASA_PORT, actions_port: int = ACTIONS_PORT,
+                  log_dir: Path = VAR / "log") -> list[subprocess.Popen]:
+    """Action server, then Rasa; returns once both answer (the tests use other ports and logs)."""
+    log_dir.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("ACTION_ENDPOINT_URL", f"http://127.0.0.1:{actions_port}/webhook")
+    endpoints = log_dir / "endpoints.yml"
+    endpoints.write_text(endpoints_yaml(), encoding="utf-8")
+    actions_log = open(log_dir / "actions.log", "ab")
+    actions = subprocess.Popen(
+        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)],
+        cwd=ROOT, stdout=actions_log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    rasa_log = open(log_dir / "rasa.log", "ab")
+    rasa = subprocess.Popen(
+        [str(RASA), "run", "--enable-api", "--port", str(rasa_port), "--model", str(MODEL),
+         "--credentials", "credentials.yml", "--endpoints", str(endpoints), "--cors", "*"],
+        cwd=ROOT, stdout=rasa_log, stderr=subprocess.STDOUT, env=rasa_env(),
+    )
+    processes = [actions, rasa]
+    try:
+        say(f"Máy chủ hành động: http://127.0.0.1:{actions_port} (log: {log_dir}/actions.log)")
+        wait_ready(f"http://127.0.0.1:{actions_port}/health", actions, "Máy chủ hành động")
+        say(f"Rasa (kênh REST): http://127.0.0.1:{rasa_port}/webhooks/rest/webhook (log: {log_dir}/rasa.log); khoảng 1 phút…")
+        wait_ready(f"http://127.0.0.1:{rasa_port}/status", rasa, "Rasa")
+    except BaseException:
+        stop(processes)
+        raise
+    say("Bot đã sẵn sàng.")
+    return processes
+
+
+def stop(processes: list[subprocess.Popen]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def chat() -> None:
+    """A terminal chat over the REST channel; type a button's number to press it."""
+    url = f"http://127.0.0.1:{RASA_PORT}/webhooks/rest/webhook"
+    sender = f"terminal-{os.getpid()}"
+    buttons: list[dict] = []
+    print("\nGõ tin nhắn rồi Enter (gõ số để bấm nút, Ctrl-C để thoát).")
+    while True:
+        try:
+            message = input("\nbạn> ").strip()
+        except EOFError:
+            return
+        if message.isdigit() and 1 <= int(message) <= len(buttons):
+            message = buttons[int(message) - 1]["payload"]
+        try:
+            replies = httpx.post(url, json={"sender": sender, "message": message}, timeout=60).json()
+        except httpx.HTTPError as error:
+            print(f"(không gửi được: {error})")
+            continue
+        buttons = []
+        for reply in replies:
+            if reply.get("text"):
+                print(f"bot> {reply['text']}")
+            for button in reply.get("buttons", []):
+                buttons.append(button)
+                print(f"   [{len(buttons)}] {button['title']}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Khởi động bot")
+    parser.add_argument("--chat", action="store_true", help="mở khung chat trong terminal")
+    args = parser.parse_args()
+    prepare_catalog()
+    train_if_needed()
+    processes = start_servers()
+    try:
+        if args.chat and sys.stdin.isatty():
+            chat()
+        else:
+            say("Nhấn Ctrl-C để dừng.")
+            while all(p.poll() is None for p in processes):
+                time.sleep(1)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        say("Đang dừng…")
+        stop(processes)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
