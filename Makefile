@@ -1,20 +1,38 @@
 # Entry points for operators and developers. See README.md.
 PY := .venv/bin/python
+RASA_ENV := PYTHONPATH=$(CURDIR) RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=3 PYTHONWARNINGS=ignore SQLALCHEMY_SILENCE_UBER_WARNING=1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup run test test-catalog bench bench-catalog template migrate status
+.PHONY: setup run serve test train eval lookups bench bench-catalog template migrate status
 
 setup:
 	@scripts/setup.sh
 
-## Set up, load the sample catalog into an empty catalog, then start the bot.
+## Set up, load the sample catalog into an empty catalog, train if needed, start the
+## action server and Rasa (REST channel, port 5005) and chat in the terminal.
 run: setup
-	@$(PY) -m catalog load-sample
-	@echo "Danh mục đã sẵn sàng. Phần bot (Rasa) sẽ có ở issue tiếp theo; hiện 'make run' dừng sau khi nạp danh mục."
+	@$(PY) -m bot.launcher --chat
 
-## The whole test suite (SQLite and the PostgreSQL at 127.0.0.1:5432).
+## The same without the terminal chat (for channels and tests).
+serve: setup
+	@$(PY) -m bot.launcher
+
+## The whole test suite: catalog (SQLite and PostgreSQL), actions, Rasa data validation,
+## conversation tests and end-to-end tests against the real servers.
 test: setup
 	@$(PY) -m pytest
+
+## Train the Rasa model (skipped by Rasa when data and config are unchanged).
+train: setup
+	@$(RASA_ENV) .venv-rasa/bin/rasa train --fixed-model-name gdnn --out models
+
+## NLU quality on the held-out set, this pipeline beside the stock Rasa pipeline.
+eval: setup
+	@$(RASA_ENV) .venv-rasa/bin/python -m bot.eval_nlu
+
+## Regenerate the NLU lookup tables (data/nlu/lookups/) from the catalog.
+lookups: setup
+	@$(PY) -m catalog lookups
 
 bench: bench-catalog
 

@@ -18,19 +18,22 @@ LEVEL_PHRASES = {
 }
 
 FIELD_PHRASES = {
-    "co_khi": ["co khi", "han", "tien", "phay", "o to", "oto", "xe may", "sua xe", "may moc", "sua may"],
+    "co_khi": ["co khi", "tho han", "nghe han", "hoc han", "han dien", "tien phay", "o to", "oto", "xe may", "sua xe",
+               "may moc", "sua may", "lap rap"],
     "dien_dien_tu": ["dien", "dien tu", "dien lanh", "dieu hoa", "tu dong hoa"],
     "cong_nghe_thong_tin": ["may tinh", "may vi tinh", "tin hoc", "cong nghe thong tin", "cntt", "lap trinh",
                             "phan mem", "it", "game", "choi game", "mang may tinh", "code"],
     "xay_dung": ["xay dung", "xay nha", "tho xay", "kien truc", "noi that"],
     "kinh_te": ["ke toan", "kinh doanh", "ban hang", "quan tri", "tai chinh", "buon ban", "van phong", "marketing"],
     "du_lich_nha_hang": ["du lich", "khach san", "nha hang", "nau an", "dau bep", "lam banh", "pha che", "nau nuong"],
-    "suc_khoe": ["y te", "dieu duong", "duoc", "benh vien", "cham soc nguoi benh", "y ta", "bac si"],
+    "suc_khoe": ["y te", "dieu duong", "nganh duoc", "duoc si", "hoc duoc si", "benh vien", "cham soc nguoi benh", "y ta", "bac si"],
     "nong_lam_thuy_san": ["nong nghiep", "trong trot", "chan nuoi", "thu y", "thuy san", "lam nghiep", "cay trong", "nuoi ca"],
-    "may_thoi_trang_lam_dep": ["may", "thoi trang", "lam dep", "trang diem", "spa", "nail", "toc", "cat toc"],
+    "may_thoi_trang_lam_dep": ["may va", "may mac", "tho may", "nghe may", "hoc may", "thoi trang", "lam dep",
+                               "trang diem", "spa", "nail", "cat toc", "lam toc"],
     "van_tai_hang_hai": ["lai xe", "hang hai", "tau bien", "logistics", "van tai", "xuat nhap khau"],
-    "mo_dia_chat": ["mo", "khai thac mo", "ham lo", "dia chat", "than"],
-    "nghe_thuat_thiet_ke": ["ve", "hoi hoa", "thiet ke", "do hoa", "am nhac", "hat", "nhac cu", "mua", "nghe thuat", "my thuat"],
+    "mo_dia_chat": ["khai thac mo", "tho mo", "nganh mo", "ham lo", "dia chat", "khai thac than"],
+    "nghe_thuat_thiet_ke": ["ve tranh", "thich ve", "hoi hoa", "thiet ke", "do hoa", "am nhac", "ca hat", "nhac cu",
+                            "mua hat", "nghe thuat", "my thuat"],
     "ngoai_ngu": ["ngoai ngu", "tieng anh", "tieng han", "tieng nhat", "tieng trung", "tieng duc", "anh van"],
 }
 
@@ -66,7 +69,7 @@ DETAIL_PHRASES = {
     "quota": ["chi tieu", "tuyen bao nhieu", "bao nhieu suat", "so luong"],
     "method": ["xet tuyen", "thi tuyen", "hinh thuc tuyen", "phuong thuc", "tuyen sinh the nao", "dang ky the nao",
                "nop ho so the nao", "cach dang ky"],
-    "deadline": ["han", "han nop", "han chot", "den bao gio", "khi nao het han", "thoi han", "hạn nop ho so"],
+    "deadline": ["han nop", "han chot", "het han", "den bao gio", "thoi han", "han dang ky", "han nop ho so", "nop ho so den"],
     "prospects": ["ra truong", "lam gi", "viec lam", "co viec", "co de xin viec", "thu nhap", "luong", "co hoi"],
     "description": ["hoc gi", "la gi", "la nghe gi", "hoc nhung gi", "gioi thieu"],
     "programmes": ["nganh gi", "nghe gi", "co nhung nganh", "dao tao nhung", "day nhung", "cac nganh", "dao tao gi"],

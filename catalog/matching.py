@@ -25,6 +25,9 @@ SYNONYMS_FILE = Path(__file__).resolve().parent / "data" / "synonyms.yml"
 _LEADING_FILLER = ("nganh nghe", "nganh", "nghe", "hoc nghe", "hoc nganh", "hoc", "lam", "khoa", "khoa hoc")
 MATCH_MIN = 70.0
 RELATIVE_WINDOW = 15.0
+# One-word names that fold onto everyday words: "Dược" / "được", "Hàn" / "hạn", "May" / "máy".
+# In a message they count only with matching diacritics, or after "ngành"/"nghề".
+AMBIGUOUS_ONE_WORD = frozenset({"duoc", "han", "may", "mo", "ve", "tien", "hat", "mua", "toc", "than", "dien"})
 MENTION_MIN = 0.6  # share of a name's distinctive weight a message must contain
 # Words that say what kind of thing a name is, not which one.
 GENERIC_WORDS = frozenset(
@@ -50,7 +53,11 @@ def synonyms() -> dict[str, tuple[str, ...]]:
         target = text.key(canonical)
         for alias in [canonical, *(aliases or [])]:
             index.setdefault(text.key(str(alias)), []).append(target)
+            _ALIAS_WRITTEN.setdefault(text.key(str(alias)), text.normalize(str(alias)))
     return {alias: tuple(dict.fromkeys(targets)) for alias, targets in index.items()}
+
+
+_ALIAS_WRITTEN: dict[str, str] = {}  # alias key → the alias as written in synonyms.yml
 
 
 def clean_query(query: str) -> str:
@@ -106,8 +113,9 @@ class NameIndex:
     """Catalog name keys prepared for matching: built once per catalog version by the
     query layer, so each lookup only scores a few likely candidates."""
 
-    def __init__(self, name_keys: list[str]):
+    def __init__(self, name_keys: list[str], display: dict[str, str] | None = None):
         self.keys = list(dict.fromkeys(name_keys))
+        self.display = display or {}  # key → the name as written (with diacritics)
         self.available = set(self.keys)
         self.postings: dict[str, list[int]] = {}
         for position, key in enumerate(self.keys):
@@ -176,6 +184,17 @@ def best_matches(query: str, index: NameIndex | list[str], *, limit: int = 10, p
     return [Match(k, s) for k, s in ranked[:limit] if s >= floor]
 
 
+def _unambiguous(key: str, message: str, message_key: str, written: str | None) -> bool:
+    """False for a one-word name that is probably the everyday word ("được" is not "Dược")."""
+    if key not in AMBIGUOUS_ONE_WORD:
+        return True
+    if any(_contains_phrase(message_key, f"{cue} {key}") for cue in ("nganh", "nghe", "hoc nghe", "tho")):
+        return True
+    if written and text.has_diacritics(message):
+        return _contains_phrase(" ".join(text.normalize(message).lower().split()), written.lower())
+    return False
+
+
 def _contains_phrase(haystack: str, phrase: str) -> bool:
     return f" {phrase} " in f" {haystack} "
 
@@ -194,18 +213,20 @@ def mentioned(message: str, index: NameIndex, *, limit: int = 5, min_ratio: floa
     words = set(message_key.split())
     results: dict[str, float] = {}
     whole = [k for p in {p for w in words for p in index.postings.get(w, ())}
-             if _contains_phrase(message_key, k := index.keys[p])]
+             if _contains_phrase(message_key, k := index.keys[p])
+             and _unambiguous(k, message, message_key, index.display.get(k))]
     for key in whole:
         results[key] = 100.0
     for alias, targets in synonyms().items():
         # "điện" inside "điện công nghiệp" is not a second mention
-        if _contains_phrase(message_key, alias) and not any(_contains_phrase(k, alias) for k in whole):
+        if (_contains_phrase(message_key, alias) and not any(_contains_phrase(k, alias) for k in whole)
+                and _unambiguous(alias, message, message_key, _ALIAS_WRITTEN.get(alias))):
             for target in targets:
                 if target in index.available:
                     results[target] = max(results.get(target, 0.0), 90.0 + min(len(alias), 10) / 2)
     for position in {p for w in words for p in index.postings.get(w, ())}:
         key = index.keys[position]
-        if key in results:
+        if key in results or not _unambiguous(key, message, message_key, index.display.get(key)):
             continue
         distinctive = [w for w in key.split() if index.weights.get(w, 0.0) > 0]
         total = sum(index.weights[w] for w in distinctive)

@@ -129,7 +129,9 @@ def _name_index(session: Session, kind: str, column) -> matching.NameIndex:
     cached = _name_cache.get((url, kind))
     if cached and cached[0] == version:
         return cached[1]
-    index = matching.NameIndex(sorted(set(session.scalars(select(column).distinct()))))
+    name_column = Programme.name if kind == "programmes" else Institution.name
+    pairs = session.execute(select(column, name_column).distinct()).all()
+    index = matching.NameIndex(sorted({key for key, _ in pairs}), display={key: name for key, name in pairs})
     with _cache_lock:
         _name_cache[(url, kind)] = (version, index)
     return index

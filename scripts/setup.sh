@@ -44,10 +44,15 @@ make_env() {  # make_env DIR PYTHON STAMP INSTALL_ARGS...
   if [ -f "$dir/.stamp" ] && [ "$(cat "$dir/.stamp")" = "$stamp" ] && [ -x "$dir/bin/python" ]; then
     return 0
   fi
-  say "Cài đặt $dir bằng $python …"
+  say "Cài đặt $dir bằng $python (vài phút lần đầu; chi tiết: var/log/setup$dir.log) …"
   rm -rf "$dir"
+  mkdir -p var/log
   "$python" -m venv "$dir"
-  "$dir/bin/pip" install --quiet --disable-pip-version-check "$@"
+  if ! "$dir/bin/pip" install --disable-pip-version-check "$@" > "var/log/setup$dir.log" 2>&1; then
+    grep -v "^WARNING: Location" "var/log/setup$dir.log" | tail -30 >&2
+    echo "Cài đặt $dir thất bại (xem var/log/setup$dir.log)." >&2
+    exit 1
+  fi
   echo "$stamp" > "$dir/.stamp"
 }
 

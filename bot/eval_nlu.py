@@ -1,0 +1,89 @@
+"""`make eval`: intent accuracy and macro-F1 on tests/nlu_holdout.yml for this project's
+pipeline and the stock Rasa pipeline, trained on the same data in the same run.
+
+Runs in .venv-rasa. The holdout is split into messages written with diacritics and
+messages without diacritics or in teencode (catalog.text.has_diacritics). A message
+predicted as nlu_fallback counts as a miss.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import subprocess
+import sys
+from pathlib import Path
+
+from rasa.core.agent import Agent
+from rasa.shared.nlu.training_data.loading import load_data
+from rasa.utils.common import configure_logging_and_warnings
+from rasa.utils.log_utils import configure_structlog
+from sklearn.metrics import accuracy_score, f1_score
+
+from catalog import text
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "var" / "eval"
+CONFIGS = {"dự án (config.yml)": ROOT / "config.yml", "Rasa mặc định (rasa init)": ROOT / "tests" / "eval" / "config-stock.yml"}
+TARGETS = {"có dấu": 0.95, "không dấu / teencode": 0.92}
+
+
+def train(name: str, config: Path) -> Path:
+    model = OUT / f"{name}.tar.gz"
+    subprocess.run(
+        [str(Path(sys.executable).parent / "rasa"), "train", "nlu", "--config", str(config), "--nlu", "data/nlu",
+         "--out", str(OUT), "--fixed-model-name", name, "--quiet"],
+        cwd=ROOT, check=True,
+    )
+    return model
+
+
+async def predict(model: Path, messages: list[str]) -> list[str]:
+    configure_logging_and_warnings(logging.WARNING)
+    configure_structlog(logging.WARNING)
+    agent = Agent.load(str(model))
+    return [(await agent.parse_message(m))["intent"]["name"] for m in messages]
+
+
+def main() -> int:
+    holdout = load_data(str(ROOT / "tests" / "nlu_holdout.yml"))
+    training = {e.get("text").strip().lower() for e in load_data(str(ROOT / "data" / "nlu")).intent_examples}
+    examples = [(e.get("text"), e.get("intent")) for e in holdout.intent_examples]
+    overlap = [t for t, _ in examples if t.strip().lower() in training]
+    groups = {
+        "có dấu": [i for i, (t, _) in enumerate(examples) if text.has_diacritics(t)],
+        "không dấu / teencode": [i for i, (t, _) in enumerate(examples) if not text.has_diacritics(t)],
+    }
+    print(f"Tập kiểm tra: {len(examples)} câu ({len(groups['có dấu'])} có dấu, "
+          f"{len(groups['không dấu / teencode'])} không dấu/teencode); trùng với dữ liệu huấn luyện: {len(overlap)}")
+    OUT.mkdir(parents=True, exist_ok=True)
+    rows = []
+    results: dict[str, dict[str, float]] = {}
+    for index, (label, config) in enumerate(CONFIGS.items()):
+        model = train(f"eval{index}", config)
+        predicted = asyncio.run(predict(model, [t for t, _ in examples]))
+        results[label] = {}
+        for group, members in groups.items():
+            truth = [examples[i][1] for i in members]
+            guess = [predicted[i] for i in members]
+            labels = sorted(set(truth))
+            f1 = f1_score(truth, guess, labels=labels, average="macro", zero_division=0)
+            results[label][group] = f1
+            rows.append((label, group, accuracy_score(truth, guess), f1))
+        misses = [(examples[i][0], examples[i][1], predicted[i]) for i in range(len(examples)) if predicted[i] != examples[i][1]]
+        (OUT / f"errors-{index}.txt").write_text(
+            "\n".join(f"{want:24} → {got:24} | {msg}" for msg, want, got in misses), encoding="utf-8")
+    print(f"\n{'pipeline':28} {'nhóm':22} {'accuracy':>9} {'macro-F1':>9}")
+    for label, group, accuracy, f1 in rows:
+        print(f"{label:28} {group:22} {accuracy:9.3f} {f1:9.3f}")
+    ours, stock = results[list(CONFIGS)[0]], results[list(CONFIGS)[1]]
+    print()
+    for group, target in TARGETS.items():
+        verdict = "đạt" if ours[group] >= target and ours[group] > stock[group] else "CHƯA ĐẠT"
+        print(f"{group}: {ours[group]:.3f} (mục tiêu ≥ {target}, mặc định {stock[group]:.3f}) → {verdict}")
+    print(f"\nCâu sai: {OUT}/errors-0.txt (dự án), errors-1.txt (mặc định)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

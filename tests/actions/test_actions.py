@@ -1,0 +1,130 @@
+"""The custom actions on the sample catalog: what they say and which context they keep."""
+
+from __future__ import annotations
+
+from actions.career import ActionCareerAdvice, ActionQuizResult, fields_for, top_types
+from actions.conversation import ActionFallback, ActionGreet, ActionShowMore, ValidateSearchForm
+from actions.events import ActionEvents
+from actions.policies import ActionPolicies
+from actions.programmes import ActionCompareProgramme, ActionProgrammeInfo
+from actions.schools import ActionSchoolInfo, ActionSearch
+from tests.actions.conftest import run, tracker
+
+
+def test_search_without_province_asks_for_it(catalog):
+    text, _, slots = run(ActionSearch(), "trường nào dạy nấu ăn", "ask_schools")
+    assert text == "" and slots["need_province"] is True
+    assert slots["occupation"] == "Kỹ thuật chế biến món ăn"
+
+
+def test_search_answers_and_remembers_context(catalog):
+    text, buttons, slots = run(ActionSearch(), "truong nao day dien cn o quang ninh", "ask_schools")
+    assert "Trường Cao đẳng Việt - Hàn Bình Minh" in text and "7.600.000 đ" in text
+    assert slots["province"] == "Quảng Ninh" and slots["occupation"] == "Điện công nghiệp"
+    assert slots["need_province"] is False and slots["last_school"] == "QN-VHBM"
+    assert any(b["payload"].startswith("/ask_school_info") for b in buttons)
+
+
+def test_follow_up_reuses_the_occupation(catalog):
+    text, _, _ = run(ActionSearch(), "còn ở Hải Phòng thì sao", "inform",
+                     slots={"occupation": "Điện công nghiệp", "province": "Quảng Ninh"})
+    assert "Sao Biển" in text and "Việt - Hàn" not in text
+
+
+def test_search_lists_at_most_five_and_keeps_the_rest(catalog):
+    text, buttons, slots = run(ActionSearch(), "trường nghề ở đâu cũng được", "ask_schools")
+    assert text.count("•") == 5 and len(slots["more"]) == 9
+    more, _, more_slots = run(ActionShowMore(), "xem thêm", "show_more", slots={"more": slots["more"]})
+    assert more.count("•") == 5 and len(more_slots["more"]) == 4
+
+
+def test_unknown_occupation_is_said_plainly(catalog):
+    text, _, _ = run(ActionSearch(), "trường nào dạy điện công nghiệp ở Cà Mau", "ask_schools")
+    assert "chưa tìm thấy" in text
+
+
+def test_school_detail_with_missing_value_gives_contact(catalog):
+    text, _, _ = run(ActionSchoolInfo(), "", "ask_school_info", entities={"school_code": "HP-TTGDNN", "detail": "email"})
+    assert "E-mail: chưa có thông tin" in text and "0225 000 2203" in text
+
+
+def test_school_from_context(catalog):
+    text, _, _ = run(ActionSchoolInfo(), "trường đó có ký túc xá không", "ask_school_info", slots={"last_school": "LS-TCMS"})
+    assert "Trường Trung cấp Nghề Mẫu Sơn" in text and "có ký túc xá" in text
+
+
+def test_programme_detail_from_context(catalog):
+    text, _, _ = run(ActionProgrammeInfo(), "hạn nộp hồ sơ đến khi nào", "ask_programme_info",
+                     slots={"last_programme": "QN-VHBM/6520227"})
+    assert "Hạn nộp hồ sơ: 15/08/2027" in text
+
+
+def test_programme_tuition_across_schools(catalog):
+    text, _, _ = run(ActionProgrammeInfo(), "học phí ngành điều dưỡng bao nhiêu", "ask_programme_info")
+    assert "13.500.000 đ/năm" in text and "Học phí: chưa có thông tin" in text
+
+
+def test_cheapest(catalog):
+    text, _, _ = run(ActionCompareProgramme(), "học nấu ăn ở đâu rẻ nhất", "ask_compare_programme")
+    assert "Rẻ nhất: Trường Trung cấp Kỹ thuật Đông Triều Vàng" not in text
+    assert "Rẻ nhất: Trường Trung cấp Du lịch Vịnh Ngọc (Quảng Ninh), 8.500.000 đ/năm" in text
+
+
+def test_policies_for_a_group(catalog):
+    text, _, slots = run(ActionPolicies(), "em là người khuyết tật học cao đẳng", "ask_policies")
+    assert "Miễn học phí cho người học khuyết tật" in text and "Căn cứ: Nghị định 238/2025/NĐ-CP" in text
+    assert slots["learner_groups"] == ["khuyet_tat"] and slots["level"] == "cao_dang"
+
+
+def test_partially_confirmed_policy_is_flagged(catalog):
+    text, _, _ = run(ActionPolicies(), "bộ đội xuất ngũ học nghề", "ask_policies")
+    assert "cần xác nhận" in text
+
+
+def test_events_past_ones_never_upcoming(catalog):
+    text, _, _ = run(ActionEvents(), "ngày hội ở Hải Phòng", "ask_events")
+    assert "10/10/2026" not in text
+
+
+def test_quiz_scoring():
+    assert top_types(["R", "S", "R", "I", "R", "C"]) == ["R", "I"]
+    assert fields_for(["R", "S"])[0] in ("co_khi", "suc_khoe")
+    assert len(fields_for(["E", "C"])) == 3
+
+
+def test_quiz_result_names_fields_and_resets(catalog):
+    slots = {f"quiz_{i}": letter for i, letter in enumerate("AAESAC", 1)}
+    text, _, events = run(ActionQuizResult(), "", "quiz_answer", slots=slots)
+    assert "Nghệ thuật" in text and "Nhóm ngành hợp với bạn" in text
+    assert all(events[f"quiz_{i}"] is None for i in range(1, 7))
+
+
+def test_career_advice(catalog):
+    text, _, _ = run(ActionCareerAdvice(), "em thích nấu ăn thì học gì", "ask_career_advice")
+    assert "du lịch, khách sạn, nhà hàng, nấu ăn" in text
+
+
+def test_greeting_demo_notice(catalog):
+    text, _, _ = run(ActionGreet(), "chào", "greet")
+    assert "DỮ LIỆU MINH HỌA" in text
+
+
+def test_fallback_counts_misses(catalog, monkeypatch):
+    monkeypatch.delenv("COUNSELLOR_CONTACT", raising=False)
+    first, buttons, slots = run(ActionFallback(), "asdf", "nlu_fallback")
+    assert "chưa hiểu" in first and len(buttons) == 3 and slots["miss_count"] == 1
+    second, _, slots = run(ActionFallback(), "qwer", "nlu_fallback", slots={"miss_count": 1.0})
+    assert "thầy cô tư vấn" in second and slots["miss_count"] == 0
+    monkeypatch.setenv("COUNSELLOR_CONTACT", "Phòng GDNN, 0200 000 000")
+    third, _, _ = run(ActionFallback(), "zxcv", "nlu_fallback", slots={"miss_count": 1.0})
+    assert "Phòng GDNN, 0200 000 000" in third
+
+
+def test_search_form_extracts_province(catalog):
+    form = ValidateSearchForm()
+    import asyncio
+
+    value = asyncio.run(form.extract_province(None, tracker("e o hai duong", "inform", slots={"requested_slot": "province"}), {}))
+    assert value == {"province": "Hải Phòng"}
+    anywhere = asyncio.run(form.extract_province(None, tracker("tỉnh nào cũng được", "inform", slots={"requested_slot": "province"}), {}))
+    assert anywhere == {"province": "toan_quoc"}

@@ -1,0 +1,77 @@
+"""Production set-up chosen by environment variables only: the catalog and Rasa's tracker
+store in PostgreSQL, Rasa's lock store in Redis (the real servers on this machine)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from bot import launcher
+from tests.bot.conftest import Chat
+from tests.conftest import POSTGRES_URL
+
+ROOT = Path(__file__).resolve().parents[2]
+REDIS_DB = 7
+
+
+@pytest.fixture(scope="module")
+def production_bot(trained_model, postgres_admin):
+    suffix = uuid.uuid4().hex[:10]
+    tracker_db, catalog_schema = f"rasa_tracker_{suffix}", f"catalog_{suffix}"
+    with postgres_admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{tracker_db}"'))
+        connection.execute(text(f'CREATE SCHEMA "{catalog_schema}"'))
+    env = {
+        "CATALOG_DATABASE_URL": f"{POSTGRES_URL}?options=-csearch_path%3D{catalog_schema}",
+        "TRACKER_STORE_URL": f"postgresql://postgres@127.0.0.1:5432/{tracker_db}",
+        "REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",
+        "ACTION_ENDPOINT_URL": "http://127.0.0.1:5255/webhook",
+    }
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    processes = []
+    try:
+        subprocess.run([sys.executable, "-m", "catalog", "load-sample"], cwd=ROOT, check=True, capture_output=True)
+        processes = launcher.start_servers(5205, 5255, log_dir=ROOT / "test-artifacts" / "bot-production-logs")
+        yield "http://127.0.0.1:5205", tracker_db
+    finally:
+        launcher.stop(processes)
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        with postgres_admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{tracker_db}" WITH (FORCE)'))
+            connection.execute(text(f'DROP SCHEMA "{catalog_schema}" CASCADE'))
+
+
+def test_conversation_is_stored_in_postgresql_and_answers_from_the_postgresql_catalog(production_bot):
+    base, tracker_db = production_bot
+    chat = Chat(base)
+    reply = chat.say("trường nào dạy điện công nghiệp ở Quảng Ninh")
+    assert "Trường Cao đẳng Việt - Hàn Bình Minh" in reply
+    follow_up = chat.say("còn ở Hải Phòng thì sao")  # context survives through the SQL tracker store
+    assert "Sao Biển" in follow_up
+
+    engine = create_engine(POSTGRES_URL.rsplit("/", 1)[0] + f"/{tracker_db}")
+    with engine.connect() as connection:
+        stored = connection.execute(
+            text("select count(*) from events where sender_id = :sender and type_name = 'user'"),
+            {"sender": chat.sender},
+        ).scalar()
+    engine.dispose()
+    assert stored == 2
+
+
+def test_lock_store_uses_redis(production_bot):
+    base, _ = production_bot
+    Chat(base).say("xin chào")
+    clients = subprocess.run(["redis-cli", "-h", "127.0.0.1", "client", "list"], capture_output=True, text=True).stdout
+    assert f"db={REDIS_DB}" in clients
