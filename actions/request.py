@@ -88,11 +88,14 @@ def read(tracker: Tracker, *, continuing: bool = False) -> Request:
         request.school_from_message = request.school is not None
     if entities.get("occupation"):
         request.occupation = entities["occupation"]
+    if entities.get("field"):
+        request.fields = [entities["field"]]
 
     if continuing:
-        request.occupation = request.occupation or tracker.get_slot("occupation")
+        if not request.fields:  # a new field ("còn ngành may thì sao") replaces the old occupation
+            request.occupation = request.occupation or tracker.get_slot("occupation")
         request.level = request.level or tracker.get_slot("level")
-        if not request.fields and tracker.get_slot("field"):
+        if not request.fields and not request.occupation and tracker.get_slot("field"):
             request.fields = [tracker.get_slot("field")]
     if request.school is None and tracker.get_slot("last_school") and not request.occupation:
         request.school = queries.get_institution(tracker.get_slot("last_school"))
@@ -109,12 +112,17 @@ def remember(request: Request, *, topic: str | None = None, school: str | None =
         events.append(SlotSet("province", ANYWHERE))
     elif request.province is not None:
         events.append(SlotSet("province", request.province.name))
-    if request.occupation:
-        events.append(SlotSet("occupation", request.occupation))
-    if request.level:
-        events.append(SlotSet("level", request.level))
-    if request.fields:
-        events.append(SlotSet("field", request.fields[0]))
+    if topic == "search":
+        # a search defines what is being looked for: keep exactly that for follow-ups
+        field = request.fields[0] if request.fields and not request.occupation else None
+        events += [SlotSet("occupation", request.occupation), SlotSet("field", field), SlotSet("level", request.level)]
+    else:
+        if request.occupation:
+            events.append(SlotSet("occupation", request.occupation))
+        if request.level:
+            events.append(SlotSet("level", request.level))
+        if request.fields:
+            events.append(SlotSet("field", request.fields[0]))
     if request.groups:
         events.append(SlotSet("learner_groups", request.groups))
     if topic:

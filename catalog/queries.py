@@ -162,8 +162,7 @@ def institution_mentioned(message: str) -> InstitutionInfo | None:
         if not matches or (len(matches) > 1 and matches[1].score == matches[0].score):
             return None
         row = session.execute(
-            select(Institution, Province.name)
-            .join(Province, Institution.province_id == Province.id)
+            _schools_with_province()
             .where(Institution.name_key == matches[0].key)
             .order_by(Institution.code)
         ).first()
@@ -192,6 +191,19 @@ def resolve_province(name: str | None) -> provinces.ProvinceMatch | None:
     if match is None:
         raise UnknownProvince(name)
     return match
+
+
+def _programmes_with_school():
+    """SELECT programme, its institution and the institution's province name."""
+    return (
+        select(Programme, Institution, Province.name)
+        .join(Institution, Programme.institution_id == Institution.id)
+        .join(Province, Institution.province_id == Province.id)
+    )
+
+
+def _schools_with_province():
+    return select(Institution, Province.name).join(Province, Institution.province_id == Province.id)
 
 
 def _rank(column, keys: list[str]):
@@ -238,7 +250,7 @@ def find_institutions(
     _check(ownership, schema.OWNERSHIPS, "ownership")
     place = resolve_province(province)
     with db.session() as session:
-        query = select(Institution, Province.name).join(Province, Institution.province_id == Province.id)
+        query = _schools_with_province()
         order = []
         if name:
             keys = _matched_keys(session, "institutions", Institution.name_key, name)
@@ -258,11 +270,7 @@ def find_institutions(
 
 def get_institution(code: str) -> InstitutionInfo | None:
     with db.session() as session:
-        row = session.execute(
-            select(Institution, Province.name)
-            .join(Province, Institution.province_id == Province.id)
-            .where(Institution.code == code)
-        ).first()
+        row = session.execute(_schools_with_province().where(Institution.code == code)).first()
     return _institution_info(*row) if row else None
 
 
@@ -285,11 +293,7 @@ def find_programmes(
     _check(entry_requirement, schema.ENTRY_REQUIREMENTS, "entry_requirement")
     place = resolve_province(province)
     with db.session() as session:
-        query = (
-            select(Programme, Institution, Province.name)
-            .join(Institution, Programme.institution_id == Institution.id)
-            .join(Province, Institution.province_id == Province.id)
-        )
+        query = _programmes_with_school()
         order = []
         if occupation:
             keys = _matched_keys(session, "programmes", Programme.name_key, occupation)
@@ -323,9 +327,7 @@ def programme_across_schools(occupation: str, *, level: str | None = None, limit
         if not keys:
             return None
         query = (
-            select(Programme, Institution, Province.name)
-            .join(Institution, Programme.institution_id == Institution.id)
-            .join(Province, Institution.province_id == Province.id)
+            _programmes_with_school()
             .where(Programme.name_key == keys[0])
             .order_by(
                 Programme.tuition_vnd_per_year.is_(None), Programme.tuition_vnd_per_year,
@@ -344,9 +346,7 @@ def programme_across_schools(occupation: str, *, level: str | None = None, limit
 def get_programme(institution_code: str, code: str) -> ProgrammeInfo | None:
     with db.session() as session:
         row = session.execute(
-            select(Programme, Institution, Province.name)
-            .join(Institution, Programme.institution_id == Institution.id)
-            .join(Province, Institution.province_id == Province.id)
+            _programmes_with_school()
             .where(Institution.code == institution_code, Programme.code == code)
         ).first()
     return _programme_info(*row) if row else None

@@ -128,3 +128,10 @@ def test_search_form_extracts_province(catalog):
     assert value == {"province": "Hải Phòng"}
     anywhere = asyncio.run(form.extract_province(None, tracker("tỉnh nào cũng được", "inform", slots={"requested_slot": "province"}), {}))
     assert anywhere == {"province": "toan_quoc"}
+
+
+def test_field_button_from_career_advice_searches_that_field(catalog):
+    text, _, slots = run(ActionSearch(), '/inform{"field":"suc_khoe"}', "inform",
+                         entities={"field": "suc_khoe"}, slots={"occupation": "Hàn", "province": "Hà Nội"})
+    assert "Điều dưỡng" in text and "Hàn" not in text.split("\n", 1)[1]
+    assert slots["field"] == "suc_khoe"

@@ -4,6 +4,7 @@ test session on their own ports, against a fresh SQLite catalog with the sample 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -29,19 +30,36 @@ def trained_model():
 @pytest.fixture(scope="session")
 def bot_url(trained_model, tmp_path_factory):
     folder = tmp_path_factory.mktemp("bot")
-    catalog_url = f"sqlite:///{folder / 'catalog.sqlite3'}"
-    saved = {k: os.environ.get(k) for k in ("CATALOG_DATABASE_URL", "ACTION_ENDPOINT_URL")}
-    os.environ["CATALOG_DATABASE_URL"] = catalog_url
-    os.environ["ACTION_ENDPOINT_URL"] = f"http://127.0.0.1:{ACTIONS_PORT}/webhook"
+    with environment(CATALOG_DATABASE_URL=f"sqlite:///{folder / 'catalog.sqlite3'}",
+                     ACTION_ENDPOINT_URL=f"http://127.0.0.1:{ACTIONS_PORT}/webhook"):
+        with running_bot(RASA_PORT, ACTIONS_PORT, "bot-logs") as url:
+            yield url
+
+
+@contextlib.contextmanager
+def environment(**variables: str):
+    """Set environment variables for the servers started inside, then restore them."""
+    saved = {k: os.environ.get(k) for k in variables}
+    os.environ.update(variables)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@contextlib.contextmanager
+def running_bot(rasa_port: int, actions_port: int, logs: str):
+    """Sample catalog loaded into CATALOG_DATABASE_URL, then the action server and Rasa."""
     subprocess.run([sys.executable, "-m", "catalog", "load-sample"], cwd=ROOT, check=True, capture_output=True)
-    processes = launcher.start_servers(RASA_PORT, ACTIONS_PORT, log_dir=ROOT / "test-artifacts" / "bot-logs")
-    yield f"http://127.0.0.1:{RASA_PORT}"
-    launcher.stop(processes)
-    for key, value in saved.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
+    processes = launcher.start_servers(rasa_port, actions_port, log_dir=ROOT / "test-artifacts" / logs)
+    try:
+        yield f"http://127.0.0.1:{rasa_port}"
+    finally:
+        launcher.stop(processes)
 
 
 class Chat:

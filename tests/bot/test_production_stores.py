@@ -3,17 +3,14 @@ store in PostgreSQL, Rasa's lock store in Redis (the real servers on this machin
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import uuid
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 
-from bot import launcher
-from tests.bot.conftest import Chat
+from tests.bot.conftest import Chat, environment, running_bot
 from tests.conftest import POSTGRES_URL
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,20 +30,10 @@ def production_bot(trained_model, postgres_admin):
         "REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",
         "ACTION_ENDPOINT_URL": "http://127.0.0.1:5255/webhook",
     }
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    processes = []
     try:
-        subprocess.run([sys.executable, "-m", "catalog", "load-sample"], cwd=ROOT, check=True, capture_output=True)
-        processes = launcher.start_servers(5205, 5255, log_dir=ROOT / "test-artifacts" / "bot-production-logs")
-        yield "http://127.0.0.1:5205", tracker_db
+        with environment(**env), running_bot(5205, 5255, "bot-production-logs") as url:
+            yield url, tracker_db
     finally:
-        launcher.stop(processes)
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
         with postgres_admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{tracker_db}" WITH (FORCE)'))
             connection.execute(text(f'DROP SCHEMA "{catalog_schema}" CASCADE'))
