@@ -1,0 +1,1 @@
+"""Gateways between chat platforms (Telegram, Zalo OA) and Rasa's REST channel."""

@@ -1,0 +1,232 @@
+"""Telegram in front of the bot (python-telegram-bot), relaying to Rasa's REST channel.
+
+Long polling by default (no public URL needed); webhook mode with Telegram's
+secret token when TELEGRAM_MODE=webhook. Different chats are served
+concurrently; one chat's messages are handled strictly in order (a lock per
+chat). Settings come from environment variables (README, "Kênh Telegram").
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import os
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatAction
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
+
+from bot.channels.rasa_client import APOLOGY, TEXT_ONLY, RasaClient, RasaUnavailable
+from bot.channels.secrets import setup_logging
+from bot.channels.text_split import split_text
+
+log = logging.getLogger("telegram_gateway")
+
+MAX_TEXT = 4096
+MAX_CALLBACK_BYTES = 64
+HELP = ("Mình là trợ lý tư vấn học nghề. Bạn có thể hỏi:\n"
+        "• Trường nào dạy nghề bạn thích, ở tỉnh nào, học phí bao nhiêu\n"
+        "• Chính sách hỗ trợ (miễn giảm học phí, nội trú, vay vốn)\n"
+        "• Ngày hội tuyển sinh sắp tới\n"
+        "• Học gì sau lớp 9, sau lớp 12\n"
+        "Gõ /reset để bắt đầu lại cuộc trò chuyện.")
+EXPIRED_BUTTON = "Nút này đã cũ rồi. Bạn gõ lại câu hỏi giúp mình nhé."
+RESET_DONE = "Mình đã bắt đầu lại cuộc trò chuyện."
+
+
+@dataclass
+class Settings:
+    token: str
+    rasa_url: str = "http://127.0.0.1:5005"
+    api_url: str = "https://api.telegram.org"
+    mode: str = "polling"
+    webhook_url: str = ""
+    webhook_secret: str = ""
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8443
+    poll_timeout: int = 30
+    rasa_timeout: float = 30.0
+
+    @classmethod
+    def from_env(cls) -> "Settings":
+        token = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip()
+        if not token:
+            raise SystemExit("TELEGRAM_BOT_TOKEN chưa được đặt (xem README, mục Kênh Telegram).")
+        return cls(
+            token=token,
+            rasa_url=os.environ.get("RASA_URL", cls.rasa_url),
+            api_url=os.environ.get("TELEGRAM_API_URL", cls.api_url).rstrip("/"),
+            mode=os.environ.get("TELEGRAM_MODE", cls.mode),
+            webhook_url=os.environ.get("TELEGRAM_WEBHOOK_URL", ""),
+            webhook_secret=os.environ.get("TELEGRAM_WEBHOOK_SECRET", ""),
+            webhook_listen=os.environ.get("TELEGRAM_WEBHOOK_LISTEN", cls.webhook_listen),
+            webhook_port=int(os.environ.get("TELEGRAM_WEBHOOK_PORT", cls.webhook_port)),
+            poll_timeout=int(os.environ.get("TELEGRAM_POLL_TIMEOUT", cls.poll_timeout)),
+            rasa_timeout=float(os.environ.get("RASA_TIMEOUT", cls.rasa_timeout)),
+        )
+
+
+class ButtonPayloads:
+    """callback_data is limited to 64 bytes: longer Rasa payloads get a short id kept here."""
+
+    def __init__(self, capacity: int = 50_000):
+        self.capacity = capacity
+        self.by_id: OrderedDict[str, str] = OrderedDict()
+
+    def to_callback(self, payload: str) -> str:
+        if len(payload.encode("utf-8")) <= MAX_CALLBACK_BYTES and not payload.startswith("#"):
+            return payload
+        short = "#" + hashlib.sha256(payload.encode("utf-8")).hexdigest()[:20]
+        self.by_id[short] = payload
+        self.by_id.move_to_end(short)
+        while len(self.by_id) > self.capacity:
+            self.by_id.popitem(last=False)
+        return short
+
+    def from_callback(self, data: str) -> str | None:
+        if data.startswith("#"):
+            return self.by_id.get(data)
+        return data
+
+
+class TelegramGateway:
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.rasa = RasaClient(settings.rasa_url, timeout=settings.rasa_timeout)
+        self.payloads = ButtonPayloads()
+        self.locks: dict[int, asyncio.Lock] = {}
+
+    def build(self) -> Application:
+        api = self.settings.api_url
+        application = (
+            Application.builder()
+            .token(self.settings.token)
+            .base_url(f"{api}/bot")
+            .base_file_url(f"{api}/file/bot")
+            .concurrent_updates(True)
+            .get_updates_read_timeout(self.settings.poll_timeout + 10)
+            .post_shutdown(self._close)
+            .build()
+        )
+        application.add_handler(CommandHandler("start", self.on_start))
+        application.add_handler(CommandHandler("help", self.on_help))
+        application.add_handler(CommandHandler("reset", self.on_reset))
+        application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, self.on_text))
+        application.add_handler(CallbackQueryHandler(self.on_button))
+        application.add_handler(MessageHandler(~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL, self.on_other))
+        application.add_error_handler(self.on_error)
+        return application
+
+    async def _close(self, _application: Application) -> None:
+        await self.rasa.close()
+
+    def lock_for(self, chat_id: int) -> asyncio.Lock:
+        return self.locks.setdefault(chat_id, asyncio.Lock())
+
+    # --- handlers -------------------------------------------------------------------------
+
+    async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self.relay(update.effective_chat.id, update.effective_message.text or "", context)
+
+    async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        await query.answer()  # stop the button's spinner first
+        payload = self.payloads.from_callback(query.data or "")
+        chat_id = update.effective_chat.id
+        if payload is None:
+            await context.bot.send_message(chat_id, EXPIRED_BUTTON)
+            return
+        await self.relay(chat_id, payload, context)
+
+    async def on_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self.relay(update.effective_chat.id, "/greet", context)
+
+    async def on_help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await context.bot.send_message(update.effective_chat.id, HELP)
+
+    async def on_reset(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        chat_id = update.effective_chat.id
+        async with self.lock_for(chat_id):
+            try:
+                await self.rasa.send(self.sender(chat_id), "/restart", "telegram")
+            except RasaUnavailable:
+                await context.bot.send_message(chat_id, APOLOGY)
+                return
+            await context.bot.send_message(chat_id, RESET_DONE)
+
+    async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.effective_chat:
+            await context.bot.send_message(update.effective_chat.id, TEXT_ONLY)
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        log.error("Error while handling an update: %s", type(context.error).__name__, exc_info=context.error)
+
+    # --- relay ----------------------------------------------------------------------------
+
+    @staticmethod
+    def sender(chat_id: int) -> str:
+        return f"telegram:{chat_id}"
+
+    async def relay(self, chat_id: int, text: str, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if not text.strip():
+            await context.bot.send_message(chat_id, TEXT_ONLY)
+            return
+        async with self.lock_for(chat_id):
+            typing = asyncio.create_task(self._typing(context, chat_id))
+            try:
+                replies = await self.rasa.send(self.sender(chat_id), text, "telegram")
+            except RasaUnavailable:
+                replies = [{"text": APOLOGY}]
+            finally:
+                typing.cancel()
+            await self.deliver(context, chat_id, replies)
+
+    async def _typing(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
+        try:
+            while True:
+                await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+                await asyncio.sleep(4)
+        except asyncio.CancelledError:
+            pass
+        except Exception as error:  # "typing…" is cosmetic: never fail a reply because of it
+            log.warning("typing indicator failed: %s", type(error).__name__)
+
+    async def deliver(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, replies: list[dict]) -> None:
+        for reply in replies:
+            chunks = split_text(reply.get("text") or "", MAX_TEXT)
+            buttons = reply.get("buttons") or []
+            markup = None
+            if buttons:
+                markup = InlineKeyboardMarkup([
+                    [InlineKeyboardButton(b.get("title", "")[:64], callback_data=self.payloads.to_callback(b.get("payload", "")))]
+                    for b in buttons if b.get("payload")
+                ])
+                if not chunks:
+                    chunks = ["Bạn chọn:"]
+            for index, chunk in enumerate(chunks):
+                last = index == len(chunks) - 1
+                await context.bot.send_message(chat_id, chunk, reply_markup=markup if last else None)
+
+
+def main() -> None:
+    settings = Settings.from_env()
+    setup_logging([settings.token, settings.webhook_secret])
+    gateway = TelegramGateway(settings)
+    application = gateway.build()
+    if settings.mode == "webhook":
+        if not settings.webhook_url or not settings.webhook_secret:
+            raise SystemExit("Chế độ webhook cần TELEGRAM_WEBHOOK_URL và TELEGRAM_WEBHOOK_SECRET.")
+        application.run_webhook(
+            listen=settings.webhook_listen, port=settings.webhook_port, url_path="telegram",
+            webhook_url=settings.webhook_url, secret_token=settings.webhook_secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES, timeout=settings.poll_timeout)
+
+
+if __name__ == "__main__":
+    main()

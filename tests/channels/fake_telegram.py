@@ -1,0 +1,173 @@
+"""A fake Telegram Bot API on loopback: answers as documented (https://core.telegram.org/bots/api)
+and records what the gateway sends. Tests push updates with `push_text` / `push_button`."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+BOT_USER = {"id": 4242, "is_bot": True, "first_name": "GDNN", "username": "gdnn_test_bot"}
+
+
+class FakeTelegram:
+    def __init__(self, token: str):
+        self.token = token
+        self.updates: list[dict] = []
+        self.next_update_id = 1
+        self.next_message_id = 1
+        self.sent: list[dict] = []  # sendMessage calls
+        self.actions: list[dict] = []  # sendChatAction calls
+        self.answered: list[str] = []  # answerCallbackQuery ids
+        self.calls: list[str] = []
+        self.cond = threading.Condition()
+        handler = self._handler()
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    # --- what tests do --------------------------------------------------------------------
+
+    def _push(self, update: dict) -> None:
+        with self.cond:
+            update["update_id"] = self.next_update_id
+            self.next_update_id += 1
+            self.updates.append(update)
+            self.cond.notify_all()
+
+    def _message(self, chat_id: int, **fields) -> dict:
+        with self.cond:
+            message_id = self.next_message_id
+            self.next_message_id += 1
+        return {"message_id": message_id, "date": int(time.time()),
+                "chat": {"id": chat_id, "type": "private", "first_name": "Học sinh"},
+                "from": {"id": chat_id, "is_bot": False, "first_name": "Học sinh"}, **fields}
+
+    def push_text(self, chat_id: int, text: str) -> None:
+        entities = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}] if text.startswith("/") else []
+        fields = {"text": text}
+        if entities:
+            fields["entities"] = entities
+        self._push({"message": self._message(chat_id, **fields)})
+
+    def push_sticker(self, chat_id: int) -> None:
+        self._push({"message": self._message(chat_id, sticker={
+            "file_id": "s1", "file_unique_id": "u1", "type": "regular", "width": 512, "height": 512,
+            "is_animated": False, "is_video": False})})
+
+    def push_button(self, chat_id: int, data: str) -> str:
+        query_id = f"q{self.next_update_id}"
+        self._push({"callback_query": {
+            "id": query_id, "from": {"id": chat_id, "is_bot": False, "first_name": "Học sinh"},
+            "chat_instance": "ci", "data": data,
+            "message": self._message(chat_id, text="(tin nhắn có nút)", **{"from": BOT_USER}),
+        }})
+        return query_id
+
+    def messages_to(self, chat_id: int) -> list[dict]:
+        with self.cond:
+            return [m for m in self.sent if m["chat_id"] == chat_id]
+
+    def wait_for(self, predicate, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while not predicate():
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError("timed out waiting for the gateway")
+                self.cond.wait(remaining)
+
+    # --- the Bot API ----------------------------------------------------------------------
+
+    def _handler(self):
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_POST(self):
+                self._serve()
+
+            def do_GET(self):
+                self._serve()
+
+            def _serve(self):
+                path = urlsplit(self.path).path
+                prefix = f"/bot{fake.token}/"
+                if not path.startswith(prefix):
+                    return self._reply(404, {"ok": False, "error_code": 404, "description": "Not Found"})
+                method = path[len(prefix):]
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length) if length else b""
+                params = fake._params(raw, self.headers.get("Content-Type", ""))
+                fake.calls.append(method)
+                result = fake.handle(method, params)
+                self._reply(200, {"ok": True, "result": result})
+
+            def _reply(self, status: int, body: dict):
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        return Handler
+
+    @staticmethod
+    def _params(raw: bytes, content_type: str) -> dict:
+        if not raw:
+            return {}
+        if "json" in content_type:
+            return json.loads(raw)
+        parsed = parse_qs(raw.decode())
+        out = {}
+        for key, values in parsed.items():
+            value = values[0]
+            try:
+                out[key] = json.loads(value)
+            except ValueError:
+                out[key] = value
+        return out
+
+    def handle(self, method: str, params: dict):
+        if method == "getMe":
+            return BOT_USER
+        if method in ("deleteWebhook", "setWebhook", "setMyCommands"):
+            return True
+        if method == "getUpdates":
+            offset = int(params.get("offset") or 0)
+            timeout = float(params.get("timeout") or 0)
+            deadline = time.monotonic() + min(timeout, 2)
+            with self.cond:
+                while True:
+                    pending = [u for u in self.updates if u["update_id"] >= offset]
+                    if pending or time.monotonic() >= deadline:
+                        return pending
+                    self.cond.wait(max(0.0, deadline - time.monotonic()))
+        if method == "sendChatAction":
+            with self.cond:
+                self.actions.append(params)
+                self.cond.notify_all()
+            return True
+        if method == "answerCallbackQuery":
+            with self.cond:
+                self.answered.append(params.get("callback_query_id"))
+                self.cond.notify_all()
+            return True
+        if method == "sendMessage":
+            chat_id = int(params["chat_id"])
+            with self.cond:
+                self.sent.append({"chat_id": chat_id, "text": params.get("text", ""),
+                                  "reply_markup": params.get("reply_markup"), "at": time.monotonic()})
+                self.cond.notify_all()
+            return self._message(chat_id, text=params.get("text", ""), **{"from": BOT_USER})
+        return True
