@@ -3,7 +3,7 @@ PY := .venv/bin/python
 RASA_ENV := PYTHONPATH=$(CURDIR) RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=3 PYTHONWARNINGS=ignore SQLALCHEMY_SILENCE_UBER_WARNING=1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup run serve test train eval lookups bench bench-catalog template migrate status
+.PHONY: setup run serve test train eval lookups bench bench-catalog bench-channels template migrate status
 
 setup:
 	@scripts/setup.sh
@@ -34,7 +34,11 @@ eval: setup
 lookups: setup
 	@$(PY) -m catalog lookups
 
-bench: bench-catalog
+bench: bench-catalog bench-channels
+
+## Gateway overhead (message in → reply out, minus Rasa's time) for Telegram and Zalo.
+bench-channels: setup
+	@$(PY) -m bench.channel_bench
 
 ## National-scale import and query timings on SQLite and PostgreSQL (prints figures).
 bench-catalog: setup

@@ -131,6 +131,22 @@ def start_servers(rasa_port: int = RASA_PORT, actions_port: int = ACTIONS_PORT,
     return processes
 
 
+def start_channels(rasa_port: int = RASA_PORT, log_dir: Path = VAR / "log") -> list[subprocess.Popen]:
+    """The gateways whose settings are present: Telegram (TELEGRAM_BOT_TOKEN), Zalo (ZALO_APP_ID)."""
+    enabled = [("telegram", "bot.channels.telegram_gateway", "TELEGRAM_BOT_TOKEN"),
+               ("zalo", "bot.channels.zalo_gateway", "ZALO_APP_ID")]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "RASA_URL": os.environ.get("RASA_URL", f"http://127.0.0.1:{rasa_port}")}
+    processes = []
+    for name, module, setting in enabled:
+        if not os.environ.get(setting):
+            continue
+        log = open(log_dir / f"{name}.log", "ab")
+        processes.append(subprocess.Popen([sys.executable, "-m", module], cwd=ROOT, env=env,
+                                          stdout=log, stderr=subprocess.STDOUT))
+        say(f"Kênh {name} đã bật (log: {log_dir}/{name}.log)")
+    return processes
+
+
 def stop(processes: list[subprocess.Popen]) -> None:
     for process in processes:
         if process.poll() is None:
@@ -175,13 +191,14 @@ def main() -> int:
     args = parser.parse_args()
     prepare_catalog()
     train_if_needed()
-    processes = start_servers()
+    core = start_servers()
+    processes = core + start_channels()
     try:
         if args.chat and sys.stdin.isatty():
             chat()
         else:
             say("Nhấn Ctrl-C để dừng.")
-            while all(p.poll() is None for p in processes):
+            while all(p.poll() is None for p in core):
                 time.sleep(1)
     except KeyboardInterrupt:
         pass

@@ -17,7 +17,9 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, text
 
+from bot import launcher
 from catalog import db
+from tests.bot_servers import ACTIONS_PORT, RASA_PORT, environment, running_bot
 
 POSTGRES_URL = os.environ.get(
     "CATALOG_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -58,3 +60,22 @@ def catalog_url(request, tmp_path, monkeypatch):
     if schema:
         with request.getfixturevalue("postgres_admin").connect() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+
+
+# --- the real bot (Rasa + action server), shared by tests/bot and tests/channels -------------
+
+@pytest.fixture(scope="session")
+def trained_model():
+    launcher.train_if_needed()
+    return launcher.MODEL
+
+
+@pytest.fixture(scope="session")
+def bot_url(trained_model, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("bot")
+    with environment(CATALOG_DATABASE_URL=f"sqlite:///{folder / 'catalog.sqlite3'}",
+                     ACTION_ENDPOINT_URL=f"http://127.0.0.1:{ACTIONS_PORT}/webhook"):
+        with running_bot(RASA_PORT, ACTIONS_PORT, "bot-logs") as url:
+            yield url
+
+

@@ -175,22 +175,26 @@ class TelegramGateway:
             await context.bot.send_message(chat_id, TEXT_ONLY)
             return
         async with self.lock_for(chat_id):
-            typing = asyncio.create_task(self._typing(context, chat_id))
+            answered = asyncio.Event()
+            typing = asyncio.create_task(self._typing(context, chat_id, answered))
             try:
                 replies = await self.rasa.send(self.sender(chat_id), text, "telegram")
             except RasaUnavailable:
                 replies = [{"text": APOLOGY}]
             finally:
-                typing.cancel()
+                answered.set()  # stop after the request in flight (cancelling it would drop a pooled connection)
             await self.deliver(context, chat_id, replies)
+            await typing
 
-    async def _typing(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
+    async def _typing(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, answered: asyncio.Event) -> None:
+        """ "typing…" every 4 s (Telegram shows it for 5 s) until Rasa has answered."""
         try:
-            while True:
+            while not answered.is_set():
                 await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
-                await asyncio.sleep(4)
-        except asyncio.CancelledError:
-            pass
+                try:
+                    await asyncio.wait_for(answered.wait(), timeout=4)
+                except asyncio.TimeoutError:
+                    pass
         except Exception as error:  # "typing…" is cosmetic: never fail a reply because of it
             log.warning("typing indicator failed: %s", type(error).__name__)
 

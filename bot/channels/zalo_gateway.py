@@ -16,6 +16,7 @@ a time. Sources: shared/research/channels.md §1.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import json
@@ -156,8 +157,13 @@ class ZaloGateway:
         self.tasks: set[asyncio.Task] = set()
         self.app = Starlette(
             routes=[Route("/zalo/webhook", self.webhook, methods=["POST"]), Route("/health", self.health)],
-            on_shutdown=[self.close],
+            lifespan=self.lifespan,
         )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(self, _app):
+        yield
+        await self.close()
 
     async def close(self) -> None:
         if self.tasks:

@@ -1,0 +1,72 @@
+"""Helpers to run the real bot in tests: trained once per run (Rasa fingerprints the
+project, so an unchanged model is reused), action server and Rasa started once per
+test session on their own ports, against a fresh SQLite catalog with the sample data.
+The fixtures themselves live in tests/conftest.py so channel tests can use them."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import uuid
+import sys
+from pathlib import Path
+
+import httpx
+
+from bot import launcher
+
+ROOT = Path(__file__).resolve().parents[1]
+RASA_PORT = 5105
+ACTIONS_PORT = 5155
+
+
+@contextlib.contextmanager
+def environment(**variables: str):
+    """Set environment variables for the servers started inside, then restore them."""
+    saved = {k: os.environ.get(k) for k in variables}
+    os.environ.update(variables)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@contextlib.contextmanager
+def running_bot(rasa_port: int, actions_port: int, logs: str):
+    """Sample catalog loaded into CATALOG_DATABASE_URL, then the action server and Rasa."""
+    subprocess.run([sys.executable, "-m", "catalog", "load-sample"], cwd=ROOT, check=True, capture_output=True)
+    processes = launcher.start_servers(rasa_port, actions_port, log_dir=ROOT / "test-artifacts" / logs)
+    try:
+        yield f"http://127.0.0.1:{rasa_port}"
+    finally:
+        launcher.stop(processes)
+
+
+class Chat:
+    """One user talking to the bot over the REST channel."""
+
+    def __init__(self, base: str):
+        self.url = f"{base}/webhooks/rest/webhook"
+        self.sender = f"test-{uuid.uuid4().hex[:10]}"
+        self.last: list[dict] = []
+
+    def say(self, message: str) -> str:
+        response = httpx.post(self.url, json={"sender": self.sender, "message": message}, timeout=60)
+        assert response.status_code == 200, response.text
+        self.last = response.json()
+        return "\n".join(m.get("text", "") for m in self.last)
+
+    @property
+    def buttons(self) -> list[dict]:
+        return [b for m in self.last for b in m.get("buttons", [])]
+
+    def press(self, title_part: str) -> str:
+        button = next(b for b in self.buttons if title_part in b["title"])
+        return self.say(button["payload"])
+
+

@@ -1,0 +1,103 @@
+"""A fake Zalo OpenAPI + OAuth server on loopback: answers like Zalo (channels.md §1) and records sends.
+
+- POST /v3.0/oa/message/cs: accepts only the current access token (else error -216);
+  `fail_next` can make the next calls answer 500 or rate-limit (-32).
+- POST /v4/oa/access_token: checks the app secret header; the refresh token is single-use.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
+
+APP_SECRET = "app-secret-for-tests"
+
+
+class FakeZalo:
+    def __init__(self, access_token: str = "token-1", refresh_token: str = "refresh-1"):
+        self.access_token = access_token
+        self.refresh_token = refresh_token
+        self.sent: list[dict] = []
+        self.refreshes: list[dict] = []
+        self.rejected_tokens: list[str] = []
+        self.fail_next: list[str] = []  # "500" or "rate"
+        self.cond = threading.Condition()
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server.daemon_threads = True
+        self.server.handle_error = lambda request, address: None  # clients hanging up at shutdown
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def messages_to(self, user: str) -> list[dict]:
+        with self.cond:
+            return [m["message"] for m in self.sent if m["recipient"]["user_id"] == user]
+
+    def texts_to(self, user: str) -> str:
+        return "\n".join(m.get("text", "") for m in self.messages_to(user))
+
+    def wait_for(self, predicate, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while not predicate():
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError("timed out waiting for the Zalo gateway")
+                self.cond.wait(remaining)
+
+    def _handler(self):
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length)
+                if self.path == "/v3.0/oa/message/cs":
+                    status, body = fake.message_cs(self.headers.get("access_token", ""), json.loads(raw))
+                elif self.path == "/v4/oa/access_token":
+                    form = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
+                    status, body = fake.refresh(self.headers.get("secret_key", ""), form)
+                else:
+                    status, body = 404, {"error": 404}
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        return Handler
+
+    def message_cs(self, token: str, body: dict) -> tuple[int, dict]:
+        with self.cond:
+            if self.fail_next:
+                kind = self.fail_next.pop(0)
+                if kind == "500":
+                    return 500, {"error": -1, "message": "internal error"}
+                return 200, {"error": -32, "message": "rate limit"}
+            if token != self.access_token:
+                self.rejected_tokens.append(token)
+                return 200, {"error": -216, "message": "Access token is invalid"}
+            self.sent.append(body)
+            self.cond.notify_all()
+            return 200, {"error": 0, "message": "Success", "data": {"message_id": f"m{len(self.sent)}"}}
+
+    def refresh(self, secret: str, form: dict) -> tuple[int, dict]:
+        with self.cond:
+            self.refreshes.append(form)
+            if secret != APP_SECRET or form.get("grant_type") != "refresh_token":
+                return 200, {"error": -14002, "message": "invalid app secret"}
+            if form.get("refresh_token") != self.refresh_token:
+                return 200, {"error": -14014, "message": "refresh token used or invalid"}
+            number = len(self.refreshes) + 1
+            self.access_token, self.refresh_token = f"token-{number}", f"refresh-{number}"
+            return 200, {"access_token": self.access_token, "refresh_token": self.refresh_token, "expires_in": "90000"}
