@@ -35,6 +35,10 @@ class SwitchableProxy:
     def down(self) -> None:
         """Refuse new connections and cut the open ones (kept-alive HTTP connections too)."""
         if self.listener is not None:
+            try:
+                self.listener.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in accept()
+            except OSError:
+                pass
             self.listener.close()
             self.listener = None
         with self.lock:
