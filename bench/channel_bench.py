@@ -40,6 +40,9 @@ class StubRasa:
         stub = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as the real APIs
+            disable_nagle_algorithm = True
+
             def log_message(self, *args):
                 pass
 
@@ -82,7 +85,7 @@ def report(name: str, overheads: list[float]) -> bool:
 def bench_telegram(rasa: StubRasa) -> list[float]:
     fake = FakeTelegram(TOKEN)
     process = start("bot.channels.telegram_gateway", {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": fake.url,
-                                                       "RASA_URL": rasa.url, "TELEGRAM_POLL_TIMEOUT": "1"})
+                                                       "RASA_URL": rasa.url, "TELEGRAM_POLL_TIMEOUT": "10"})
     try:
         fake.wait_for(lambda: "getUpdates" in fake.calls, timeout=60)
         overheads = []

@@ -49,6 +49,7 @@ class Settings:
     webhook_port: int = 8443
     poll_timeout: int = 30
     rasa_timeout: float = 30.0
+    typing_delay: float = 0.5  # show "typing…" only when Rasa takes longer than this
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -66,6 +67,7 @@ class Settings:
             webhook_port=int(os.environ.get("TELEGRAM_WEBHOOK_PORT", cls.webhook_port)),
             poll_timeout=int(os.environ.get("TELEGRAM_POLL_TIMEOUT", cls.poll_timeout)),
             rasa_timeout=float(os.environ.get("RASA_TIMEOUT", cls.rasa_timeout)),
+            typing_delay=float(os.environ.get("TELEGRAM_TYPING_DELAY_SECONDS", cls.typing_delay)),
         )
 
 
@@ -187,8 +189,14 @@ class TelegramGateway:
             await typing
 
     async def _typing(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, answered: asyncio.Event) -> None:
-        """ "typing…" every 4 s (Telegram shows it for 5 s) until Rasa has answered."""
+        """ "typing…" every 4 s (Telegram shows it for 5 s) until Rasa has answered; not at all for
+        answers quicker than `typing_delay`, where it would only flash and slow the reply."""
         try:
+            try:
+                await asyncio.wait_for(answered.wait(), timeout=self.settings.typing_delay)
+                return
+            except asyncio.TimeoutError:
+                pass
             while not answered.is_set():
                 await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
                 try:

@@ -57,7 +57,7 @@ def telegram(rasa_proxy):
     fake = FakeTelegram(TELEGRAM_TOKEN)
     process = start("bot.channels.telegram_gateway", {
         "TELEGRAM_BOT_TOKEN": TELEGRAM_TOKEN, "TELEGRAM_API_URL": fake.url, "RASA_URL": rasa_proxy.url,
-        "TELEGRAM_POLL_TIMEOUT": "1", "RASA_TIMEOUT": "30",
+        "TELEGRAM_POLL_TIMEOUT": "1", "RASA_TIMEOUT": "30", "TELEGRAM_TYPING_DELAY_SECONDS": "0",
     }, "telegram")
     fake.wait_for(lambda: fake.calls.count("getUpdates") >= 1, timeout=60)
     fake.process = process

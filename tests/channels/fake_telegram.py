@@ -91,6 +91,9 @@ class FakeTelegram:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as the real APIs
+            disable_nagle_algorithm = True
+
             def log_message(self, *args):
                 pass
 
@@ -147,7 +150,7 @@ class FakeTelegram:
         if method == "getUpdates":
             offset = int(params.get("offset") or 0)
             timeout = float(params.get("timeout") or 0)
-            deadline = time.monotonic() + min(timeout, 2)
+            deadline = time.monotonic() + min(timeout, 30)
             with self.cond:
                 while True:
                     pending = [u for u in self.updates if u["update_id"] >= offset]

@@ -55,6 +55,9 @@ class FakeZalo:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as the real APIs
+            disable_nagle_algorithm = True
+
             def log_message(self, *args):
                 pass
 
