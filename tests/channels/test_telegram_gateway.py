@@ -134,3 +134,11 @@ def test_webhook_mode_checks_the_secret_token(rasa_proxy):
     finally:
         stop(process)
         fake.close()
+
+
+def test_token_is_not_logged(telegram):
+    from tests.channels.conftest import ROOT, TELEGRAM_TOKEN
+
+    ask(telegram, next(chat_ids), "xin chào")
+    log = (ROOT / "test-artifacts" / "channel-logs" / "telegram.log").read_text(errors="replace")
+    assert TELEGRAM_TOKEN not in log

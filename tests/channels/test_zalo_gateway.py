@@ -206,3 +206,32 @@ def test_secrets_are_not_logged(zalo):
 
     log = (ROOT / "test-artifacts" / "channel-logs" / "zalo.log").read_text(errors="replace")
     assert ZALO_OA_SECRET not in log and "app-secret-for-tests" not in log
+
+
+def test_token_is_refreshed_before_it_expires(zalo):
+    fake = zalo.fake
+    zalo.stop()
+    tokens = {"access_token": fake.access_token, "refresh_token": fake.refresh_token, "expires_at": time.time() + 30}
+    (zalo.state_dir / "tokens.json").write_text(json.dumps(tokens))
+    refreshes, rejected = len(fake.refreshes), len(fake.rejected_tokens)
+    zalo.start()
+    user = new_user()
+    post(zalo, text_event(user, "tạm biệt"))
+    wait_texts(zalo, user)
+    assert len(fake.refreshes) == refreshes + 1
+    assert len(fake.rejected_tokens) == rejected  # refreshed before Zalo had to refuse it
+
+
+def test_many_sends_with_an_expired_token_refresh_only_once(zalo):
+    fake = zalo.fake
+    fake.access_token = "rotated-again"
+    fake.refresh_token = _current_refresh_token(zalo)
+    refreshes = len(fake.refreshes)
+    people = [new_user() for _ in range(5)]
+    threads = [threading.Thread(target=post, args=(zalo, text_event(u, "tạm biệt"))) for u in people]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    fake.wait_for(lambda: all(fake.messages_to(u) for u in people))
+    assert len(fake.refreshes) == refreshes + 1
