@@ -56,7 +56,7 @@ def read(tracker: Tracker, *, continuing: bool = False) -> Request:
                       entities=entities)
 
     folded = f" {text.key(message)} "
-    place = provinces.find_in_text(message) if message and not message.startswith("/") else None
+    place, rest = provinces.split_province(message) if message and not message.startswith("/") else (None, "")
     if entities.get("province"):
         place = provinces.resolve(entities["province"]) or place
     if place:
@@ -71,13 +71,14 @@ def read(tracker: Tracker, *, continuing: bool = False) -> Request:
             request.province = provinces.resolve(slot)
 
     if not message.startswith("/"):
-        names = queries.programme_names_mentioned(message)
+        # the province's words are not read as part of a programme or school name
+        names = queries.programme_names_mentioned(rest)
         request.occupation = names[0] if names else None
-        request.fields = lexicon.fields_in(message)
+        request.fields = lexicon.fields_in(rest)
         request.level = lexicon.level_in(message)
         request.groups = lexicon.learner_groups_in(message)
         request.details = lexicon.details_in(message)
-        request.school = queries.institution_mentioned(message)
+        request.school = queries.institution_mentioned(rest)
         request.school_from_message = request.school is not None
     for key, attribute in (("level", "level"), ("detail", "details"), ("learner_group", "groups")):
         if entities.get(key):

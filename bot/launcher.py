@@ -77,13 +77,18 @@ def prepare_catalog() -> None:
 
 def train_if_needed() -> None:
     """Rasa fingerprints data and config: an unchanged project is not retrained."""
-    say("Kiểm tra mô hình (chỉ huấn luyện lại khi dữ liệu hoặc cấu hình thay đổi)…")
-    result = subprocess.run(
-        [str(RASA), "train", "--fixed-model-name", "gdnn", "--out", "models", "--quiet"],
-        cwd=ROOT, env=rasa_env(),
-    )
+    say("Kiểm tra mô hình (chỉ huấn luyện lại khi dữ liệu hoặc cấu hình thay đổi; 1–3 phút nếu phải huấn luyện)…")
+    log_path = VAR / "log" / "train.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "w", encoding="utf-8") as log:
+        result = subprocess.run(
+            [str(RASA), "train", "--fixed-model-name", "gdnn", "--out", "models"],
+            cwd=ROOT, env=rasa_env(), stdout=log, stderr=subprocess.STDOUT,
+        )
     if result.returncode != 0 or not MODEL.exists():
-        sys.exit("Huấn luyện mô hình thất bại; xem thông báo ở trên.")
+        print("\n".join(log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-30:]), file=sys.stderr)
+        sys.exit(f"Huấn luyện mô hình thất bại; xem {log_path}.")
+    say(f"Mô hình: {MODEL.relative_to(ROOT)} (chi tiết huấn luyện: {log_path.relative_to(ROOT)})")
 
 
 def wait_ready(url: str, process: subprocess.Popen, what: str, timeout: float = 240) -> None:

@@ -117,6 +117,12 @@ def find_in_text(message: str) -> ProvinceMatch | None:
     Longest match wins so "Bà Rịa - Vũng Tàu" beats "Vũng Tàu"; one- and
     two-letter short forms ("hn", "hp") only count as whole words.
     """
+    return split_province(message)[0]
+
+
+def split_province(message: str) -> tuple[ProvinceMatch | None, str]:
+    """(the province named in a message, the message's folded words without it), so that
+    "Hải Dương" is not also read as part of a programme name ("Điều dưỡng")."""
     longest, index = _alias_ngrams()
     words = text.tokens(message)
     for start in range(len(words)):
@@ -124,8 +130,8 @@ def find_in_text(message: str) -> ProvinceMatch | None:
             candidate = " ".join(words[start:start + size])
             match = index.get(candidate)
             if match is not None:
-                return match
-    return None
+                return match, " ".join(words[:start] + words[start + size:])
+    return None, " ".join(words)
 
 
 def current_names() -> list[str]:

@@ -135,3 +135,10 @@ def test_field_button_from_career_advice_searches_that_field(catalog):
                          entities={"field": "suc_khoe"}, slots={"occupation": "Hàn", "province": "Hà Nội"})
     assert "Điều dưỡng" in text and "Hàn" not in text.split("\n", 1)[1]
     assert slots["field"] == "suc_khoe"
+
+
+def test_province_words_are_not_read_as_a_programme(catalog):
+    """ "Hải Dương" must not be read as "Điều dưỡng"."""
+    text, _, slots = run(ActionSearch(), "con o hai duong thi sao", "inform",
+                         slots={"occupation": "Điện công nghiệp", "province": "Quảng Ninh"})
+    assert "Hải Dương nay thuộc Hải Phòng" in text and "Điện công nghiệp" in text and "Điều dưỡng" not in text

@@ -63,3 +63,9 @@ def test_find_in_text(message, current, former):
 
 def test_find_in_text_without_a_province():
     assert provinces.find_in_text("em thích máy tính thì học nghề gì") is None
+
+
+def test_split_province_returns_the_rest_of_the_message():
+    match, rest = provinces.split_province("còn ở Hải Dương thì sao")
+    assert match.name == "Hải Phòng" and rest == "con o thi sao"
+    assert provinces.split_province("hoc nau an") == (None, "hoc nau an")
