@@ -14,9 +14,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -26,41 +24,27 @@ sys.path.insert(0, str(ROOT))
 
 from tests.channels.fake_telegram import FakeTelegram  # noqa: E402
 from tests.channels.fake_zalo import APP_SECRET, FakeZalo  # noqa: E402
+from tests.channels.loopback_server import LoopbackJsonServer  # noqa: E402
 
 MESSAGES = 200
 TOKEN = "123456:BENCH-telegram-token"
 APP_ID, OA_SECRET = "1234567890123456789", "bench-oa-secret"
 
 
-class StubRasa:
+class StubRasa(LoopbackJsonServer):
     """Answers the REST channel at once; remembers how long each answer took."""
 
     def __init__(self):
         self.durations: dict[str, float] = {}
-        stub = self
+        super().__init__()
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"  # keep-alive, as the real APIs
-            disable_nagle_algorithm = True
-
-            def log_message(self, *args):
-                pass
-
-            def do_POST(self):
-                started = time.perf_counter()
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                reply = json.dumps([{"recipient_id": body["sender"], "text": f"Trả lời: {body['message']}",
-                                     "buttons": [{"title": "Xem thêm", "payload": "/show_more"}]}]).encode()
-                stub.durations[body["message"]] = time.perf_counter() - started
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(reply)))
-                self.end_headers()
-                self.wfile.write(reply)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+    def route(self, method: str, path: str, headers, raw: bytes) -> tuple[int, object]:
+        started = time.perf_counter()
+        body = json.loads(raw)
+        reply = [{"recipient_id": body["sender"], "text": f"Trả lời: {body['message']}",
+                  "buttons": [{"title": "Xem thêm", "payload": "/show_more"}]}]
+        self.durations[body["message"]] = time.perf_counter() - started
+        return 200, reply
 
 
 def free_port() -> int:

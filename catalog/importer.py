@@ -109,11 +109,15 @@ def import_catalog(
 
 def _refresh_statistics(session: Session) -> None:
     """Let the query planner know the new table sizes; without this, SQLite scans
-    programmes by level instead of using the name index after a large first import."""
-    with session.begin():
-        if session.get_bind().dialect.name == "postgresql":
-            session.execute(text("ANALYZE institutions, programmes, events, policies"))
-        else:
+    programmes by level instead of using the name index after a large first import.
+    On PostgreSQL, VACUUM also sets the visibility map (index-only scans) so that
+    autovacuum does not start working right when the bot starts querying."""
+    engine = session.get_bind()
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM (ANALYZE) institutions, programmes, events, policies"))
+    else:
+        with session.begin():
             session.execute(text("ANALYZE"))
 
 

@@ -76,16 +76,13 @@ class ProgrammeComparison:
     """One programme across schools: every offer, cheapest first (unknown fees last)."""
 
     name: str
-    offers: list[ProgrammeInfo]
+    offers: list[ProgrammeInfo]  # the cheapest ones (up to the limit asked)
+    provinces: list[str]  # every province that teaches it, not only those of `offers`
 
     @property
     def cheapest(self) -> ProgrammeInfo | None:
         priced = [o for o in self.offers if o.tuition_vnd_per_year is not None]
         return priced[0] if priced else None
-
-    @property
-    def provinces(self) -> list[str]:
-        return sorted({o.institution.province for o in self.offers})
 
 
 @dataclass(frozen=True)
@@ -319,8 +316,8 @@ def find_programmes(
     return [_programme_info(*row) for row in rows]
 
 
-def programme_across_schools(occupation: str, *, level: str | None = None, limit: int = 50) -> ProgrammeComparison | None:
-    """The best-matching programme name everywhere it is taught, cheapest first, all provinces."""
+def programme_across_schools(occupation: str, *, level: str | None = None, limit: int = 20) -> ProgrammeComparison | None:
+    """The best-matching programme name everywhere it is taught: the cheapest offers and all provinces."""
     _check(level, schema.LEVELS, "level")
     with db.session() as session:
         keys = _matched_keys(session, "programmes", Programme.name_key, occupation, limit=1)
@@ -335,12 +332,22 @@ def programme_across_schools(occupation: str, *, level: str | None = None, limit
             )
             .limit(limit)
         )
+        places = (
+            select(Province.name).distinct()
+            .join(Institution, Institution.province_id == Province.id)
+            .join(Programme, Programme.institution_id == Institution.id)
+            .where(Programme.name_key == keys[0])
+            .order_by(Province.name)
+        )
         if level:
             query = query.where(Programme.level == level)
+            places = places.where(Programme.level == level)
         rows = session.execute(query).all()
+        provinces_found = list(session.scalars(places))
     if not rows:
         return None
-    return ProgrammeComparison(name=rows[0][0].name, offers=[_programme_info(*row) for row in rows])
+    return ProgrammeComparison(name=rows[0][0].name, offers=[_programme_info(*row) for row in rows],
+                               provinces=provinces_found)
 
 
 def get_programme(institution_code: str, code: str) -> ProgrammeInfo | None:

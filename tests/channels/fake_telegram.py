@@ -4,15 +4,15 @@ and records what the gateway sends. Tests push updates with `push_text` / `push_
 from __future__ import annotations
 
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
+
+from tests.channels.loopback_server import LoopbackJsonServer
 
 BOT_USER = {"id": 4242, "is_bot": True, "first_name": "GDNN", "username": "gdnn_test_bot"}
 
 
-class FakeTelegram:
+class FakeTelegram(LoopbackJsonServer):
     def __init__(self, token: str):
         self.token = token
         self.updates: list[dict] = []
@@ -22,17 +22,7 @@ class FakeTelegram:
         self.actions: list[dict] = []  # sendChatAction calls
         self.answered: list[str] = []  # answerCallbackQuery ids
         self.calls: list[str] = []
-        self.cond = threading.Condition()
-        handler = self._handler()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.server.daemon_threads = True
-        self.server.handle_error = lambda request, address: None  # clients hanging up at shutdown
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__()
 
     # --- what tests do --------------------------------------------------------------------
 
@@ -76,55 +66,16 @@ class FakeTelegram:
         with self.cond:
             return [m for m in self.sent if m["chat_id"] == chat_id]
 
-    def wait_for(self, predicate, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        with self.cond:
-            while not predicate():
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise AssertionError("timed out waiting for the gateway")
-                self.cond.wait(remaining)
-
     # --- the Bot API ----------------------------------------------------------------------
 
-    def _handler(self):
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"  # keep-alive, as the real APIs
-            disable_nagle_algorithm = True
-
-            def log_message(self, *args):
-                pass
-
-            def do_POST(self):
-                self._serve()
-
-            def do_GET(self):
-                self._serve()
-
-            def _serve(self):
-                path = urlsplit(self.path).path
-                prefix = f"/bot{fake.token}/"
-                if not path.startswith(prefix):
-                    return self._reply(404, {"ok": False, "error_code": 404, "description": "Not Found"})
-                method = path[len(prefix):]
-                length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length) if length else b""
-                params = fake._params(raw, self.headers.get("Content-Type", ""))
-                fake.calls.append(method)
-                result = fake.handle(method, params)
-                self._reply(200, {"ok": True, "result": result})
-
-            def _reply(self, status: int, body: dict):
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        return Handler
+    def route(self, method: str, path: str, headers, raw: bytes) -> tuple[int, object]:
+        path = urlsplit(path).path
+        prefix = f"/bot{self.token}/"
+        if not path.startswith(prefix):
+            return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
+        api_method = path[len(prefix):]
+        self.calls.append(api_method)
+        return 200, {"ok": True, "result": self.handle(api_method, self._params(raw, headers.get("Content-Type", "")))}
 
     @staticmethod
     def _params(raw: bytes, content_type: str) -> dict:

@@ -8,15 +8,14 @@
 from __future__ import annotations
 
 import json
-import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
+
+from tests.channels.loopback_server import LoopbackJsonServer
 
 APP_SECRET = "app-secret-for-tests"
 
 
-class FakeZalo:
+class FakeZalo(LoopbackJsonServer):
     def __init__(self, access_token: str = "token-1", refresh_token: str = "refresh-1"):
         self.access_token = access_token
         self.refresh_token = refresh_token
@@ -24,16 +23,7 @@ class FakeZalo:
         self.refreshes: list[dict] = []
         self.rejected_tokens: list[str] = []
         self.fail_next: list[str] = []  # "500" or "rate"
-        self.cond = threading.Condition()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.server.daemon_threads = True
-        self.server.handle_error = lambda request, address: None  # clients hanging up at shutdown
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__()
 
     def messages_to(self, user: str) -> list[dict]:
         with self.cond:
@@ -42,43 +32,12 @@ class FakeZalo:
     def texts_to(self, user: str) -> str:
         return "\n".join(m.get("text", "") for m in self.messages_to(user))
 
-    def wait_for(self, predicate, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        with self.cond:
-            while not predicate():
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise AssertionError("timed out waiting for the Zalo gateway")
-                self.cond.wait(remaining)
-
-    def _handler(self):
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"  # keep-alive, as the real APIs
-            disable_nagle_algorithm = True
-
-            def log_message(self, *args):
-                pass
-
-            def do_POST(self):
-                length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length)
-                if self.path == "/v3.0/oa/message/cs":
-                    status, body = fake.message_cs(self.headers.get("access_token", ""), json.loads(raw))
-                elif self.path == "/v4/oa/access_token":
-                    form = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
-                    status, body = fake.refresh(self.headers.get("secret_key", ""), form)
-                else:
-                    status, body = 404, {"error": 404}
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        return Handler
+    def route(self, method: str, path: str, headers, raw: bytes) -> tuple[int, object]:
+        if path == "/v3.0/oa/message/cs":
+            return self.message_cs(headers.get("access_token", ""), json.loads(raw))
+        if path == "/v4/oa/access_token":
+            return self.refresh(headers.get("secret_key", ""), {k: v[0] for k, v in parse_qs(raw.decode()).items()})
+        return 404, {"error": 404}
 
     def message_cs(self, token: str, body: dict) -> tuple[int, dict]:
         with self.cond:
