@@ -61,7 +61,7 @@ class ActionShowMore(Action):
         first, rest = replies.paged(list(remaining))
         separator = "\n\n" if any("\n" in line for line in first) else "\n"
         dispatcher.utter_message(text=separator.join(first),
-                                 buttons=[replies.button("Xem thêm", "/show_more")] if rest else [])
+                                 buttons=replies.more_buttons(rest))
         return [SlotSet("more", rest or None)]
 
 

@@ -26,6 +26,6 @@ class ActionEvents(Action):
             dispatcher.utter_message(text=text, buttons=buttons)
             return remember(request, topic="events")
         first, rest = replies.paged([replies.event_line(e) for e in found])
-        buttons = [replies.button("Xem thêm", "/show_more")] if rest else []
+        buttons = replies.more_buttons(rest)
         dispatcher.utter_message(text=f"{note}Sự kiện sắp diễn ra{where}:\n" + "\n".join(first), buttons=buttons)
         return remember(request, topic="events", more=rest)

@@ -38,7 +38,7 @@ class ActionPolicies(Action):
         text = f"{former_province_note(request)}Chính sách cho {who}{level} đang có hiệu lực:\n\n" + "\n\n".join(first)
         if any(replies.NEEDS_CONFIRMATION in line for line in first):
             text += "\n\nMục ghi \"cần xác nhận\" là thông tin chưa chắc chắn, bạn hỏi lại nhà trường trước khi làm hồ sơ."
-        buttons = [replies.button("Xem thêm", "/show_more")] if rest else []
+        buttons = replies.more_buttons(rest)
         if not request.level:
             buttons += [replies.button(f"Học {replies.LEVEL_NAMES[l]}", f'/ask_policies{{"level":"{l}","learner_group":"{request.groups[0]}"}}')
                         for l in ("trung_cap", "cao_dang")]

@@ -74,8 +74,7 @@ class ActionProgrammeInfo(Action):
         first, rest = replies.paged(lines)
         buttons = [replies.button(f"{p.institution.name[:28]} ({replies.LEVEL_NAMES[p.level]})",
                                   f'/ask_programme_info{{"programme_ref":"{p.institution.code}/{p.code}"}}') for p in found[:3]]
-        if rest:
-            buttons.append(replies.button("Xem thêm", "/show_more"))
+        buttons += replies.more_buttons(rest)
         text = f"{(request.occupation or 'Các ngành')} {where}:".replace("  ", " ") + "\n" + "\n".join(first)
         if any(replies.UNKNOWN in line for line in first):
             text += "\nChỗ nào ghi \"chưa có thông tin\", bạn hỏi trực tiếp trường (bấm tên trường để xem số điện thoại)."
@@ -103,6 +102,6 @@ class ActionCompareProgramme(Action):
         head = (f"Ngành {comparison.name} có ở {len(comparison.provinces)} tỉnh, thành: {', '.join(comparison.provinces)}.\n"
                 + (f"Rẻ nhất: {cheapest.institution.name} ({cheapest.institution.province}), "
                    f"{replies.money(cheapest.tuition_vnd_per_year)}/năm.\n" if cheapest else "Chưa trường nào công bố học phí.\n"))
-        buttons = [replies.button("Xem thêm", "/show_more")] if rest else []
+        buttons = replies.more_buttons(rest)
         dispatcher.utter_message(text=head + "\n".join(first), buttons=buttons)
         return remember(request, topic="compare", more=rest)

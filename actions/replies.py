@@ -82,6 +82,11 @@ def button(title: str, payload: str) -> dict:
     return {"title": title, "payload": payload}
 
 
+def more_buttons(rest: list) -> list[dict]:
+    """The "Xem thêm" button when a list has more than one page."""
+    return [button("Xem thêm", "/show_more")] if rest else []
+
+
 def contact(school: InstitutionInfo) -> str:
     """The line given whenever a value is missing: who to ask."""
     ways = []

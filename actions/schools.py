@@ -50,8 +50,7 @@ class ActionSearch(Action):
             first, rest = replies.paged(lines)
             buttons = [replies.button(f"{p.institution.name[:40]}", f'/ask_school_info{{"school_code":"{p.institution.code}"}}')
                        for p in found[:3]]
-            if rest:
-                buttons.append(replies.button("Xem thêm", "/show_more"))
+            buttons += replies.more_buttons(rest)
             buttons.append(replies.button("Trường nào rẻ nhất?", "/ask_compare_programme"))
             dispatcher.utter_message(
                 text=f"{note}Các nơi dạy {what}{level}{where} (rẻ trước):\n" + "\n".join(first),
@@ -71,8 +70,7 @@ class ActionSearch(Action):
             return remember(request, topic="search") + [SlotSet("need_province", False)]
         first, rest = replies.paged([replies.school_line(s) for s in schools])
         buttons = [replies.button(s.name[:40], f'/ask_school_info{{"school_code":"{s.code}"}}') for s in schools[:3]]
-        if rest:
-            buttons.append(replies.button("Xem thêm", "/show_more"))
+        buttons += replies.more_buttons(rest)
         dispatcher.utter_message(text=f"{note}Các trường nghề{where}:\n" + "\n".join(first), buttons=buttons)
         return remember(request, topic="search", more=rest) + [SlotSet("need_province", False)]
 
@@ -122,7 +120,6 @@ def _programmes_of(dispatcher: CollectingDispatcher, request, school: queries.In
     first, rest = replies.paged([replies.programme_line(p, with_school=False) for p in found])
     buttons = [replies.button(p.name[:40], f'/ask_programme_info{{"programme_ref":"{school.code}/{p.code}"}}')
                for p in found[:3]]
-    if rest:
-        buttons.append(replies.button("Xem thêm", "/show_more"))
+    buttons += replies.more_buttons(rest)
     dispatcher.utter_message(text=f"{school.name} đào tạo:\n" + "\n".join(first), buttons=buttons)
     return remember(request, topic="school", school=school.code, more=rest)
