@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from catalog import db, exporter, importer, status
+from catalog import db, exporter, importer, status, users_cli
 from catalog.migrate import migrate
 from catalog.problems import CatalogFileError
 
@@ -168,9 +168,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("remove-institution", help="xóa một cơ sở và các ngành, nghề của nó")
     p.add_argument("code")
     p.set_defaults(func=cmd_remove_institution)
+
+    users_cli.add_parser(commands)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "users":
+        return users_cli.run(args.func, args)
     return args.func(args)

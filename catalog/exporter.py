@@ -69,7 +69,13 @@ def _write_csv_folder(folder: Path, rows: dict[str, list[list[str]]]) -> None:
 _NUMERIC = {"duration_months", "tuition_vnd_per_year", "quota"}
 
 
-def _write_xlsx(path: Path, rows: dict[str, list[list[str]]]) -> None:
+def school_workbook(path: Path, rows: dict[str, list[list[str]]], institution_code: str, version: int) -> None:
+    """One school's rows with a hidden version stamp, so an upload made from this file
+    is merged with changes others made since (see catalog.school_updates)."""
+    _write_xlsx(path, rows, stamp={"institution_code": institution_code, "version": version})
+
+
+def _write_xlsx(path: Path, rows: dict[str, list[list[str]]], stamp: dict | None = None) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -81,6 +87,8 @@ def _write_xlsx(path: Path, rows: dict[str, list[list[str]]]) -> None:
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDEBF7")
     for name, spec in schema.FILES.items():
+        if name not in rows:
+            continue
         sheet = workbook.create_sheet(name)
         sheet.append(list(spec.column_names))
         for cell in sheet[1]:
@@ -105,6 +113,13 @@ def _write_xlsx(path: Path, rows: dict[str, list[list[str]]]) -> None:
                 validation.add(f"{letter}2:{letter}5000")
         for cell in sheet[1]:
             cell.alignment = Alignment(vertical="top")
+    if stamp:
+        from catalog.reader import VERSION_SHEET
+
+        stamp_sheet = workbook.create_sheet(VERSION_SHEET)
+        for item in stamp.items():
+            stamp_sheet.append(list(item))
+        stamp_sheet.sheet_state = "hidden"
     tmp = path.with_suffix(".xlsx.tmp")
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(tmp)

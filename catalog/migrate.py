@@ -8,6 +8,7 @@ always usable.
 from __future__ import annotations
 
 import csv
+import threading
 from pathlib import Path
 
 from alembic import command
@@ -28,11 +29,15 @@ def _alembic_config(connection: Connection) -> Config:
     return config
 
 
+_lock = threading.Lock()  # Alembic's command API is not thread-safe
+
+
 def migrate(url: str | None = None) -> None:
     engine = db.get_engine(url)
-    with engine.begin() as connection:
-        command.upgrade(_alembic_config(connection), "head")
-    sync_reference_data(url)
+    with _lock:
+        with engine.begin() as connection:
+            command.upgrade(_alembic_config(connection), "head")
+        sync_reference_data(url)
 
 
 def make_revision(message: str, url: str | None = None) -> None:

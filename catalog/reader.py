@@ -21,7 +21,8 @@ from catalog.problems import CatalogFileError, Problem
 DEFAULT_MAX_FILE_BYTES = 30 * 1024 * 1024
 MAX_XLSX_UNCOMPRESSED_BYTES = 300 * 1024 * 1024
 MAX_XLSX_COMPRESSION_RATIO = 200
-IGNORED_SHEETS = ("huong_dan",)  # the instructions sheet of the template
+VERSION_SHEET = "phien_ban"  # hidden sheet of a school download: which school, which version
+IGNORED_SHEETS = ("huong_dan", VERSION_SHEET)  # instructions and version stamp are not catalog data
 
 
 @dataclass
@@ -209,3 +210,34 @@ def _read_xlsx(path: Path, progress) -> list[RawSheet]:
     if problems:
         raise CatalogFileError(problems)
     return sheets
+
+
+def sheet_from_rows(spec: schema.FileSpec, label: str, rows: list[list[str]]) -> RawSheet:
+    """Rows of cells kept elsewhere (a stored school version) → a sheet the validator reads."""
+    return _to_sheet(spec, label, [list(spec.column_names), *rows], None)
+
+
+def read_version_stamp(path: Path) -> tuple[str, int] | None:
+    """(institution code, version) from the hidden sheet of a downloaded school workbook."""
+    import openpyxl
+
+    if path.suffix.lower() != ".xlsx":
+        return None
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=False, keep_links=False)
+    except Exception:  # unreadable files are reported by read_catalog
+        return None
+    try:
+        if VERSION_SHEET not in workbook.sheetnames:
+            return None
+        cells = {
+            str(row[0]).strip(): row[1]
+            for row in workbook[VERSION_SHEET].iter_rows(min_row=1, max_row=5, max_col=2, values_only=True)
+            if row and row[0] is not None and len(row) > 1
+        }
+    finally:
+        workbook.close()
+    try:
+        return str(cells["institution_code"]).strip(), int(cells["version"])
+    except (KeyError, TypeError, ValueError):
+        return None

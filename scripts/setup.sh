@@ -73,3 +73,15 @@ if ! [ -f .venv-rasa/.stamp ] || [ "$(cat .venv-rasa/.stamp)" != "$(stamp_of req
     -r requirements-rasa.txt -c requirements-rasa.lock
   .venv-rasa/bin/pip check || { echo "Môi trường Rasa bị xung đột thư viện (pip check)." >&2; rm -f .venv-rasa/.stamp; exit 1; }
 fi
+
+# Browser for the web-page tests (Playwright drives Debian's Chromium; it cannot download its own here).
+if ! command -v "${CHROMIUM_PATH:-chromium}" >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "Cài Chromium cho kiểm thử trang web (apt-get install chromium; chi tiết: var/log/setup.chromium.log) …"
+    mkdir -p var/log
+    DEBIAN_FRONTEND=noninteractive apt-get install -y chromium > var/log/setup.chromium.log 2>&1 \
+      || echo "Không cài được Chromium; các kiểm thử trang web sẽ báo lỗi. Cài bằng: sudo apt install chromium" >&2
+  else
+    echo "Chưa có Chromium: các kiểm thử trang web cần nó. Cài bằng: sudo apt install chromium (hoặc đặt CHROMIUM_PATH)." >&2
+  fi
+fi
