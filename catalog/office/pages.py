@@ -36,8 +36,8 @@ def _url(request: Request) -> str | None:
     return request.app.state.catalog_url
 
 
-def _render(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
-    return templates.TemplateResponse(request, name, context, status_code=status)
+def _render(request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
+    return templates.TemplateResponse(request, template, context, status_code=status)
 
 
 def _signed_in(request: Request) -> tuple[accounts.Actor, str] | None:
@@ -115,7 +115,7 @@ def _school_page(request: Request, actor, csrf: str, code: str, status: int = 20
     if code not in schools:
         return _render(request, "message.html", 404, actor=actor, csrf=csrf, title="Không tìm thấy trường",
                        message=f"Không có trường mã {code} trong danh sách bạn được cập nhật.")
-    return _render(request, "school.html", status, actor=actor, csrf=csrf, code=code, name=schools[code],
+    return _render(request, "school.html", status, actor=actor, csrf=csrf, code=code, school_name=schools[code],
                    history=school_updates.history(code, _url(request), limit=30),
                    max_mb=school_updates.max_upload_bytes() // (1024 * 1024), **extra)
 
