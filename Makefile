@@ -3,7 +3,7 @@ PY := .venv/bin/python
 RASA_ENV := PYTHONPATH=$(CURDIR) RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=3 PYTHONWARNINGS=ignore SQLALCHEMY_SILENCE_UBER_WARNING=1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup run serve test train eval lookups bench bench-catalog bench-channels template migrate status
+.PHONY: setup run serve test train eval lookups bench bench-catalog bench-channels template migrate status office
 
 setup:
 	@scripts/setup.sh
@@ -53,3 +53,7 @@ migrate: setup
 
 status: setup
 	@$(PY) -m catalog status
+
+## The admissions offices' service (pages and API) on OFFICE_HOST:OFFICE_PORT (127.0.0.1:8090).
+office: setup
+	@$(PY) -m catalog.office
