@@ -22,6 +22,7 @@ MENU = [
 DEMO_NOTICE = ("Lưu ý: các trường, ngành và sự kiện mình đang có là DỮ LIỆU MINH HỌA (trường hư cấu) để thử bot, "
                "không phải thông tin tuyển sinh thật. Các chính sách hỗ trợ là chính sách thật, kèm căn cứ pháp lý.")
 MISSES_BEFORE_COUNSELLOR = 2
+HANDOFF_BUTTON = replies.button("Nhờ thầy cô gọi lại", "/request_human")
 
 
 def counsellor_contact(tracker: Tracker) -> str:
@@ -109,9 +110,9 @@ class ActionFallback(Action):
         message = (tracker.latest_message.get("text") or "").strip()
         if misses >= MISSES_BEFORE_COUNSELLOR:
             dispatcher.utter_message(
-                text="Xin lỗi, mình vẫn chưa hiểu. " + counsellor_contact(tracker) +
-                     " Hoặc bạn chọn một chủ đề bên dưới nhé.",
-                buttons=MENU,
+                text="Xin lỗi, mình vẫn chưa hiểu. Bạn có muốn một thầy cô tư vấn gọi lại cho bạn không? "
+                     "Hoặc bạn chọn một chủ đề bên dưới nhé.",
+                buttons=[HANDOFF_BUTTON, *MENU[:3]],
             )
             return [SlotSet("miss_count", 0.0)]
         if not text.key(message):
@@ -137,8 +138,10 @@ class ActionOutOfScope(Action):
         misses = int(tracker.get_slot("miss_count") or 0) + 1
         reply = ("Câu này mình không trả lời được. Mình chỉ tư vấn về học nghề: trường, ngành, học phí, "
                  "tuyển sinh, chính sách hỗ trợ và chọn nghề.")
+        buttons = MENU
         if misses >= MISSES_BEFORE_COUNSELLOR:
-            reply += " " + counsellor_contact(tracker)
+            reply += " Bạn có muốn một thầy cô tư vấn gọi lại không?"
+            buttons = [HANDOFF_BUTTON, *MENU[:3]]
             misses = 0
-        dispatcher.utter_message(text=reply, buttons=MENU)
+        dispatcher.utter_message(text=reply, buttons=buttons)
         return [SlotSet("miss_count", float(misses))]

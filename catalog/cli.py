@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from catalog import db, exporter, importer, status, users_cli
+from catalog import counselling_cli, db, exporter, importer, status, users_cli
 from catalog.migrate import migrate
 from catalog.problems import CatalogFileError
 
@@ -170,6 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_remove_institution)
 
     users_cli.add_parser(commands)
+    counselling_cli.add_parsers(commands)
     return parser
 
 
@@ -177,4 +178,6 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "users":
         return users_cli.run(args.func, args)
+    if args.command in ("report", "requests", "privacy"):
+        return counselling_cli.run(args.func, args)
     return args.func(args)

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from catalog.models import Base
 
-ROLES = ("school", "admin")
+ROLES = ("school", "admin", "counsellor")
 
 
 def utcnow() -> dt.datetime:

@@ -93,7 +93,8 @@ def add_parser(commands) -> None:
 
     p = sub.add_parser("add", help="tạo tài khoản")
     p.add_argument("username")
-    p.add_argument("--role", choices=("school", "admin"), default="school")
+    p.add_argument("--role", choices=("school", "admin", "counsellor"), default="school",
+                   help="school: một trường; admin: quản trị; counsellor: người tư vấn (trò chuyện thử, câu hỏi chưa trả lời được, yêu cầu gọi lại)")
     p.add_argument("--institution", action="append", help="mã cơ sở (lặp lại nếu nhiều trường)")
     p.add_argument("--password-stdin", action="store_true", help="đọc mật khẩu từ một dòng đầu vào")
     p.set_defaults(func=cmd_add)

@@ -71,9 +71,14 @@ def trained_model():
 
 
 @pytest.fixture(scope="session")
-def bot_url(trained_model, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("bot")
-    with environment(CATALOG_DATABASE_URL=f"sqlite:///{folder / 'catalog.sqlite3'}",
+def bot_catalog_url(tmp_path_factory):
+    """The catalog the session's bot answers from (and records conversations in)."""
+    return f"sqlite:///{tmp_path_factory.mktemp('bot') / 'catalog.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def bot_url(trained_model, bot_catalog_url):
+    with environment(CATALOG_DATABASE_URL=bot_catalog_url,
                      ACTION_ENDPOINT_URL=f"http://127.0.0.1:{ACTIONS_PORT}/webhook"):
         with running_bot(RASA_PORT, ACTIONS_PORT, "bot-logs") as url:
             yield url

@@ -32,7 +32,8 @@ class RasaClient:
         try:
             response = await self.client.post(
                 "/webhooks/rest/webhook",
-                json={"sender": sender, "message": message, "input_channel": channel},
+                json={"sender": sender, "message": message, "input_channel": channel,
+                      "metadata": {"channel": channel}},  # recorded with unanswered questions
             )
         except httpx.HTTPError as error:
             log.error("Rasa unreachable for %s: %s", channel, type(error).__name__)

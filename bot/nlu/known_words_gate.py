@@ -74,10 +74,15 @@ class KnownWordsGate(GraphComponent, IntentClassifier):
         return cls(config, model_storage, resource, known)
 
     def known_ratio(self, message_text: str) -> float:
+        """Words with digits (phone numbers, years, fees) are neither known nor unknown:
+        a student typing only a phone number must not be sent to the fallback."""
         words = self.words(message_text)
         if not words:
             return 0.0
-        return sum(1 for w in words if w in self.known) / len(words)
+        judged = [w for w in words if not any(ch.isdigit() for ch in w)]
+        if not judged:
+            return 1.0
+        return sum(1 for w in judged if w in self.known) / len(judged)
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

@@ -2,6 +2,7 @@
 
 from alembic import context
 
+import catalog.counselling_models  # noqa: F401  (conversation records)
 import catalog.office_models  # noqa: F401  (accounts and audit tables)
 from catalog.models import Base
 

@@ -1,0 +1,185 @@
+"""Recording what the bot could not answer, hand-off to a person, and deleting what a student left."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import replies
+from actions.conversation import MENU, counsellor_contact
+from actions.request import ANYWHERE
+from catalog import conversation_log, handoff, privacy, queries
+
+log = logging.getLogger(__name__)
+HANDOFF_SLOTS = ("handoff_consent", "handoff_contact")
+DECLINED = "-"
+NOT_A_QUESTION = {"request_human", "affirm", "deny", "give_contact", "delete_my_data", "greet", "thank", "goodbye"}
+YES_NO = [replies.button("Đồng ý", "/affirm"), replies.button("Không", "/deny")]
+
+
+def _channel(tracker: Tracker) -> str:
+    metadata = tracker.latest_message.get("metadata") or {}
+    return str(metadata.get("channel") or tracker.get_latest_input_channel() or "rest")
+
+
+class ActionRecordTurn(Action):
+    """Called by Rasa for every user message (custom mapping of the `turn_recorded` slot)."""
+
+    def name(self) -> str:
+        return "action_record_turn"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        latest = tracker.latest_message or {}
+        intent = latest.get("intent") or {}
+        try:
+            conversation_log.record_turn(
+                text=latest.get("text") or "",
+                intent=intent.get("name"),
+                confidence=float(intent.get("confidence") or 0.0),
+                ranking=[(r.get("name"), float(r.get("confidence") or 0.0)) for r in latest.get("intent_ranking") or []],
+                channel=_channel(tracker),
+                sender_id=tracker.sender_id,
+                message_id=latest.get("message_id"),
+            )
+        except Exception as error:  # recording must never break the conversation
+            log.error("could not record the turn: %s", type(error).__name__)
+        return []
+
+
+def _route(tracker: Tracker) -> tuple[str | None, str | None, str]:
+    """(institution code, province, how to name who will call)."""
+    code = tracker.get_slot("last_school")
+    school = queries.get_institution(code) if code else None
+    province = tracker.get_slot("province")
+    province = None if province in (None, ANYWHERE) else province
+    if school is not None:
+        return school.code, school.province, f"của {school.name}"
+    if province:
+        return None, province, f"của {province}"
+    return None, None, "hướng nghiệp"
+
+
+def _last_question(tracker: Tracker) -> str:
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        text = (event.get("text") or "").strip()
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        if text and not text.startswith("/") and intent not in NOT_A_QUESTION and privacy.normalise_phone(text) is None:
+            return text
+    return ""
+
+
+class ActionAskHandoffConsent(Action):
+    def name(self) -> str:
+        return "action_ask_handoff_consent"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        _, _, who = _route(tracker)
+        dispatcher.utter_message(
+            text=f"Mình sẽ nhờ thầy cô tư vấn {who} gọi lại cho bạn. Để làm vậy, mình cần lưu số điện thoại "
+                 f"(hoặc Zalo) của bạn và câu hỏi gần nhất của bạn. Chỉ người tư vấn xem được; thông tin tự xóa sau "
+                 f"{privacy.retention_days()} ngày, và bạn nhắn \"Xóa thông tin của em\" để xóa bất cứ lúc nào. "
+                 "Bạn đồng ý không?",
+            buttons=YES_NO,
+        )
+        return []
+
+
+class ActionAskHandoffContact(Action):
+    def name(self) -> str:
+        return "action_ask_handoff_contact"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        dispatcher.utter_message(text="Bạn cho mình số điện thoại hoặc số Zalo để thầy cô liên hệ nhé "
+                                      "(ví dụ 0912 345 678). Gõ \"thôi\" nếu bạn đổi ý.")
+        return []
+
+
+class ValidateHandoffForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_handoff_form"
+
+    def validate_handoff_consent(self, value, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> dict:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent == "affirm":
+            return {"handoff_consent": "yes"}
+        if intent in ("deny", "goodbye"):
+            return {"handoff_consent": "no", "handoff_contact": DECLINED}
+        if intent == "give_contact" and privacy.normalise_phone(_digits_part(str(value))):
+            dispatcher.utter_message(text="Mình chưa lưu số này: bạn cần đồng ý trước đã.")
+        else:
+            dispatcher.utter_message(text="Bạn bấm \"Đồng ý\" hoặc \"Không\" giúp mình nhé.")
+        return {"handoff_consent": None}
+
+    def validate_handoff_contact(self, value, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> dict:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        phone = privacy.normalise_phone(_digits_part(str(value or "")))
+        if phone:
+            return {"handoff_contact": phone}
+        if intent in ("deny", "goodbye", "thank") or str(value).strip().lower() in ("thôi", "thoi", "hủy", "huy"):
+            return {"handoff_consent": "no", "handoff_contact": DECLINED}
+        dispatcher.utter_message(text="Số này chưa đúng. Số di động Việt Nam có 10 chữ số, bắt đầu bằng 03, 05, 07, 08 "
+                                      "hoặc 09, ví dụ 0912 345 678.")
+        return {"handoff_contact": None}
+
+
+def _digits_part(text: str) -> str:
+    """"số em là 0912 345 678 nhé" → "0912 345 678"."""
+    match = re.search(r"\+?\d[\d .\-]{7,}\d", text)
+    return match.group(0) if match else text
+
+
+class ActionSubmitHandoff(Action):
+    def name(self) -> str:
+        return "action_submit_handoff"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        reset = [SlotSet(slot, None) for slot in HANDOFF_SLOTS] + [SlotSet("miss_count", 0.0)]
+        contact = tracker.get_slot("handoff_contact")
+        if tracker.get_slot("handoff_consent") != "yes" or not contact or contact == DECLINED:
+            dispatcher.utter_message(
+                text="Không sao, mình không lưu gì cả. Bạn vẫn có thể hỏi mình tiếp, hoặc liên hệ trực tiếp: "
+                     + _contact_hint(tracker),
+                buttons=MENU,
+            )
+            return reset
+        code, province, who = _route(tracker)
+        request_id = handoff.create_request(
+            sender_id=tracker.sender_id, channel=_channel(tracker), contact=contact,
+            question=_last_question(tracker), institution_code=code, province=province,
+        )
+        dispatcher.utter_message(
+            text=f"Cảm ơn bạn! Mình đã gửi yêu cầu số {request_id} tới thầy cô tư vấn {who}. "
+                 f"Thầy cô sẽ gọi hoặc nhắn Zalo số {_pretty(contact)} {handoff.callback_promise()}. "
+                 "Muốn xóa thông tin đã để lại, bạn nhắn \"Xóa thông tin của em\"."
+        )
+        return reset
+
+
+def _pretty(phone: str) -> str:
+    return f"{phone[:4]} {phone[4:7]} {phone[7:]}" if len(phone) == 10 else phone
+
+
+def _contact_hint(tracker: Tracker) -> str:
+    return counsellor_contact(tracker)
+
+
+class ActionDeleteMyData(Action):
+    def name(self) -> str:
+        return "action_delete_my_data"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        removed = handoff.delete_for_sender(tracker.sender_id)
+        requests, messages = removed["counselling_requests"], removed["unanswered_messages"]
+        if requests or messages:
+            text = (f"Mình đã xóa thông tin bạn để lại: {requests} yêu cầu gọi lại và {messages} câu hỏi đã lưu. "
+                    "Thầy cô sẽ không gọi lại nữa.")
+        else:
+            text = "Mình không lưu thông tin nào của bạn cả."
+        dispatcher.utter_message(text=text)
+        return [SlotSet(slot, None) for slot in HANDOFF_SLOTS]

@@ -1,0 +1,58 @@
+"""Decides "after grade 9" vs "after grade 12" by the grade the student names.
+
+DIET sometimes ranks the two pathway intents the wrong way round when a
+sentence is worded unlike the training examples ("học xong lớp 9 thì em học gì
+được" came out as grade 12): the two classes differ by one number. When the
+message names exactly one of "lớp 9" / "lớp 12", that settles it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from catalog import text
+
+BY_GRADE = {"9": "ask_after_grade9", "12": "ask_after_grade12"}
+
+
+def named_grade(message_text: str) -> str | None:
+    words = text.expand_teencode(message_text).split()
+    named = {words[i + 1] for i, w in enumerate(words[:-1]) if w == "lop" and words[i + 1] in BY_GRADE}
+    return named.pop() if len(named) == 1 else None
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class GradeCorrector(GraphComponent, IntentClassifier):
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "GradeCorrector":
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            intent = message.get(INTENT) or {}
+            if intent.get(INTENT_NAME_KEY) not in BY_GRADE.values() or not message.get(TEXT):
+                continue
+            grade = named_grade(message.get(TEXT))
+            wanted = BY_GRADE.get(grade) if grade else None
+            if wanted is None or wanted == intent.get(INTENT_NAME_KEY):
+                continue
+            ranking = message.get(INTENT_RANKING_KEY) or []
+            by_name = {entry.get(INTENT_NAME_KEY): entry for entry in ranking}
+            top, other = intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0, by_name.get(wanted, {}).get(PREDICTED_CONFIDENCE_KEY, 0.0)
+            message.set(INTENT, {INTENT_NAME_KEY: wanted, PREDICTED_CONFIDENCE_KEY: top}, add_to_output=True)
+            for entry in ranking:  # swap the two confidences so the ranking stays consistent
+                if entry.get(INTENT_NAME_KEY) == wanted:
+                    entry[PREDICTED_CONFIDENCE_KEY] = top
+                elif entry.get(INTENT_NAME_KEY) in BY_GRADE.values():
+                    entry[PREDICTED_CONFIDENCE_KEY] = other
+            ranking.sort(key=lambda entry: -(entry.get(PREDICTED_CONFIDENCE_KEY) or 0.0))
+        return messages

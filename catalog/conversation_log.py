@@ -1,0 +1,185 @@
+"""What the bot could not answer: recording (masked), the gaps report and the daily chart.
+
+Every user message is counted per day and channel; fallbacks, out-of-scope
+questions and low-confidence answers are kept as masked text with the top
+intents, so counsellors see what students ask that the bot cannot handle.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from rapidfuzz import fuzz
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from catalog import db, privacy
+from catalog import text as vntext
+from catalog.counselling_models import CounsellingRequest, DailyMessageCount, UnansweredMessage
+from catalog.office_models import utcnow
+
+KINDS = {"fallback": "bot không hiểu", "out_of_scope": "ngoài phạm vi", "low_confidence": "trả lời chưa chắc"}
+DEFAULT_LOW_CONFIDENCE = 0.6
+SIMILAR = 80  # rapidfuzz token_set_ratio on folded text
+
+
+def low_confidence() -> float:
+    return float(os.environ.get("GAPS_LOW_CONFIDENCE", DEFAULT_LOW_CONFIDENCE))
+
+
+def classify(intent: str | None, confidence: float) -> str | None:
+    """None = answered; otherwise the kind of gap."""
+    if intent in (None, "", "nlu_fallback"):
+        return "fallback"
+    if intent == "out_of_scope":
+        return "out_of_scope"
+    if confidence < low_confidence():
+        return "low_confidence"
+    return None
+
+
+def record_turn(*, text: str, intent: str | None, confidence: float, ranking: list[tuple[str, float]],
+                channel: str, sender_id: str, message_id: str | None, at: dt.datetime | None = None,
+                url: str | None = None) -> str | None:
+    """Counts the message and keeps it (masked) when it was not answered; returns the gap kind.
+    Button payloads ("/intent") are counted as answered: the bot offered them."""
+    at = at or utcnow()
+    kind = None if text.startswith("/") else classify(intent, confidence)
+    channel = (channel or "khac")[:32]
+    with db.session(url) as session, session.begin():
+        if message_id and session.scalar(select(UnansweredMessage.id).where(UnansweredMessage.message_id == message_id[:64])):
+            return kind  # Rasa retried the action for the same message: already counted
+        _count(session, at.date(), channel, answered=kind is None)
+        if kind is not None:
+            values = dict(
+                at=at, channel=channel, kind=kind, text=privacy.mask(text)[:2000],
+                intents=json.dumps([[name, round(conf, 3)] for name, conf in ranking[:3]]),
+                sender_key=privacy.sender_key(sender_id), message_id=(message_id or None) and message_id[:64],
+            )
+            session.execute(_insert(session)(UnansweredMessage).values(**values).on_conflict_do_nothing())
+    return kind
+
+
+def _insert(session: Session):
+    """INSERT … ON CONFLICT for the dialect in use (SQLite and PostgreSQL both have it)."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
+def _count(session: Session, day: dt.date, channel: str, answered: bool) -> None:
+    column = "answered" if answered else "unanswered"
+    statement = _insert(session)(DailyMessageCount).values(
+        day=day, channel=channel, answered=int(answered), unanswered=int(not answered))
+    session.execute(statement.on_conflict_do_update(
+        index_elements=["day", "channel"],
+        set_={column: getattr(DailyMessageCount, column) + 1},
+    ))
+
+
+@dataclass
+class GapGroup:
+    example: str  # the most frequent wording
+    count: int
+    kinds: dict[str, int]
+    variants: list[str]
+    last_at: dt.datetime
+    top_intent: str | None
+
+
+def gaps(since: dt.date, url: str | None = None, limit: int = 30) -> list[GapGroup]:
+    """Unanswered messages since `since`, grouped by similar wording, most frequent first."""
+    start = dt.datetime.combine(since, dt.time(), tzinfo=dt.timezone.utc)
+    with db.session(url) as session:
+        rows = session.execute(
+            select(UnansweredMessage.text, UnansweredMessage.kind, UnansweredMessage.at, UnansweredMessage.intents)
+            .where(UnansweredMessage.at >= start).order_by(UnansweredMessage.at)
+        ).all()
+    groups: list[dict] = []
+    for message, kind, at, intents in rows:
+        folded = vntext.key(message)
+        for group in groups:
+            if fuzz.token_set_ratio(folded, group["key"]) >= SIMILAR:
+                break
+        else:
+            group = {"key": folded, "texts": {}, "kinds": {}, "last": at, "intents": {}}
+            groups.append(group)
+        group["texts"][message] = group["texts"].get(message, 0) + 1
+        group["kinds"][kind] = group["kinds"].get(kind, 0) + 1
+        group["last"] = max(group["last"], at)
+        top = (json.loads(intents) or [[None]])[0][0]
+        group["intents"][top] = group["intents"].get(top, 0) + 1
+    result = [
+        GapGroup(
+            example=max(g["texts"], key=g["texts"].get), count=sum(g["texts"].values()), kinds=g["kinds"],
+            variants=sorted(g["texts"], key=g["texts"].get, reverse=True)[:5], last_at=g["last"],
+            top_intent=max(g["intents"], key=g["intents"].get),
+        )
+        for g in groups
+    ]
+    result.sort(key=lambda g: (-g.count, g.example))
+    return result[:limit]
+
+
+def daily_counts(since: dt.date, url: str | None = None) -> list[tuple[dt.date, int, int]]:
+    """(day, answered, unanswered) for every day from `since` to today, all channels."""
+    with db.session(url) as session:
+        rows = session.execute(
+            select(DailyMessageCount.day, DailyMessageCount.answered, DailyMessageCount.unanswered)
+            .where(DailyMessageCount.day >= since)
+        ).all()
+    totals: dict[dt.date, list[int]] = {}
+    for day, answered, unanswered in rows:
+        entry = totals.setdefault(day, [0, 0])
+        entry[0] += answered
+        entry[1] += unanswered
+    today = max([utcnow().date(), *totals])
+    days = [since + dt.timedelta(days=i) for i in range((today - since).days + 1)]
+    return [(day, *totals.get(day, [0, 0])) for day in days]
+
+
+def write_chart(path: Path, counts: list[tuple[dt.date, int, int]]) -> Path:
+    """A PNG bar chart of answered vs unanswered messages per day."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    days = [d for d, _, _ in counts]
+    answered = [a for _, a, _ in counts]
+    unanswered = [u for _, _, u in counts]
+    figure, axes = plt.subplots(figsize=(max(6, len(days) * 0.35), 3.5), dpi=100)
+    positions = range(len(days))
+    axes.bar(positions, answered, color="#1d5fa8", label="Trả lời được")
+    axes.bar(positions, unanswered, bottom=answered, color="#d9534f", label="Chưa trả lời được")
+    step = max(1, len(days) // 12)
+    axes.set_xticks(list(positions)[::step], [d.strftime("%d/%m") for d in days][::step], rotation=45, ha="right")
+    axes.set_ylabel("Số tin nhắn")
+    axes.set_title("Tin nhắn mỗi ngày")
+    axes.legend(loc="upper left")
+    figure.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, format="png")
+    plt.close(figure)
+    return path
+
+
+def purge(days: int | None = None, url: str | None = None, now: dt.datetime | None = None) -> dict[str, int]:
+    """Deletes unanswered messages, counselling requests and daily counts older than the retention."""
+    days = privacy.retention_days() if days is None else days
+    cutoff = (now or utcnow()) - dt.timedelta(days=days)
+    with db.session(url) as session, session.begin():
+        removed = {
+            "unanswered_messages": session.execute(delete(UnansweredMessage).where(UnansweredMessage.at < cutoff)).rowcount,
+            "counselling_requests": session.execute(
+                delete(CounsellingRequest).where(CounsellingRequest.created_at < cutoff)).rowcount,
+            "daily_message_counts": session.execute(
+                delete(DailyMessageCount).where(DailyMessageCount.day < cutoff.date())).rowcount,
+        }
+    return removed

@@ -1,0 +1,115 @@
+"""`python -m catalog report gaps | requests … | privacy purge`: the counsellors' command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+from catalog import conversation_log, handoff, privacy
+from catalog.migrate import migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CHART = PROJECT_ROOT / "var" / "reports" / "tin-nhan-moi-ngay.png"
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise SystemExit(f"Ngày không hợp lệ: {value} (dạng NĂM-THÁNG-NGÀY, ví dụ 2026-11-16)") from None
+
+
+def cmd_gaps(args) -> int:
+    migrate()
+    since = args.since or (dt.date.today() - dt.timedelta(days=7))
+    groups = conversation_log.gaps(since, limit=args.top)
+    counts = conversation_log.daily_counts(since)
+    answered = sum(a for _, a, _ in counts)
+    unanswered = sum(u for _, _, u in counts)
+    total = answered + unanswered
+    print(f"Từ {since:%d/%m/%Y}: {total} tin nhắn, {unanswered} chưa trả lời được"
+          + (f" ({unanswered / total:.0%})" if total else "") + ".")
+    if not groups:
+        print("Không có câu hỏi nào chưa trả lời được.")
+    for index, group in enumerate(groups, start=1):
+        kinds = ", ".join(f"{conversation_log.KINDS.get(k, k)}: {n}" for k, n in sorted(group.kinds.items()))
+        print(f"{index:>3}. [{group.count} lần] {group.example}  ({kinds}; ý định gần nhất: {group.top_intent or '—'})")
+        for variant in group.variants[1:]:
+            print(f"       ~ {variant}")
+    chart = conversation_log.write_chart(args.chart, counts)
+    print(f"Biểu đồ: {chart}")
+    return 0
+
+
+def cmd_requests_list(args) -> int:
+    migrate()
+    rows = handoff.list_requests(status=args.status)
+    if not rows:
+        print("Không có yêu cầu nào.")
+    for r in rows:
+        route = r["institution_code"] or r["province"] or "chưa rõ"
+        print(f'#{r["id"]:<5} {r["created_at"]:%d/%m %H:%M}  {r["status_text"]:<11} {r["contact"]:<11} '
+              f'{route:<16} {r["question"][:60]}' + (f'  (nhận: {r["claimed_by"]})' if r["claimed_by"] else ""))
+    return 0
+
+
+def cmd_requests_claim(args) -> int:
+    migrate()
+    r = handoff.claim(args.id, args.by)
+    print(f'Đã nhận yêu cầu #{r["id"]}: gọi {r["contact"]}.')
+    return 0
+
+
+def cmd_requests_close(args) -> int:
+    migrate()
+    handoff.close(args.id, args.by, args.note)
+    print(f"Đã đóng yêu cầu #{args.id}.")
+    return 0
+
+
+def cmd_purge(args) -> int:
+    migrate()
+    days = args.days if args.days is not None else privacy.retention_days()
+    removed = conversation_log.purge(days)
+    print(f"Đã xóa dữ liệu cũ hơn {days} ngày: " + ", ".join(f"{k}: {v}" for k, v in removed.items()))
+    return 0
+
+
+def add_parsers(commands) -> None:
+    report = commands.add_parser("report", help="báo cáo cho người tư vấn")
+    sub = report.add_subparsers(dest="report_command", required=True)
+    p = sub.add_parser("gaps", help="câu hỏi bot chưa trả lời được, gom theo câu gần giống")
+    p.add_argument("--since", type=_date, help="từ ngày (NĂM-THÁNG-NGÀY); mặc định 7 ngày trước")
+    p.add_argument("--top", type=int, default=30, help="số nhóm in ra")
+    p.add_argument("--chart", type=Path, default=DEFAULT_CHART, help="tệp PNG biểu đồ theo ngày")
+    p.set_defaults(func=cmd_gaps)
+
+    requests = commands.add_parser("requests", help="yêu cầu gặp người tư vấn")
+    sub = requests.add_subparsers(dest="requests_command", required=True)
+    p = sub.add_parser("list", help="liệt kê")
+    p.add_argument("--status", choices=tuple(handoff.STATUSES))
+    p.set_defaults(func=cmd_requests_list)
+    p = sub.add_parser("claim", help="nhận xử lý một yêu cầu")
+    p.add_argument("id", type=int)
+    p.add_argument("--by", required=True, help="tên người tư vấn")
+    p.set_defaults(func=cmd_requests_claim)
+    p = sub.add_parser("close", help="đóng yêu cầu đã xử lý")
+    p.add_argument("id", type=int)
+    p.add_argument("--by", required=True)
+    p.add_argument("--note", default="")
+    p.set_defaults(func=cmd_requests_close)
+
+    privacy_parser = commands.add_parser("privacy", help="dữ liệu cá nhân")
+    sub = privacy_parser.add_subparsers(dest="privacy_command", required=True)
+    p = sub.add_parser("purge", help="xóa dữ liệu hội thoại cũ hơn thời hạn lưu")
+    p.add_argument("--days", type=int, help=f"mặc định PRIVACY_RETENTION_DAYS ({privacy.DEFAULT_RETENTION_DAYS})")
+    p.set_defaults(func=cmd_purge)
+
+
+def run(func, args) -> int:
+    try:
+        return func(args)
+    except handoff.HandoffError as error:
+        print(f"Lỗi: {error}", file=sys.stderr)
+        return 2

@@ -1,0 +1,112 @@
+"""Students' requests to talk to a person: recorded by the bot, worked by counsellors.
+
+A request is routed to the school the student was asking about, else to the
+province; counsellor accounts tied to schools see their schools' requests,
+the others see all. The contact number is the only identifier kept.
+"""
+
+from __future__ import annotations
+
+import os
+
+from sqlalchemy import delete, or_, select
+
+from catalog import db, privacy
+from catalog.accounts import Actor
+from catalog.counselling_models import CounsellingRequest, UnansweredMessage
+from catalog.office_models import utcnow
+
+STATUSES = {"new": "mới", "claimed": "đang xử lý", "closed": "đã xong"}
+
+
+class HandoffError(ValueError):
+    pass
+
+
+def callback_promise() -> str:
+    return os.environ.get("HANDOFF_CALLBACK_TIME", "trong 2 ngày làm việc")
+
+
+def create_request(*, sender_id: str, channel: str, contact: str, question: str, institution_code: str | None,
+                   province: str | None, url: str | None = None) -> int:
+    phone = privacy.normalise_phone(contact)
+    if phone is None:
+        raise HandoffError("số điện thoại không hợp lệ")
+    with db.session(url) as session, session.begin():
+        request = CounsellingRequest(
+            sender_key=privacy.sender_key(sender_id), channel=(channel or "khac")[:32], contact=phone,
+            question=privacy.mask(question or "")[:2000], institution_code=institution_code or None,
+            province=province or None, status="new",
+        )
+        session.add(request)
+        session.flush()
+        return request.id
+
+
+def delete_for_sender(sender_id: str, url: str | None = None) -> dict[str, int]:
+    """Everything the student left: requests and recorded questions."""
+    key = privacy.sender_key(sender_id)
+    with db.session(url) as session, session.begin():
+        return {
+            "counselling_requests": session.execute(
+                delete(CounsellingRequest).where(CounsellingRequest.sender_key == key)).rowcount,
+            "unanswered_messages": session.execute(
+                delete(UnansweredMessage).where(UnansweredMessage.sender_key == key)).rowcount,
+        }
+
+
+def _visible(query, actor: Actor | None):
+    if actor is None or actor.is_admin or not actor.institution_codes:
+        return query
+    return query.where(CounsellingRequest.institution_code.in_(sorted(actor.institution_codes)))
+
+
+def list_requests(actor: Actor | None = None, status: str | None = None, url: str | None = None) -> list[dict]:
+    query = select(CounsellingRequest).order_by(CounsellingRequest.created_at.desc())
+    if status:
+        query = query.where(CounsellingRequest.status == status)
+    with db.session(url) as session:
+        return [_as_dict(r) for r in session.scalars(_visible(query, actor)).all()]
+
+
+def _as_dict(r: CounsellingRequest) -> dict:
+    return {
+        "id": r.id, "created_at": r.created_at, "channel": r.channel, "contact": r.contact, "question": r.question,
+        "institution_code": r.institution_code, "province": r.province, "status": r.status,
+        "status_text": STATUSES.get(r.status, r.status), "claimed_by": r.claimed_by, "note": r.note,
+    }
+
+
+def _get(session, request_id: int, actor: Actor | None) -> CounsellingRequest:
+    query = _visible(select(CounsellingRequest).where(CounsellingRequest.id == request_id), actor)
+    request = session.scalar(query)
+    if request is None:
+        raise HandoffError(f"không có yêu cầu số {request_id}")
+    return request
+
+
+def claim(request_id: int, by: str, actor: Actor | None = None, url: str | None = None) -> dict:
+    with db.session(url) as session, session.begin():
+        request = _get(session, request_id, actor)
+        if request.status == "closed":
+            raise HandoffError(f"yêu cầu số {request_id} đã xong")
+        if request.status == "claimed" and request.claimed_by != by:
+            raise HandoffError(f"yêu cầu số {request_id} đã do {request.claimed_by} nhận")
+        request.status, request.claimed_by, request.claimed_at = "claimed", by, utcnow()
+        return _as_dict(request)
+
+
+def close(request_id: int, by: str, note: str = "", actor: Actor | None = None, url: str | None = None) -> dict:
+    with db.session(url) as session, session.begin():
+        request = _get(session, request_id, actor)
+        request.status, request.closed_at = "closed", utcnow()
+        request.claimed_by = request.claimed_by or by
+        request.note = (note or "")[:1000] or request.note
+        return _as_dict(request)
+
+
+def open_count(actor: Actor | None = None, url: str | None = None) -> int:
+    with db.session(url) as session:
+        query = _visible(select(CounsellingRequest.id).where(or_(
+            CounsellingRequest.status == "new", CounsellingRequest.status == "claimed")), actor)
+        return len(session.scalars(query).all())
