@@ -25,6 +25,9 @@ from catalog.office_models import utcnow
 KINDS = {"fallback": "bot không hiểu", "out_of_scope": "ngoài phạm vi", "low_confidence": "trả lời chưa chắc"}
 DEFAULT_LOW_CONFIDENCE = 0.6
 SIMILAR = 80  # rapidfuzz token_set_ratio on folded text
+# Counsellors trying the bot (web chat) and the YAML conversation checks are recorded
+# under these channels and left out of the students' figures.
+STAFF_CHANNELS = ("webchat", "kiem-tra")
 
 
 def low_confidence() -> float:
@@ -57,7 +60,7 @@ def record_turn(*, text: str, intent: str | None, confidence: float, ranking: li
         if kind is not None:
             values = dict(
                 at=at, channel=channel, kind=kind, text=privacy.mask(text)[:2000],
-                intents=json.dumps([[name, round(conf, 3)] for name, conf in ranking[:3]]),
+                intents=json.dumps([[name, round(conf, 3)] for name, conf in ranking if name != "nlu_fallback"][:3]),
                 sender_key=privacy.sender_key(sender_id), message_id=(message_id or None) and message_id[:64],
             )
             session.execute(_insert(session)(UnansweredMessage).values(**values).on_conflict_do_nothing())
@@ -99,7 +102,8 @@ def gaps(since: dt.date, url: str | None = None, limit: int = 30) -> list[GapGro
     with db.session(url) as session:
         rows = session.execute(
             select(UnansweredMessage.text, UnansweredMessage.kind, UnansweredMessage.at, UnansweredMessage.intents)
-            .where(UnansweredMessage.at >= start).order_by(UnansweredMessage.at)
+            .where(UnansweredMessage.at >= start, UnansweredMessage.channel.not_in(STAFF_CHANNELS))
+            .order_by(UnansweredMessage.at)
         ).all()
     groups: list[dict] = []
     for message, kind, at, intents in rows:
@@ -132,7 +136,7 @@ def daily_counts(since: dt.date, url: str | None = None) -> list[tuple[dt.date, 
     with db.session(url) as session:
         rows = session.execute(
             select(DailyMessageCount.day, DailyMessageCount.answered, DailyMessageCount.unanswered)
-            .where(DailyMessageCount.day >= since)
+            .where(DailyMessageCount.day >= since, DailyMessageCount.channel.not_in(STAFF_CHANNELS))
         ).all()
     totals: dict[dt.date, list[int]] = {}
     for day, answered, unanswered in rows:

@@ -185,9 +185,10 @@ def create_app(url: str | None = None) -> FastAPI:
         outcome = outcome_or_error(lambda: school_updates.rollback(actor, code, body.version, catalog_url(request)))
         return outcome.as_dict() if isinstance(outcome, school_updates.Outcome) else outcome
 
-    from catalog.office import pages  # the pages use the helpers above
+    from catalog.office import counsellors, pages  # the pages use the helpers above
 
     app.include_router(pages.router)
+    app.include_router(counsellors.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     return app
 

@@ -56,7 +56,10 @@ def _csrf_failed(request: Request) -> HTMLResponse:
 
 @router.get("/")
 def home(request: Request):
-    return RedirectResponse("/truong" if _signed_in(request) else "/dang-nhap", status_code=303)
+    signed = _signed_in(request)
+    if not signed:
+        return _to_login()
+    return RedirectResponse("/tu-van" if signed[0].role == "counsellor" else "/truong", status_code=303)
 
 
 @router.get("/dang-nhap")
@@ -81,7 +84,7 @@ def login(request: Request, username: Annotated[str, Form(max_length=200)] = "",
         return _render(request, "login.html", 401, csrf=csrf, username=username,
                        error="Tên đăng nhập hoặc mật khẩu không đúng (hoặc tài khoản đã bị khóa).")
     token, _, _ = result
-    response = RedirectResponse("/truong", status_code=303)
+    response = RedirectResponse("/", status_code=303)
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax", secure=cookie_secure(request),
                         max_age=int(accounts.session_hours() * 3600))
     response.delete_cookie(LOGIN_CSRF_COOKIE)
@@ -104,6 +107,8 @@ def school_list(request: Request):
     if not signed:
         return _to_login()
     actor, csrf = signed
+    if actor.role == "counsellor":
+        return RedirectResponse("/tu-van", status_code=303)
     schools = school_updates.institutions_for(actor, _url(request))
     if len(schools) == 1 and not actor.is_admin:
         return RedirectResponse(f"/truong/{schools[0]['code']}", status_code=303)
