@@ -3,7 +3,7 @@ PY := .venv/bin/python
 RASA_ENV := PYTHONPATH=$(CURDIR) RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=3 PYTHONWARNINGS=ignore SQLALCHEMY_SILENCE_UBER_WARNING=1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup run serve test train eval lookups bench bench-catalog bench-channels template migrate status office
+.PHONY: setup run serve test train eval lookups bench bench-catalog bench-channels template migrate status office checks
 
 setup:
 	@scripts/setup.sh
@@ -57,3 +57,7 @@ status: setup
 ## The admissions offices' service (pages and API) on OFFICE_HOST:OFFICE_PORT (127.0.0.1:8090).
 office: setup
 	@$(PY) -m catalog.office
+
+## The counsellors' conversation checks (tests/conversations/*.yml) against the running bot (make serve).
+checks: setup
+	@$(PY) -m bot.conversation_checks --url $${RASA_URL:-http://127.0.0.1:5005}

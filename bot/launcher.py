@@ -73,6 +73,9 @@ def prepare_catalog() -> None:
     result = subprocess.run([sys.executable, "-m", "catalog", "load-sample"], cwd=ROOT)
     if result.returncode != 0:
         sys.exit("Không nạp được danh mục mẫu.")
+    # Conversation records past the retention limit go at every start (and with
+    # `python -m catalog privacy purge` from cron on a server that runs for months).
+    subprocess.run([sys.executable, "-m", "catalog", "privacy", "purge"], cwd=ROOT, stdout=subprocess.DEVNULL)
 
 
 def train_if_needed() -> None:
