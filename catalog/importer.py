@@ -101,6 +101,10 @@ def import_catalog(
             if progress:
                 progress("Đang ghi vào cơ sở dữ liệu…")
             apply(session, plans, source=str(path), demo=demo, summary=summary_line(result))
+            if result.touched:
+                from catalog.school_updates import record_catalog_import  # late: it builds on this module
+
+                record_catalog_import(session, plans, Path(path), summary_line(result))
         result.applied = True
         if result.touched >= ANALYZE_AFTER_ROWS:
             _refresh_statistics(session)

@@ -390,3 +390,25 @@ def test_empty_folder(catalog_url, tmp_path):
     (tmp_path / "empty").mkdir()
     [line] = problems_of(tmp_path / "empty", catalog_url)
     assert "không có tệp .csv nào" in line
+
+
+def test_imports_are_audited_with_who_file_hash_and_rows(catalog_url, make_catalog):
+    from sqlalchemy import select
+
+    from catalog.office_models import ChangeSet
+
+    folder = make_catalog(institutions=[institution()], programmes=[programme()])
+    import_catalog(folder, url=catalog_url)
+    import_catalog(folder, url=catalog_url)  # unchanged: nothing to audit
+    (folder / "programmes.csv").write_text(
+        (folder / "programmes.csv").read_text(encoding="utf-8-sig").replace("9800000", "9900000"), encoding="utf-8")
+    import_catalog(folder, url=catalog_url)
+    with db.session(catalog_url) as session:
+        changes = session.scalars(select(ChangeSet).where(ChangeSet.institution_code == "*").order_by(ChangeSet.version)).all()
+        assert [c.version for c in changes] == [1, 2]
+        assert changes[0].actor.startswith("lệnh import") and changes[0].kind == "import"
+        assert {(r.table_name, r.action) for r in changes[0].rows} == {("institutions", "added"), ("programmes", "added")}
+        edit = changes[1].rows
+        assert len(edit) == 1 and edit[0].action == "changed"
+        assert '"9800000"' in edit[0].before and '"9900000"' in edit[0].after
+        assert len(changes[1].file_sha256) == 64 and changes[1].file_sha256 != changes[0].file_sha256
