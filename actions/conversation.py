@@ -109,9 +109,10 @@ class ActionFallback(Action):
         misses = int(tracker.get_slot("miss_count") or 0) + 1
         message = (tracker.latest_message.get("text") or "").strip()
         if misses >= MISSES_BEFORE_COUNSELLOR:
+            line = os.environ.get("COUNSELLOR_CONTACT", "").strip()
             dispatcher.utter_message(
                 text="Xin lỗi, mình vẫn chưa hiểu. Bạn có muốn một thầy cô tư vấn gọi lại cho bạn không? "
-                     "Hoặc bạn chọn một chủ đề bên dưới nhé.",
+                     + (f"Hoặc gọi ngay: {line}. " if line else "") + "Bạn cũng có thể chọn một chủ đề bên dưới.",
                 buttons=[HANDOFF_BUTTON, *MENU[:3]],
             )
             return [SlotSet("miss_count", 0.0)]

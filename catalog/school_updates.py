@@ -550,7 +550,8 @@ def record_catalog_import(session: Session, plans: dict[str, importer.TablePlan]
     previous = session.scalar(select(ChangeSet.version).where(ChangeSet.institution_code == CATALOG_SCOPE)
                               .order_by(ChangeSet.version.desc()).limit(1))
     changes: list[RowChange] = []
-    for name, plan in plans.items():
+    detailed = sum(plan.touched for plan in plans.values()) <= MAX_AUDITED_ROWS
+    for name, plan in plans.items() if detailed else ():
         spec = schema.FILES[name]
         for values in plan.added:
             changes.append(RowChange(name, _key_text(tuple(values[c] for c in spec.key)), "added", None, _cells(name, values)))
@@ -566,10 +567,9 @@ def record_catalog_import(session: Session, plans: dict[str, importer.TablePlan]
     change = ChangeSet(
         institution_code=CATALOG_SCOPE, version=(previous or 0) + 1, kind="import", actor=f"lệnh import ({who})"[:64],
         file_name=path.name[:255], file_sha256=_file_hash(path),
-        summary=summary + ("" if len(changes) <= MAX_AUDITED_ROWS else f" (quá {MAX_AUDITED_ROWS} dòng: chỉ ghi tóm tắt)"),
+        summary=summary + ("" if detailed else f" (quá {MAX_AUDITED_ROWS} dòng: chỉ ghi tóm tắt)"),
     )
-    if len(changes) <= MAX_AUDITED_ROWS:
-        change.rows = [_change_row(c) for c in changes]
+    change.rows = [_change_row(c) for c in changes]
     session.add(change)
 
 

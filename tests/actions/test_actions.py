@@ -113,8 +113,9 @@ def test_fallback_counts_misses(catalog, monkeypatch):
     monkeypatch.delenv("COUNSELLOR_CONTACT", raising=False)
     first, buttons, slots = run(ActionFallback(), "asdf", "nlu_fallback")
     assert "chưa hiểu" in first and len(buttons) == 3 and slots["miss_count"] == 1
-    second, _, slots = run(ActionFallback(), "qwer", "nlu_fallback", slots={"miss_count": 1.0})
-    assert "thầy cô tư vấn" in second and slots["miss_count"] == 0
+    second, buttons, slots = run(ActionFallback(), "qwer", "nlu_fallback", slots={"miss_count": 1.0})
+    assert "thầy cô tư vấn gọi lại" in second and slots["miss_count"] == 0
+    assert buttons[0]["payload"] == "/request_human"
     monkeypatch.setenv("COUNSELLOR_CONTACT", "Phòng GDNN, 0200 000 000")
     third, _, _ = run(ActionFallback(), "zxcv", "nlu_fallback", slots={"miss_count": 1.0})
     assert "Phòng GDNN, 0200 000 000" in third
