@@ -25,6 +25,7 @@ import os
 import secrets
 import tempfile
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -181,16 +182,11 @@ def _state_from_json(session: Session, stored: str) -> State:
 
 def school_rows_for_download(code: str, url: str | None = None) -> tuple[dict[str, list[list[str]]], int]:
     """(rows per sheet as cells, version) — what the officer downloads to edit."""
-    with db.session(url) as session:
-        try:
-            with session.begin():
-                with _writer(session):
-                    if _institution_id(session, code) is None:
-                        raise NotFound(code)
-                    state, _ = _current(session, code)
-                    version = _ensure_version(session, code, state)
-        finally:
-            _release_after_transaction(session)
+    with _serialised(url) as session:
+        if _institution_id(session, code) is None:
+            raise NotFound(code)
+        state, _ = _current(session, code)
+        version = _ensure_version(session, code, state)
     rows = {
         name: [[exporter.cell_text(state[name][k][c]) for c in schema.FILES[name].column_names] for k in sorted(state[name])]
         for name in SCHOOL_SHEETS
@@ -225,7 +221,12 @@ class _writer:
     def __enter__(self):
         if self.sqlite:
             _process_lock.acquire()
-        self.session.execute(update(CatalogMeta).where(CatalogMeta.id == 1).values(version=CatalogMeta.version))
+        try:
+            self.session.execute(update(CatalogMeta).where(CatalogMeta.id == 1).values(version=CatalogMeta.version))
+        except BaseException:
+            if self.sqlite:
+                _process_lock.release()
+            raise
         return self
 
     def __exit__(self, *exc):
@@ -238,6 +239,18 @@ class _writer:
 def _release_after_transaction(session: Session) -> None:
     for release in session.info.pop("after_commit_release", []):
         release()
+
+
+@contextmanager
+def _serialised(url: str | None):
+    """A session whose transaction holds the writer lock from its first statement to its end."""
+    with db.session(url) as session:
+        try:
+            with session.begin():
+                with _writer(session):
+                    yield session
+        finally:
+            _release_after_transaction(session)
 
 
 # --- versions -----------------------------------------------------------------------------
@@ -434,50 +447,40 @@ def _prepare(session: Session, actor: Actor, code: str, content: bytes, filename
 
 def preview(actor: Actor, code: str, content: bytes, filename: str, url: str | None = None) -> Outcome:
     """Checks the file and keeps it for confirmation; writes nothing to the catalog."""
-    with db.session(url) as session:
-        try:
-            with session.begin():
-                with _writer(session):
-                    _, _, _, changes, warnings, version, merged_from = _prepare(session, actor, code, content, filename)
-                    session.execute(delete(Upload).where(Upload.created_at < utcnow() - UPLOAD_TTL, Upload.status == "pending"))
-                    upload = Upload(
-                        public_id=secrets.token_urlsafe(24), account_id=actor.account_id, institution_code=code,
-                        filename=Path(filename or "tep").name[:255], sha256=hashlib.sha256(content).hexdigest(),
-                        content=content, status="pending",
-                    )
-                    session.add(upload)
-        finally:
-            _release_after_transaction(session)
+    with _serialised(url) as session:
+        _, _, _, changes, warnings, version, merged_from = _prepare(session, actor, code, content, filename)
+        session.execute(delete(Upload).where(Upload.created_at < utcnow() - UPLOAD_TTL, Upload.status == "pending"))
+        upload = Upload(
+            public_id=secrets.token_urlsafe(24), account_id=actor.account_id, institution_code=code,
+            filename=Path(filename or "tep").name[:255], sha256=hashlib.sha256(content).hexdigest(),
+            content=content, status="pending",
+        )
+        session.add(upload)
     return Outcome(code, changes, warnings, upload_id=upload.public_id, version=version, merged_from_version=merged_from)
 
 
 def apply_upload(actor: Actor, upload_id: str, url: str | None = None) -> Outcome:
     """Applies a previewed upload on the rows as they are now (others may have changed them since)."""
-    with db.session(url) as session:
-        try:
-            with session.begin():
-                with _writer(session):
-                    upload = session.scalar(select(Upload).where(Upload.public_id == upload_id))
-                    if upload is None or upload.account_id != actor.account_id:
-                        raise NotFound(upload_id)
-                    if upload.status != "pending":
-                        raise Conflict([Problem(upload.filename, 0, "", "tệp này đã được áp dụng rồi")])
-                    if _aware(upload.created_at) < utcnow() - UPLOAD_TTL:
-                        raise Conflict([Problem(upload.filename, 0, "", "bản xem trước đã quá 24 giờ; hãy tải tệp lên lại")])
-                    current, desired, ids, changes, warnings, version, merged_from = _prepare(
-                        session, actor, upload.institution_code, upload.content, upload.filename
-                    )
-                    outcome = Outcome(upload.institution_code, changes, warnings, upload_id=upload_id,
-                                      version=version, merged_from_version=merged_from)
-                    if changes:
-                        change = _record(session, actor, upload.institution_code, current, desired, ids, changes,
-                                         version, kind="upload", file_name=upload.filename, file_sha256=upload.sha256)
-                        outcome.version, outcome.change_set_id = change.version, change.id
-                        upload.change_set_id = change.id
-                    upload.status = "applied"
-                    upload.content = b""  # the audit keeps the hash and the row changes
-        finally:
-            _release_after_transaction(session)
+    with _serialised(url) as session:
+        upload = session.scalar(select(Upload).where(Upload.public_id == upload_id))
+        if upload is None or upload.account_id != actor.account_id:
+            raise NotFound(upload_id)
+        if upload.status != "pending":
+            raise Conflict([Problem(upload.filename, 0, "", "tệp này đã được áp dụng rồi")])
+        if _aware(upload.created_at) < utcnow() - UPLOAD_TTL:
+            raise Conflict([Problem(upload.filename, 0, "", "bản xem trước đã quá 24 giờ; hãy tải tệp lên lại")])
+        current, desired, ids, changes, warnings, version, merged_from = _prepare(
+            session, actor, upload.institution_code, upload.content, upload.filename
+        )
+        outcome = Outcome(upload.institution_code, changes, warnings, upload_id=upload_id,
+                          version=version, merged_from_version=merged_from)
+        if changes:
+            change = _record(session, actor, upload.institution_code, current, desired, ids, changes,
+                             version, kind="upload", file_name=upload.filename, file_sha256=upload.sha256)
+            outcome.version, outcome.change_set_id = change.version, change.id
+            upload.change_set_id = change.id
+        upload.status = "applied"
+        upload.content = b""  # the audit keeps the hash and the row changes
     return outcome
 
 
@@ -504,28 +507,23 @@ def rollback(actor: Actor, code: str, version: int, url: str | None = None) -> O
     """Restores the school's rows exactly as they were at `version` (admin only); recorded as a new version."""
     if not actor.is_admin:
         raise Forbidden([Problem(code, 0, "", "chỉ quản trị viên được khôi phục phiên bản cũ")])
-    with db.session(url) as session:
-        try:
-            with session.begin():
-                with _writer(session):
-                    if _institution_id(session, code) is None:
-                        raise NotFound(code)
-                    current, ids = _current(session, code)
-                    now = _ensure_version(session, code, current)
-                    stored = session.scalar(select(SchoolVersion.snapshot).where(
-                        SchoolVersion.institution_code == code, SchoolVersion.version == version
-                    ))
-                    if stored is None:
-                        raise NotFound(f"{code} v{version}")
-                    desired = _state_from_json(session, stored)
-                    changes = _diff(current, desired)
-                    outcome = Outcome(code, changes, version=now)
-                    if changes:
-                        change = _record(session, actor, code, current, desired, ids, changes, now, kind="rollback",
-                                         summary=f"Khôi phục về phiên bản {version}: " + outcome.summary())
-                        outcome.version, outcome.change_set_id = change.version, change.id
-        finally:
-            _release_after_transaction(session)
+    with _serialised(url) as session:
+        if _institution_id(session, code) is None:
+            raise NotFound(code)
+        current, ids = _current(session, code)
+        now = _ensure_version(session, code, current)
+        stored = session.scalar(select(SchoolVersion.snapshot).where(
+            SchoolVersion.institution_code == code, SchoolVersion.version == version
+        ))
+        if stored is None:
+            raise NotFound(f"{code} v{version}")
+        desired = _state_from_json(session, stored)
+        changes = _diff(current, desired)
+        outcome = Outcome(code, changes, version=now)
+        if changes:
+            change = _record(session, actor, code, current, desired, ids, changes, now, kind="rollback",
+                             summary=f"Khôi phục về phiên bản {version}: " + outcome.summary())
+            outcome.version, outcome.change_set_id = change.version, change.id
     return outcome
 
 

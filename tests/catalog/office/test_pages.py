@@ -179,3 +179,26 @@ def test_officer_pages_stay_inside_their_school(office):
         csrf = re.search(r'name="csrf" value="([^"]+)"', client.get(f"/truong/{SCHOOL_A}").text).group(1)
         rollback = client.post(f"/truong/{SCHOOL_A}/khoi-phuc", data={"csrf": csrf, "version": "0"})
         assert rollback.status_code == 403
+
+
+def test_change_detail_and_rollback_from_the_pages(office):
+    from tests.catalog.office.test_api import download, upload
+
+    with office.client("canbo.a") as api:
+        workbook = download(api)
+        set_cell(workbook, "programmes", {"code": "6520227"}, "tuition_vnd_per_year", 12300000)
+        applied = api.post(f"/api/uploads/{upload(api, save_workbook(workbook)).json()['upload_id']}/apply").json()
+    with office.client() as client:
+        assert _login(client).status_code == 303
+        detail = client.get(f"/thay-doi/{applied['change_set_id']}")
+        assert detail.status_code == 200
+        assert "<del>9800000</del>" in detail.text and "<ins>12300000</ins>" in detail.text and "canbo.a" in detail.text
+        assert client.get("/thay-doi/999999").status_code == 404
+    with office.client() as admin:
+        assert _login(admin, username="quantri").status_code == 303
+        page = admin.get(f"/truong/{SCHOOL_A}")
+        assert "Khôi phục về bản này" in page.text
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+        done = admin.post(f"/truong/{SCHOOL_A}/khoi-phuc", data={"csrf": csrf, "version": "0"})
+        assert done.status_code == 200 and "Đã khôi phục về phiên bản 0" in done.text
+    assert queries.get_programme(SCHOOL_A, "6520227").tuition_vnd_per_year == 9800000
