@@ -140,7 +140,8 @@ def start_servers(rasa_port: int = RASA_PORT, actions_port: int = ACTIONS_PORT,
 
 
 def start_channels(rasa_port: int = RASA_PORT, log_dir: Path = VAR / "log") -> list[subprocess.Popen]:
-    """The gateways whose settings are present: Telegram (TELEGRAM_BOT_TOKEN), Zalo (ZALO_APP_ID)."""
+    """The gateways whose settings are present: Telegram (TELEGRAM_BOT_TOKEN), Zalo (ZALO_APP_ID);
+    and the staff web service (admissions offices, counsellors) unless OFFICE_DISABLED=1."""
     enabled = [("telegram", "bot.channels.telegram_gateway", "TELEGRAM_BOT_TOKEN"),
                ("zalo", "bot.channels.zalo_gateway", "ZALO_APP_ID")]
     env = {**os.environ, "PYTHONPATH": str(ROOT), "RASA_URL": os.environ.get("RASA_URL", f"http://127.0.0.1:{rasa_port}")}
@@ -152,6 +153,13 @@ def start_channels(rasa_port: int = RASA_PORT, log_dir: Path = VAR / "log") -> l
         processes.append(subprocess.Popen([sys.executable, "-m", module], cwd=ROOT, env=env,
                                           stdout=log, stderr=subprocess.STDOUT))
         say(f"Kênh {name} đã bật (log: {log_dir}/{name}.log)")
+    if os.environ.get("OFFICE_DISABLED") != "1":
+        log = open(log_dir / "office.log", "ab")
+        processes.append(subprocess.Popen([sys.executable, "-m", "catalog.office"], cwd=ROOT, env=env,
+                                          stdout=log, stderr=subprocess.STDOUT))
+        address = f"http://{os.environ.get('OFFICE_HOST', '127.0.0.1')}:{os.environ.get('OFFICE_PORT', '8090')}"
+        say(f"Trang web cho phòng tuyển sinh và người tư vấn: {address} (tài khoản: "
+            f".venv/bin/python -m catalog users add …; log: {log_dir}/office.log)")
     return processes
 
 

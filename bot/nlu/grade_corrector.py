@@ -2,8 +2,9 @@
 
 DIET sometimes ranks the two pathway intents the wrong way round when a
 sentence is worded unlike the training examples ("học xong lớp 9 thì em học gì
-được" came out as grade 12): the two classes differ by one number. When the
-message names exactly one of "lớp 9" / "lớp 12", that settles it.
+được" came out as grade 12), or splits its confidence between them so that the
+FallbackClassifier calls them ambiguous: the two classes differ by one number.
+When the message names exactly one of "lớp 9" / "lớp 12", that settles it.
 """
 
 from __future__ import annotations
@@ -42,17 +43,19 @@ class GradeCorrector(GraphComponent, IntentClassifier):
             if intent.get(INTENT_NAME_KEY) not in BY_GRADE.values() or not message.get(TEXT):
                 continue
             grade = named_grade(message.get(TEXT))
-            wanted = BY_GRADE.get(grade) if grade else None
-            if wanted is None or wanted == intent.get(INTENT_NAME_KEY):
+            if grade is None:
                 continue
+            wanted = BY_GRADE[grade]
             ranking = message.get(INTENT_RANKING_KEY) or []
-            by_name = {entry.get(INTENT_NAME_KEY): entry for entry in ranking}
-            top, other = intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0, by_name.get(wanted, {}).get(PREDICTED_CONFIDENCE_KEY, 0.0)
-            message.set(INTENT, {INTENT_NAME_KEY: wanted, PREDICTED_CONFIDENCE_KEY: top}, add_to_output=True)
-            for entry in ranking:  # swap the two confidences so the ranking stays consistent
+            # The two pathway intents share the confidence DIET gave them; the named grade takes
+            # all of it, so the FallbackClassifier does not call the pair ambiguous.
+            both = sum(e.get(PREDICTED_CONFIDENCE_KEY) or 0.0 for e in ranking if e.get(INTENT_NAME_KEY) in BY_GRADE.values())
+            both = max(both, intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
+            message.set(INTENT, {INTENT_NAME_KEY: wanted, PREDICTED_CONFIDENCE_KEY: both}, add_to_output=True)
+            for entry in ranking:
                 if entry.get(INTENT_NAME_KEY) == wanted:
-                    entry[PREDICTED_CONFIDENCE_KEY] = top
+                    entry[PREDICTED_CONFIDENCE_KEY] = both
                 elif entry.get(INTENT_NAME_KEY) in BY_GRADE.values():
-                    entry[PREDICTED_CONFIDENCE_KEY] = other
+                    entry[PREDICTED_CONFIDENCE_KEY] = 0.0
             ranking.sort(key=lambda entry: -(entry.get(PREDICTED_CONFIDENCE_KEY) or 0.0))
         return messages
