@@ -19,6 +19,14 @@ HANDOFF_SLOTS = ("handoff_consent", "handoff_contact")
 DECLINED = "-"
 NOT_A_QUESTION = {"request_human", "affirm", "deny", "give_contact", "delete_my_data", "greet", "thank", "goodbye"}
 YES_NO = [replies.button("Đồng ý", "/affirm"), replies.button("Không", "/deny")]
+LEAVE_INTENTS = {"deny", "goodbye", "thank", "start_quiz"}  # plus every ask_* question: the student moved on
+
+
+def _moved_on(tracker: Tracker) -> bool:
+    """The student asked something else instead of answering the form: let them go."""
+    intent = tracker.latest_message.get("intent") or {}
+    name = intent.get("name") or ""
+    return name in LEAVE_INTENTS or (name.startswith("ask_") and float(intent.get("confidence") or 0) >= 0.8)
 
 
 def _channel(tracker: Tracker) -> str:
@@ -108,7 +116,7 @@ class ValidateHandoffForm(FormValidationAction):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if intent == "affirm":
             return {"handoff_consent": "yes"}
-        if intent in ("deny", "goodbye"):
+        if _moved_on(tracker):
             return {"handoff_consent": "no", "handoff_contact": DECLINED}
         if intent == "give_contact" and privacy.normalise_phone(_digits_part(str(value))):
             dispatcher.utter_message(text="Mình chưa lưu số này: bạn cần đồng ý trước đã.")
@@ -117,11 +125,10 @@ class ValidateHandoffForm(FormValidationAction):
         return {"handoff_consent": None}
 
     def validate_handoff_contact(self, value, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> dict:
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
         phone = privacy.normalise_phone(_digits_part(str(value or "")))
         if phone:
             return {"handoff_contact": phone}
-        if intent in ("deny", "goodbye", "thank") or str(value).strip().lower() in ("thôi", "thoi", "hủy", "huy"):
+        if _moved_on(tracker) or str(value).strip().lower() in ("thôi", "thoi", "hủy", "huy"):
             return {"handoff_consent": "no", "handoff_contact": DECLINED}
         dispatcher.utter_message(text="Số này chưa đúng. Số di động Việt Nam có 10 chữ số, bắt đầu bằng 03, 05, 07, 08 "
                                       "hoặc 09, ví dụ 0912 345 678.")
@@ -143,8 +150,8 @@ class ActionSubmitHandoff(Action):
         contact = tracker.get_slot("handoff_contact")
         if tracker.get_slot("handoff_consent") != "yes" or not contact or contact == DECLINED:
             dispatcher.utter_message(
-                text="Không sao, mình không lưu gì cả. Bạn vẫn có thể hỏi mình tiếp, hoặc liên hệ trực tiếp: "
-                     + _contact_hint(tracker),
+                text="Không sao, mình không lưu gì cả. Bạn cứ hỏi tiếp (nếu vừa hỏi điều gì, bạn gửi lại giúp mình), "
+                     "hoặc liên hệ trực tiếp: " + _contact_hint(tracker),
                 buttons=MENU,
             )
             return reset

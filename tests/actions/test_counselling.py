@@ -56,3 +56,12 @@ def test_turns_are_recorded_and_deleted_on_request(catalog):
     assert "đã xóa" in text
     again, _, _ = run(ActionDeleteMyData(), "xóa thông tin của em", "delete_my_data")
     assert "không lưu thông tin nào" in again
+
+
+def test_a_new_question_in_the_middle_ends_the_hand_off():
+    form = ValidateHandoffForm()
+    question = tracker("học phí ngành điện bao nhiêu", "ask_programme_info")
+    assert form.validate_handoff_contact("học phí ngành điện bao nhiêu", CollectingDispatcher(), question, {}) == {
+        "handoff_consent": "no", "handoff_contact": "-"}
+    assert form.validate_handoff_consent("cho em hỏi học phí", CollectingDispatcher(), question, {}) == {
+        "handoff_consent": "no", "handoff_contact": "-"}
