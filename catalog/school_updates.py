@@ -153,14 +153,9 @@ def _current(session: Session, code: str) -> tuple[State, dict[str, dict[tuple, 
     state: State = {}
     ids: dict[str, dict[tuple, int]] = {}
     for name in SCHOOL_SHEETS:
-        rows = snapshot.load(session, name)
+        rows = snapshot.load(session, name, institution_code=code)
         ids[name] = rows.ids
-        if name == "institutions":
-            state[name] = {k: v for k, v in rows.items() if k == (code,)}
-        elif name == "programmes":
-            state[name] = {k: v for k, v in rows.items() if k[0] == code}
-        else:
-            state[name] = {k: v for k, v in rows.items() if v["institution_code"] == code}
+        state[name] = dict(rows)
     return state, ids
 
 
@@ -355,7 +350,7 @@ def _read_upload(content: bytes, filename: str) -> tuple[list, tuple[str, int] |
     return sheets, stamp
 
 
-def _scope_problems(actor: Actor, code: str, checked, current: State, all_events: dict) -> list[Problem]:
+def _scope_problems(actor: Actor, code: str, checked, current: State, event_hosts: dict) -> list[Problem]:
     """Rows this account may not write, each located in the file."""
     problems: list[Problem] = []
     label = checked.labels.get
@@ -374,11 +369,10 @@ def _scope_problems(actor: Actor, code: str, checked, current: State, all_events
             problems.append(Problem(label("programmes"), record.row, "institution_code", f'dòng của cơ sở "{other}", không phải của trường {code}'))
     for record in checked.records.get("events", []):
         host = record.values["institution_code"]
-        existing = all_events.get((record.values["code"],))
         if host != code:
             who = f'cơ sở "{host}"' if host else "cấp tỉnh (không ghi institution_code)"
             problems.append(Problem(label("events"), record.row, "institution_code", f"sự kiện của {who}, không phải của trường {code}"))
-        elif existing is not None and existing["institution_code"] != code:
+        elif record.values["code"] in event_hosts and event_hosts[record.values["code"]] != code:
             problems.append(Problem(label("events"), record.row, "code", f'mã sự kiện "{record.values["code"]}" đã thuộc về đơn vị khác'))
     return problems
 
@@ -398,8 +392,8 @@ def _prepare(session: Session, actor: Actor, code: str, content: bytes, filename
     if checked.errors:
         raise CatalogFileError(checked.errors)
     current, ids = _current(session, code)
-    all_events = snapshot.load(session, "events")
-    problems = _scope_problems(actor, code, checked, current, all_events)
+    hosts = snapshot.event_hosts(session, [r.values["code"] for r in checked.records.get("events", [])])
+    problems = _scope_problems(actor, code, checked, current, hosts)
     if problems:
         raise Forbidden(problems)
     wished: State = {

@@ -30,13 +30,29 @@ class Rows(dict):
         self.ids: dict[tuple, int] = {}
 
 
-def load(session: Session, name: str) -> Rows:
-    return _LOADERS[name](session)
+def load(session: Session, name: str, institution_code: str | None = None) -> Rows:
+    """All rows of one file, or only one institution's (its own row, programmes, hosted events)."""
+    if institution_code is not None and name == "policies":
+        raise ValueError("policies do not belong to an institution")
+    return _LOADERS[name](session, institution_code)
 
 
-def _institutions(session: Session) -> Rows:
+def event_hosts(session: Session, codes: list[str]) -> dict[str, str | None]:
+    """Event code → hosting institution code (None for a province event), for existing events only."""
+    host = aliased(Institution)
+    hosts: dict[str, str | None] = {}
+    for start in range(0, len(codes), 900):  # under SQLite's bound-parameter limit
+        query = (select(Event.code, host.code).outerjoin(host, Event.institution_id == host.id)
+                 .where(Event.code.in_(codes[start:start + 900])))
+        hosts.update(session.execute(query).all())
+    return hosts
+
+
+def _institutions(session: Session, institution_code: str | None = None) -> Rows:
     rows = Rows()
     query = select(Institution, Province.name).join(Province, Institution.province_id == Province.id)
+    if institution_code is not None:
+        query = query.where(Institution.code == institution_code)
     for inst, province in session.execute(query):
         key = (inst.code,)
         rows.ids[key] = inst.id
@@ -56,12 +72,14 @@ def _institutions(session: Session) -> Rows:
     return rows
 
 
-def _programmes(session: Session) -> Rows:
+def _programmes(session: Session, institution_code: str | None = None) -> Rows:
     rows = Rows()
     columns = [c.name for c in schema.PROGRAMMES.columns if c.name != "institution_code"]
     query = select(Programme.id, Institution.code.label("institution_code"), *[
         getattr(Programme, c) for c in columns
     ]).join(Institution, Programme.institution_id == Institution.id)
+    if institution_code is not None:
+        query = query.where(Institution.code == institution_code)
     for row in session.execute(query).mappings():
         key = (row["institution_code"], row["code"])
         rows.ids[key] = row["id"]
@@ -69,7 +87,7 @@ def _programmes(session: Session) -> Rows:
     return rows
 
 
-def _events(session: Session) -> Rows:
+def _events(session: Session, institution_code: str | None = None) -> Rows:
     rows = Rows()
     host = aliased(Institution)
     query = (
@@ -77,6 +95,8 @@ def _events(session: Session) -> Rows:
         .join(Province, Event.province_id == Province.id)
         .outerjoin(host, Event.institution_id == host.id)
     )
+    if institution_code is not None:
+        query = query.where(host.code == institution_code)
     for event, province, institution_code in session.execute(query):
         key = (event.code,)
         rows.ids[key] = event.id
@@ -93,7 +113,7 @@ def _events(session: Session) -> Rows:
     return rows
 
 
-def _policies(session: Session) -> Rows:
+def _policies(session: Session, _institution_code: None = None) -> Rows:
     rows = Rows()
     levels: dict[int, set[str]] = {}
     for policy_id, level in session.execute(select(PolicyLevel.policy_id, PolicyLevel.level)):
