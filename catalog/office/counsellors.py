@@ -9,6 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from catalog import conversation_log, handoff
 from catalog.office import rasa_bridge
@@ -77,8 +78,6 @@ async def chat_send(request: Request):
     conversation = request.cookies.get(CHAT_COOKIE) or secrets.token_urlsafe(12)
     sender = f"webchat-{signed[0].username}-{conversation[:16]}"
     try:
-        from starlette.concurrency import run_in_threadpool
-
         result = await run_in_threadpool(rasa_bridge.send, sender, message)
     except rasa_bridge.RasaUnavailable:
         return JSONResponse({"error": "Bot đang không trả lời (Rasa chưa chạy?). Thử lại sau ít phút."}, status_code=503)

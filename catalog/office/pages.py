@@ -49,6 +49,17 @@ def _to_login() -> RedirectResponse:
     return RedirectResponse("/dang-nhap", status_code=303)
 
 
+def _signed_form(request: Request, csrf: str):
+    """((actor, session CSRF token), None) for a form post from a live session with its token;
+    otherwise (None, the response to send: the login page or a refusal)."""
+    signed = _signed_in(request)
+    if not signed:
+        return None, _to_login()
+    if not same_secret(csrf, signed[1]):
+        return None, _csrf_failed(request)
+    return signed, None
+
+
 def _csrf_failed(request: Request) -> HTMLResponse:
     return _render(request, "message.html", 403, title="Phiên làm việc không hợp lệ",
                    message="Biểu mẫu đã cũ hoặc không đến từ trang này. Hãy tải lại trang rồi thử lại.")
@@ -152,12 +163,10 @@ def download(request: Request, code: str):
 @router.post("/truong/{code}/tai-len")
 def upload(request: Request, code: str, file: Annotated[UploadFile | None, File()] = None,
            csrf: Annotated[str, Form(max_length=100)] = ""):
-    signed = _signed_in(request)
-    if not signed:
-        return _to_login()
+    signed, refusal = _signed_form(request, csrf)
+    if refusal:
+        return refusal
     actor, session_csrf = signed
-    if not same_secret(csrf, session_csrf):
-        return _csrf_failed(request)
     if file is None or not file.filename:
         return _school_page(request, actor, session_csrf, code, 422,
                             errors=[Problem("", 0, "", "chưa chọn tệp để tải lên")])
@@ -178,12 +187,10 @@ def upload(request: Request, code: str, file: Annotated[UploadFile | None, File(
 
 @router.post("/tai-len/{upload_id}/ap-dung")
 def apply(request: Request, upload_id: str, csrf: Annotated[str, Form(max_length=100)] = ""):
-    signed = _signed_in(request)
-    if not signed:
-        return _to_login()
+    signed, refusal = _signed_form(request, csrf)
+    if refusal:
+        return refusal
     actor, session_csrf = signed
-    if not same_secret(csrf, session_csrf):
-        return _csrf_failed(request)
     try:
         outcome = school_updates.apply_upload(actor, upload_id[:64], _url(request))
     except school_updates.NotFound:
@@ -198,12 +205,10 @@ def apply(request: Request, upload_id: str, csrf: Annotated[str, Form(max_length
 @router.post("/truong/{code}/khoi-phuc")
 def rollback(request: Request, code: str, version: Annotated[int, Form(ge=0, le=1_000_000)] = 0,
              csrf: Annotated[str, Form(max_length=100)] = ""):
-    signed = _signed_in(request)
-    if not signed:
-        return _to_login()
+    signed, refusal = _signed_form(request, csrf)
+    if refusal:
+        return refusal
     actor, session_csrf = signed
-    if not same_secret(csrf, session_csrf):
-        return _csrf_failed(request)
     try:
         outcome = school_updates.rollback(actor, code, version, _url(request))
     except school_updates.Forbidden as error:
