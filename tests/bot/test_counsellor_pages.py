@@ -123,3 +123,24 @@ def test_other_roles_and_strangers_are_kept_out(staff_site):
         client.post("/dang-nhap", data={"username": "canbo.truong", "password": PASSWORD, "csrf": csrf})
         assert client.get("/tu-van/yeu-cau").status_code == 403
         assert client.post("/tu-van/tro-chuyen/gui", json={"message": "hi"}).status_code == 403
+
+
+def test_web_chat_refuses_bad_requests_and_answers_odd_messages(staff_site):
+    with httpx.Client(base_url=staff_site, follow_redirects=False, timeout=60) as client:
+        login = client.get("/dang-nhap")
+        csrf = re.search(r'name="csrf" value="([^"]+)"', login.text).group(1)
+        client.post("/dang-nhap", data={"username": "tuvan.qn", "password": PASSWORD, "csrf": csrf})
+        page = client.get("/tu-van/tro-chuyen")
+        token = re.search(r'data-csrf="([^"]+)"', page.text).group(1)
+        assert client.post("/tu-van/tro-chuyen/gui", json={"message": "chào"}).status_code == 403  # no CSRF header
+        broken = client.post("/tu-van/tro-chuyen/gui", content=b"{not json", headers={"x-csrf-token": token,
+                                                                                       "content-type": "application/json"})
+        assert broken.status_code == 403 and "không hợp lệ" in broken.json()["error"]
+        huge = client.post("/tu-van/tro-chuyen/gui", content=b"x" * (11 * 1024 * 1024),
+                           headers={"x-csrf-token": token, "content-type": "application/json"})
+        assert huge.status_code == 413
+        for message in ("", "😀😀😀", "x" * 5000, "'; DROP TABLE accounts; --"):
+            reply = client.post("/tu-van/tro-chuyen/gui", json={"message": message}, headers={"x-csrf-token": token})
+            assert reply.status_code == 200, (message[:20], reply.text)
+            assert "Traceback" not in reply.text and isinstance(reply.json()["messages"], list)
+        assert client.get("/tu-van/yeu-cau").status_code == 200  # accounts table intact, session still valid
