@@ -3,7 +3,7 @@ PY := .venv/bin/python
 RASA_ENV := PYTHONPATH=$(CURDIR) RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=3 PYTHONWARNINGS=ignore SQLALCHEMY_SILENCE_UBER_WARNING=1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup run serve test train eval lookups bench bench-catalog bench-channels template migrate status office checks
+.PHONY: setup run serve test lint train eval lookups bench bench-catalog bench-channels template migrate status office checks
 
 setup:
 	@scripts/setup.sh
@@ -11,16 +11,21 @@ setup:
 ## Set up, load the sample catalog into an empty catalog, train if needed, start the
 ## action server and Rasa (REST channel, port 5005) and chat in the terminal.
 run: setup
-	@$(PY) -m bot.launcher --chat
+	@$(PY) -m ops.launcher --chat
 
 ## The same without the terminal chat (for channels and tests).
 serve: setup
-	@$(PY) -m bot.launcher
+	@$(PY) -m ops.launcher
 
 ## The whole test suite: catalog (SQLite and PostgreSQL), actions, Rasa data validation,
 ## conversation tests and end-to-end tests against the real servers.
-test: setup
+test: setup lint
 	@$(PY) -m pytest
+
+## Lint and format check (ruff, configured in pyproject.toml).
+lint: setup
+	@.venv/bin/ruff check .
+	@.venv/bin/ruff format --check .
 
 ## Train the Rasa model (skipped by Rasa when data and config are unchanged).
 train: setup
@@ -28,7 +33,7 @@ train: setup
 
 ## NLU quality on the held-out set, this pipeline beside the stock Rasa pipeline.
 eval: setup
-	@$(RASA_ENV) .venv-rasa/bin/python -m bot.eval_nlu
+	@$(RASA_ENV) .venv-rasa/bin/python -m ops.eval_nlu
 
 ## Regenerate the NLU lookup tables (data/nlu/lookups/) from the catalog.
 lookups: setup
@@ -54,10 +59,10 @@ migrate: setup
 status: setup
 	@$(PY) -m catalog status
 
-## The admissions offices' service (pages and API) on OFFICE_HOST:OFFICE_PORT (127.0.0.1:8090).
+## The staff web service (pages and API) on OFFICE_HOST:OFFICE_PORT (127.0.0.1:8090).
 office: setup
-	@$(PY) -m catalog.office
+	@$(PY) -m staff serve
 
 ## The counsellors' conversation checks (tests/conversations/*.yml) against the running bot (make serve).
 checks: setup
-	@$(PY) -m bot.conversation_checks --url $${RASA_URL:-http://127.0.0.1:5005}
+	@$(PY) -m ops.conversation_checks --url $${RASA_URL:-http://127.0.0.1:5005}

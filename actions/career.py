@@ -21,18 +21,34 @@ from actions.request import read, remember
 from catalog import queries
 
 QUESTIONS = [
-    ("Lúc rảnh, bạn thích làm gì nhất?",
-     [("Sửa, lắp ráp đồ vật", "R"), ("Tìm hiểu máy tính, giải đố", "I"), ("Vẽ, chụp ảnh, làm video", "A")]),
-    ("Ở lớp, bạn hay nhận việc nào?",
-     [("Giúp đỡ, chỉ bài bạn bè", "S"), ("Tổ chức, thuyết phục mọi người", "E"), ("Ghi chép, giữ quỹ lớp", "C")]),
-    ("Bạn thích kiểu công việc nào hơn?",
-     [("Ngoài trời, dùng máy móc", "R"), ("Chăm sóc, trò chuyện với người khác", "S"), ("Làm với số liệu, giấy tờ", "C")]),
-    ("Điều gì làm bạn hào hứng nhất?",
-     [("Khám phá, thử nghiệm cái mới", "I"), ("Sáng tạo cái đẹp, cái riêng", "A"), ("Buôn bán, kinh doanh", "E")]),
-    ("Sau này bạn muốn làm việc ở đâu?",
-     [("Xưởng, công trường, trang trại", "R"), ("Cửa hàng, công ty, tự làm chủ", "E"), ("Bệnh viện, khách sạn, trường học", "S")]),
-    ("Bạn giỏi việc nào nhất?",
-     [("Tìm ra lỗi và cách sửa", "I"), ("Nghĩ ý tưởng, trang trí", "A"), ("Cẩn thận, ngăn nắp, đúng giờ", "C")]),
+    (
+        "Lúc rảnh, bạn thích làm gì nhất?",
+        [("Sửa, lắp ráp đồ vật", "R"), ("Tìm hiểu máy tính, giải đố", "I"), ("Vẽ, chụp ảnh, làm video", "A")],
+    ),
+    (
+        "Ở lớp, bạn hay nhận việc nào?",
+        [("Giúp đỡ, chỉ bài bạn bè", "S"), ("Tổ chức, thuyết phục mọi người", "E"), ("Ghi chép, giữ quỹ lớp", "C")],
+    ),
+    (
+        "Bạn thích kiểu công việc nào hơn?",
+        [("Ngoài trời, dùng máy móc", "R"), ("Chăm sóc, trò chuyện với người khác", "S"), ("Làm với số liệu, giấy tờ", "C")],
+    ),
+    (
+        "Điều gì làm bạn hào hứng nhất?",
+        [("Khám phá, thử nghiệm cái mới", "I"), ("Sáng tạo cái đẹp, cái riêng", "A"), ("Buôn bán, kinh doanh", "E")],
+    ),
+    (
+        "Sau này bạn muốn làm việc ở đâu?",
+        [
+            ("Xưởng, công trường, trang trại", "R"),
+            ("Cửa hàng, công ty, tự làm chủ", "E"),
+            ("Bệnh viện, khách sạn, trường học", "S"),
+        ],
+    ),
+    (
+        "Bạn giỏi việc nào nhất?",
+        [("Tìm ra lỗi và cách sửa", "I"), ("Nghĩ ý tưởng, trang trí", "A"), ("Cẩn thận, ngăn nắp, đúng giờ", "C")],
+    ),
 ]
 QUIZ_SLOTS = [f"quiz_{i}" for i in range(1, len(QUESTIONS) + 1)]
 TYPE_ORDER = "RIASEC"
@@ -81,7 +97,9 @@ def _programmes_near(dispatcher: CollectingDispatcher, request, fields: list[str
     else:
         rest = []
         text += f"\n\nDanh mục chưa có trường nào{where} dạy các nhóm ngành này."
-    buttons = [replies.button(replies.FIELD_NAMES[f].split(" (")[0].capitalize(), f'/inform{{"field":"{f}"}}') for f in fields[:3]]
+    buttons = [
+        replies.button(replies.FIELD_NAMES[f].split(" (")[0].capitalize(), f'/inform{{"field":"{f}"}}') for f in fields[:3]
+    ]
     if not request.province_name:
         buttons.append(replies.button("Chọn tỉnh", "/ask_schools"))
     dispatcher.utter_message(text=text, buttons=buttons)
@@ -95,8 +113,9 @@ class ActionQuizStart(Action):
         return "action_quiz_start"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        dispatcher.utter_message(text="Mình có 6 câu hỏi ngắn về sở thích (theo mô hình Holland – RIASEC). "
-                                      "Bạn bấm chọn đáp án gần với mình nhất nhé.")
+        dispatcher.utter_message(
+            text="Mình có 6 câu hỏi ngắn về sở thích (theo mô hình Holland – RIASEC). Bạn bấm chọn đáp án gần với mình nhất nhé."
+        )
         return [SlotSet(s, None) for s in QUIZ_SLOTS]
 
 
@@ -109,15 +128,19 @@ class ActionQuizResult(Action):
         types = top_types(answers)
         reset = [SlotSet(s, None) for s in QUIZ_SLOTS]
         if len(types) < 2:
-            dispatcher.utter_message(text="Mình chưa đủ câu trả lời để gợi ý. Bạn làm lại trắc nghiệm nhé.",
-                                     buttons=[replies.button("Làm lại", "/start_quiz")])
+            dispatcher.utter_message(
+                text="Mình chưa đủ câu trả lời để gợi ý. Bạn làm lại trắc nghiệm nhé.",
+                buttons=[replies.button("Làm lại", "/start_quiz")],
+            )
             return reset
         fields = fields_for(types)
         request = read(tracker)
         why = "\n".join(f"• {TYPE_NAMES[t]}" for t in types)
         names = "; ".join(replies.FIELD_NAMES[f] for f in fields)
-        intro = (f"Bạn chọn nhiều nhất hai kiểu sở thích:\n{why}\n\nNhóm ngành hợp với bạn: {names}.\n"
-                 "Đây chỉ là gợi ý để tham khảo; bạn nên hỏi thêm thầy cô tư vấn và gia đình.")
+        intro = (
+            f"Bạn chọn nhiều nhất hai kiểu sở thích:\n{why}\n\nNhóm ngành hợp với bạn: {names}.\n"
+            "Đây chỉ là gợi ý để tham khảo; bạn nên hỏi thêm thầy cô tư vấn và gia đình."
+        )
         return _programmes_near(dispatcher, request, fields, intro) + reset
 
 
@@ -132,7 +155,7 @@ class ActionCareerAdvice(Action):
         if not request.fields:
             dispatcher.utter_message(
                 text="Bạn kể mình nghe bạn thích làm gì (ví dụ: thích máy tính, thích nấu ăn, thích sửa xe), "
-                     "hoặc làm trắc nghiệm sở thích 6 câu để mình gợi ý nhé.",
+                "hoặc làm trắc nghiệm sở thích 6 câu để mình gợi ý nhé.",
                 buttons=[replies.button("Làm trắc nghiệm", "/start_quiz")],
             )
             return remember(request, topic="career")

@@ -3,15 +3,15 @@ form, and what happens when the bot does not understand."""
 
 from __future__ import annotations
 
-import os
-
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+import settings
 from actions import replies
 from actions.request import ANYWHERE, read
-from catalog import provinces, queries, status, text
+from catalog import provinces, queries, status
+from vntext import folding
 
 MENU = [
     replies.button("Tìm trường, ngành học", "/ask_schools"),
@@ -19,15 +19,17 @@ MENU = [
     replies.button("Trắc nghiệm chọn nghề", "/start_quiz"),
     replies.button("Ngày hội tuyển sinh", "/ask_events"),
 ]
-DEMO_NOTICE = ("Lưu ý: các trường, ngành và sự kiện mình đang có là DỮ LIỆU MINH HỌA (trường hư cấu) để thử bot, "
-               "không phải thông tin tuyển sinh thật. Các chính sách hỗ trợ là chính sách thật, kèm căn cứ pháp lý.")
+DEMO_NOTICE = (
+    "Lưu ý: các trường, ngành và sự kiện mình đang có là DỮ LIỆU MINH HỌA (trường hư cấu) để thử bot, "
+    "không phải thông tin tuyển sinh thật. Các chính sách hỗ trợ là chính sách thật, kèm căn cứ pháp lý."
+)
 MISSES_BEFORE_COUNSELLOR = 2
 HANDOFF_BUTTON = replies.button("Nhờ thầy cô gọi lại", "/request_human")
 
 
 def counsellor_contact(tracker: Tracker) -> str:
     """Who a student can talk to: the configured counselling line, else the school discussed."""
-    configured = os.environ.get("COUNSELLOR_CONTACT", "").strip()
+    configured = settings.get().counsellor_contact.strip()
     if configured:
         return f"Bạn có thể liên hệ người tư vấn: {configured}."
     code = tracker.get_slot("last_school")
@@ -42,8 +44,10 @@ class ActionGreet(Action):
         return "action_greet"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        text_ = "Chào bạn! Mình là trợ lý tư vấn học nghề. Mình giúp bạn tìm trường, ngành học, học phí, " \
-                "chính sách hỗ trợ và ngày hội tuyển sinh."
+        text_ = (
+            "Chào bạn! Mình là trợ lý tư vấn học nghề. Mình giúp bạn tìm trường, ngành học, học phí, "
+            "chính sách hỗ trợ và ngày hội tuyển sinh."
+        )
         if status.catalog_status().is_demo:
             text_ += "\n\n" + DEMO_NOTICE
         dispatcher.utter_message(text=text_, buttons=MENU)
@@ -61,8 +65,7 @@ class ActionShowMore(Action):
             return []
         first, rest = replies.paged(list(remaining))
         separator = "\n\n" if any("\n" in line for line in first) else "\n"
-        dispatcher.utter_message(text=separator.join(first),
-                                 buttons=replies.more_buttons(rest))
+        dispatcher.utter_message(text=separator.join(first), buttons=replies.more_buttons(rest))
         return [SlotSet("more", rest or None)]
 
 
@@ -109,14 +112,15 @@ class ActionFallback(Action):
         misses = int(tracker.get_slot("miss_count") or 0) + 1
         message = (tracker.latest_message.get("text") or "").strip()
         if misses >= MISSES_BEFORE_COUNSELLOR:
-            line = os.environ.get("COUNSELLOR_CONTACT", "").strip()
+            line = settings.get().counsellor_contact.strip()
             dispatcher.utter_message(
                 text="Xin lỗi, mình vẫn chưa hiểu. Bạn có muốn một thầy cô tư vấn gọi lại cho bạn không? "
-                     + (f"Hoặc gọi ngay: {line}. " if line else "") + "Bạn cũng có thể chọn một chủ đề bên dưới.",
+                + (f"Hoặc gọi ngay: {line}. " if line else "")
+                + "Bạn cũng có thể chọn một chủ đề bên dưới.",
                 buttons=[HANDOFF_BUTTON, *MENU[:3]],
             )
             return [SlotSet("miss_count", 0.0)]
-        if not text.key(message):
+        if not folding.key(message):
             reply = "Mình chỉ đọc được chữ thôi. Bạn gõ câu hỏi giúp mình nhé, ví dụ:"
         else:
             reply = "Mình chưa hiểu ý bạn. Bạn hỏi lại giúp mình, ví dụ:"
@@ -137,8 +141,10 @@ class ActionOutOfScope(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         misses = int(tracker.get_slot("miss_count") or 0) + 1
-        reply = ("Câu này mình không trả lời được. Mình chỉ tư vấn về học nghề: trường, ngành, học phí, "
-                 "tuyển sinh, chính sách hỗ trợ và chọn nghề.")
+        reply = (
+            "Câu này mình không trả lời được. Mình chỉ tư vấn về học nghề: trường, ngành, học phí, "
+            "tuyển sinh, chính sách hỗ trợ và chọn nghề."
+        )
         buttons = MENU
         if misses >= MISSES_BEFORE_COUNSELLOR:
             reply += " Bạn có muốn một thầy cô tư vấn gọi lại không?"

@@ -12,7 +12,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import replies
 from actions.conversation import MENU, counsellor_contact
 from actions.request import ANYWHERE
-from catalog import conversation_log, handoff, privacy, queries
+from catalog import queries
+from counselling import conversation_log, handoff, privacy
 
 log = logging.getLogger(__name__)
 HANDOFF_SLOTS = ("handoff_consent", "handoff_contact")
@@ -90,9 +91,9 @@ class ActionAskHandoffConsent(Action):
         _, _, who = _route(tracker)
         dispatcher.utter_message(
             text=f"Mình sẽ nhờ thầy cô tư vấn {who} gọi lại cho bạn. Để làm vậy, mình cần lưu số điện thoại "
-                 f"(hoặc Zalo) của bạn và câu hỏi gần nhất của bạn. Chỉ người tư vấn xem được; thông tin tự xóa sau "
-                 f"{privacy.retention_days()} ngày, và bạn nhắn \"Xóa thông tin của em\" để xóa bất cứ lúc nào. "
-                 "Bạn đồng ý không?",
+            f"(hoặc Zalo) của bạn và câu hỏi gần nhất của bạn. Chỉ người tư vấn xem được; thông tin tự xóa sau "
+            f'{privacy.retention_days()} ngày, và bạn nhắn "Xóa thông tin của em" để xóa bất cứ lúc nào. '
+            "Bạn đồng ý không?",
             buttons=YES_NO,
         )
         return []
@@ -103,8 +104,9 @@ class ActionAskHandoffContact(Action):
         return "action_ask_handoff_contact"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        dispatcher.utter_message(text="Bạn cho mình số điện thoại hoặc số Zalo để thầy cô liên hệ nhé "
-                                      "(ví dụ 0912 345 678). Gõ \"thôi\" nếu bạn đổi ý.")
+        dispatcher.utter_message(
+            text='Bạn cho mình số điện thoại hoặc số Zalo để thầy cô liên hệ nhé (ví dụ 0912 345 678). Gõ "thôi" nếu bạn đổi ý.'
+        )
         return []
 
 
@@ -121,7 +123,7 @@ class ValidateHandoffForm(FormValidationAction):
         if intent == "give_contact" and privacy.normalise_phone(_digits_part(str(value))):
             dispatcher.utter_message(text="Mình chưa lưu số này: bạn cần đồng ý trước đã.")
         else:
-            dispatcher.utter_message(text="Bạn bấm \"Đồng ý\" hoặc \"Không\" giúp mình nhé.")
+            dispatcher.utter_message(text='Bạn bấm "Đồng ý" hoặc "Không" giúp mình nhé.')
         return {"handoff_consent": None}
 
     def validate_handoff_contact(self, value, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> dict:
@@ -130,13 +132,14 @@ class ValidateHandoffForm(FormValidationAction):
             return {"handoff_contact": phone}
         if _moved_on(tracker) or str(value).strip().lower() in ("thôi", "thoi", "hủy", "huy"):
             return {"handoff_consent": "no", "handoff_contact": DECLINED}
-        dispatcher.utter_message(text="Số này chưa đúng. Số di động Việt Nam có 10 chữ số, bắt đầu bằng 03, 05, 07, 08 "
-                                      "hoặc 09, ví dụ 0912 345 678.")
+        dispatcher.utter_message(
+            text="Số này chưa đúng. Số di động Việt Nam có 10 chữ số, bắt đầu bằng 03, 05, 07, 08 hoặc 09, ví dụ 0912 345 678."
+        )
         return {"handoff_contact": None}
 
 
 def _digits_part(text: str) -> str:
-    """"số em là 0912 345 678 nhé" → "0912 345 678"."""
+    """ "số em là 0912 345 678 nhé" → "0912 345 678"."""
     match = re.search(r"\+?\d[\d .\-]{7,}\d", text)
     return match.group(0) if match else text
 
@@ -151,19 +154,23 @@ class ActionSubmitHandoff(Action):
         if tracker.get_slot("handoff_consent") != "yes" or not contact or contact == DECLINED:
             dispatcher.utter_message(
                 text="Không sao, mình không lưu gì cả. Bạn cứ hỏi tiếp (nếu vừa hỏi điều gì, bạn gửi lại giúp mình), "
-                     "hoặc liên hệ trực tiếp: " + _contact_hint(tracker),
+                "hoặc liên hệ trực tiếp: " + _contact_hint(tracker),
                 buttons=MENU,
             )
             return reset
         code, province, who = _route(tracker)
         request_id = handoff.create_request(
-            sender_id=tracker.sender_id, channel=_channel(tracker), contact=contact,
-            question=_last_question(tracker), institution_code=code, province=province,
+            sender_id=tracker.sender_id,
+            channel=_channel(tracker),
+            contact=contact,
+            question=_last_question(tracker),
+            institution_code=code,
+            province=province,
         )
         dispatcher.utter_message(
             text=f"Cảm ơn bạn! Mình đã gửi yêu cầu số {request_id} tới thầy cô tư vấn {who}. "
-                 f"Thầy cô sẽ gọi hoặc nhắn Zalo số {_pretty(contact)} {handoff.callback_promise()}. "
-                 "Muốn xóa thông tin đã để lại, bạn nhắn \"Xóa thông tin của em\"."
+            f"Thầy cô sẽ gọi hoặc nhắn Zalo số {_pretty(contact)} {handoff.callback_promise()}. "
+            'Muốn xóa thông tin đã để lại, bạn nhắn "Xóa thông tin của em".'
         )
         return reset
 
@@ -184,8 +191,10 @@ class ActionDeleteMyData(Action):
         removed = handoff.delete_for_sender(tracker.sender_id)
         requests, messages = removed["counselling_requests"], removed["unanswered_messages"]
         if requests or messages:
-            text = (f"Mình đã xóa thông tin bạn để lại: {requests} yêu cầu gọi lại và {messages} câu hỏi đã lưu. "
-                    "Thầy cô sẽ không gọi lại nữa.")
+            text = (
+                f"Mình đã xóa thông tin bạn để lại: {requests} yêu cầu gọi lại và {messages} câu hỏi đã lưu. "
+                "Thầy cô sẽ không gọi lại nữa."
+            )
         else:
             text = "Mình không lưu thông tin nào của bạn cả."
         dispatcher.utter_message(text=text)

@@ -21,15 +21,19 @@ class ActionPolicies(Action):
         if not request.groups:
             dispatcher.utter_message(
                 text="Chính sách hỗ trợ tùy vào bạn thuộc nhóm nào. Bạn thuộc nhóm nào dưới đây (hoặc gõ, ví dụ: em là người dân tộc thiểu số)?",
-                buttons=[replies.button(replies.GROUP_NAMES[g].capitalize(), f'/ask_policies{{"learner_group":"{g}"}}')
-                         for g in GROUP_BUTTONS],
+                buttons=[
+                    replies.button(replies.GROUP_NAMES[g].capitalize(), f'/ask_policies{{"learner_group":"{g}"}}')
+                    for g in GROUP_BUTTONS
+                ],
             )
             return remember(request, topic="policies")
         found = queries.find_policies(learner_groups=request.groups, level=request.level, province=request.province_name)
         who = ", ".join(replies.GROUP_NAMES[g] for g in request.groups)
         level = f" học {replies.LEVEL_NAMES[request.level]}" if request.level else ""
         if not found:
-            dispatcher.utter_message(text=f"Danh mục chưa có chính sách nào cho {who}{level}. Bạn hỏi phòng tuyển sinh của trường nhé.")
+            dispatcher.utter_message(
+                text=f"Danh mục chưa có chính sách nào cho {who}{level}. Bạn hỏi phòng tuyển sinh của trường nhé."
+            )
             return remember(request, topic="policies")
         # policies naming the group come first; show those (at most 5)
         specific = [p for p in found if set(p.learner_groups) & set(request.groups)] or found
@@ -37,10 +41,14 @@ class ActionPolicies(Action):
         rest += [replies.policy_text(p) for p in found if p not in specific]
         text = f"{former_province_note(request)}Chính sách cho {who}{level} đang có hiệu lực:\n\n" + "\n\n".join(first)
         if any(replies.NEEDS_CONFIRMATION in line for line in first):
-            text += "\n\nMục ghi \"cần xác nhận\" là thông tin chưa chắc chắn, bạn hỏi lại nhà trường trước khi làm hồ sơ."
+            text += '\n\nMục ghi "cần xác nhận" là thông tin chưa chắc chắn, bạn hỏi lại nhà trường trước khi làm hồ sơ.'
         buttons = replies.more_buttons(rest)
         if not request.level:
-            buttons += [replies.button(f"Học {replies.LEVEL_NAMES[l]}", f'/ask_policies{{"level":"{l}","learner_group":"{request.groups[0]}"}}')
-                        for l in ("trung_cap", "cao_dang")]
+            buttons += [
+                replies.button(
+                    f"Học {replies.LEVEL_NAMES[lv]}", f'/ask_policies{{"level":"{lv}","learner_group":"{request.groups[0]}"}}'
+                )
+                for lv in ("trung_cap", "cao_dang")
+            ]
         dispatcher.utter_message(text=text, buttons=buttons)
         return remember(request, topic="policies", more=rest)

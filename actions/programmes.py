@@ -18,7 +18,7 @@ def _programme_from_ref(ref: str | None) -> queries.ProgrammeInfo | None:
 
 
 class ActionProgrammeInfo(Action):
-    """"Ngành điện công nghiệp học bao lâu", "học phí bao nhiêu", "hạn nộp hồ sơ"…"""
+    """ "Ngành điện công nghiệp học bao lâu", "học phí bao nhiêu", "hạn nộp hồ sơ"…"""
 
     def name(self) -> str:
         return "action_programme_info"
@@ -35,11 +35,17 @@ class ActionProgrammeInfo(Action):
                 text=replies.programme_card(programme, request.details),
                 buttons=[
                     replies.button("Nơi khác học rẻ hơn?", f'/ask_compare_programme{{"occupation":"{programme.name[:30]}"}}'),
-                    replies.button("Liên hệ trường", f'/ask_school_info{{"school_code":"{programme.institution.code}","detail":"phone"}}'),
+                    replies.button(
+                        "Liên hệ trường", f'/ask_school_info{{"school_code":"{programme.institution.code}","detail":"phone"}}'
+                    ),
                 ],
             )
-            return remember(request, topic="programme", school=programme.institution.code,
-                            programme=f"{programme.institution.code}/{programme.code}")
+            return remember(
+                request,
+                topic="programme",
+                school=programme.institution.code,
+                programme=f"{programme.institution.code}/{programme.code}",
+            )
 
         if not request.occupation:
             if request.school is not None:
@@ -48,9 +54,11 @@ class ActionProgrammeInfo(Action):
             dispatcher.utter_message(text="Bạn hỏi về ngành, nghề nào? Ví dụ: điện công nghiệp, nấu ăn, công nghệ ô tô.")
             return []
         found = queries.find_programmes(
-            occupation=request.occupation, level=request.level,
+            occupation=request.occupation,
+            level=request.level,
             institution_code=request.school.code if request.school else None,
-            province=request.province_name if not request.school else None, limit=50,
+            province=request.province_name if not request.school else None,
+            limit=50,
         )
         if not found and not request.school:
             found = queries.find_programmes(occupation=request.occupation, level=request.level, limit=50)
@@ -63,7 +71,9 @@ class ActionProgrammeInfo(Action):
 
     def _list(self, dispatcher, request, found, where: str) -> list:
         if not found:
-            dispatcher.utter_message(text=f"Mình chưa tìm thấy ngành {request.occupation or ''} {where} trong danh mục.".replace("  ", " "))
+            dispatcher.utter_message(
+                text=f"Mình chưa tìm thấy ngành {request.occupation or ''} {where} trong danh mục.".replace("  ", " ")
+            )
             return remember(request, topic="programme")
         details = [d for d in request.details if d in replies.PROGRAMME_DETAILS] or ["tuition"]
         lines = [
@@ -72,12 +82,17 @@ class ActionProgrammeInfo(Action):
             for p in found
         ]
         first, rest = replies.paged(lines)
-        buttons = [replies.button(f"{p.institution.name[:28]} ({replies.LEVEL_NAMES[p.level]})",
-                                  f'/ask_programme_info{{"programme_ref":"{p.institution.code}/{p.code}"}}') for p in found[:3]]
+        buttons = [
+            replies.button(
+                f"{p.institution.name[:28]} ({replies.LEVEL_NAMES[p.level]})",
+                f'/ask_programme_info{{"programme_ref":"{p.institution.code}/{p.code}"}}',
+            )
+            for p in found[:3]
+        ]
         buttons += replies.more_buttons(rest)
         text = f"{(request.occupation or 'Các ngành')} {where}:".replace("  ", " ") + "\n" + "\n".join(first)
         if any(replies.UNKNOWN in line for line in first):
-            text += "\nChỗ nào ghi \"chưa có thông tin\", bạn hỏi trực tiếp trường (bấm tên trường để xem số điện thoại)."
+            text += '\nChỗ nào ghi "chưa có thông tin", bạn hỏi trực tiếp trường (bấm tên trường để xem số điện thoại).'
         dispatcher.utter_message(text=text, buttons=buttons)
         return remember(request, topic="programme", more=rest)
 
@@ -99,9 +114,12 @@ class ActionCompareProgramme(Action):
             return remember(request, topic="compare")
         first, rest = replies.paged([replies.programme_line(p) for p in comparison.offers])
         cheapest = comparison.cheapest
-        head = (f"Ngành {comparison.name} có ở {len(comparison.provinces)} tỉnh, thành: {', '.join(comparison.provinces)}.\n"
-                + (f"Rẻ nhất: {cheapest.institution.name} ({cheapest.institution.province}), "
-                   f"{replies.money(cheapest.tuition_vnd_per_year)}/năm.\n" if cheapest else "Chưa trường nào công bố học phí.\n"))
+        head = f"Ngành {comparison.name} có ở {len(comparison.provinces)} tỉnh, thành: {', '.join(comparison.provinces)}.\n" + (
+            f"Rẻ nhất: {cheapest.institution.name} ({cheapest.institution.province}), "
+            f"{replies.money(cheapest.tuition_vnd_per_year)}/năm.\n"
+            if cheapest
+            else "Chưa trường nào công bố học phí.\n"
+        )
         buttons = replies.more_buttons(rest)
         dispatcher.utter_message(text=head + "\n".join(first), buttons=buttons)
         return remember(request, topic="compare", more=rest)

@@ -5,7 +5,7 @@ anything the catalog does not have. No catalog fact is ever guessed here."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Iterable
+from collections.abc import Iterable
 
 from catalog.queries import EventInfo, InstitutionInfo, PolicyInfo, ProgrammeInfo
 
@@ -142,8 +142,12 @@ def school_detail(school: InstitutionInfo, detail: str) -> str:
         "ownership": f"trường {OWNERSHIP_NAMES.get(school.ownership)}, {KIND_NAMES.get(school.kind)}",
     }[detail]
     label = {
-        "address": "Địa chỉ", "phone": "Điện thoại", "email": "E-mail", "website": "Trang web",
-        "dormitory": "Ký túc xá", "ownership": "Loại hình",
+        "address": "Địa chỉ",
+        "phone": "Điện thoại",
+        "email": "E-mail",
+        "website": "Trang web",
+        "dormitory": "Ký túc xá",
+        "ownership": "Loại hình",
     }[detail]
     return f"{label}: {value if value else UNKNOWN}"
 

@@ -2,7 +2,7 @@
 completed with what the conversation already established (slots).
 
 Names are matched against the catalog at query time (catalog.queries /
-catalog.provinces / catalog.lexicon), so a school or programme added by an
+catalog.provinces / vntext.lexicon), so a school or programme added by an
 admissions office is understood without retraining the NLU model.
 """
 
@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rasa_sdk import Tracker
-
 from rasa_sdk.events import SlotSet
 
-from catalog import lexicon, provinces, queries, text
+from catalog import provinces, queries
 from catalog.provinces import ProvinceMatch
+from vntext import folding, lexicon
 
 ANYWHERE = "toan_quoc"
 _ANYWHERE_PHRASES = ("toan quoc", "dau cung duoc", "tinh nao cung duoc", "o dau cung duoc", "ca nuoc", "bat ky")
@@ -52,10 +52,9 @@ def read(tracker: Tracker, *, continuing: bool = False) -> Request:
     thì sao" or a filled form) also reuses the occupation, level and school discussed."""
     message = tracker.latest_message.get("text") or ""
     entities = entity_values(tracker)
-    request = Request(message=message, intent=(tracker.latest_message.get("intent") or {}).get("name") or "",
-                      entities=entities)
+    request = Request(message=message, intent=(tracker.latest_message.get("intent") or {}).get("name") or "", entities=entities)
 
-    folded = f" {text.key(message)} "
+    folded = f" {folding.key(message)} "
     place, rest = provinces.split_province(message) if message and not message.startswith("/") else (None, "")
     if entities.get("province"):
         place = provinces.resolve(entities["province"]) or place
@@ -105,8 +104,14 @@ def read(tracker: Tracker, *, continuing: bool = False) -> Request:
     return request
 
 
-def remember(request: Request, *, topic: str | None = None, school: str | None = None,
-             programme: str | None = None, more: list[str] | None = None) -> list:
+def remember(
+    request: Request,
+    *,
+    topic: str | None = None,
+    school: str | None = None,
+    programme: str | None = None,
+    more: list[str] | None = None,
+) -> list:
     """Slot events that keep the context of an answer for follow-up questions."""
     events = [SlotSet("miss_count", 0.0)]
     if request.province_anywhere:

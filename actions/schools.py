@@ -23,8 +23,12 @@ class ActionSearch(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        continuing = intent in ("inform", None) or tracker.active_loop_name is not None or \
-            tracker.get_slot("requested_slot") is not None or tracker.latest_action_name == "search_form"
+        continuing = (
+            intent in ("inform", None)
+            or tracker.active_loop_name is not None
+            or tracker.get_slot("requested_slot") is not None
+            or tracker.latest_action_name == "search_form"
+        )
         request = read(tracker, continuing=continuing)
         if request.province is None and not request.province_anywhere:
             return remember(request, topic="search") + [SlotSet("need_province", True)]
@@ -33,8 +37,11 @@ class ActionSearch(Action):
         field = request.fields[0] if request.fields and not request.occupation else None
         if request.occupation or field or request.level:
             found = queries.find_programmes(
-                occupation=request.occupation, field=field, level=request.level,
-                province=request.province_name, limit=50,
+                occupation=request.occupation,
+                field=field,
+                level=request.level,
+                province=request.province_name,
+                limit=50,
             )
             what = request.occupation or (replies.FIELD_NAMES[field] if field else "")
             level = f" trình độ {replies.LEVEL_NAMES[request.level]}" if request.level else ""
@@ -42,14 +49,18 @@ class ActionSearch(Action):
             if not found:
                 dispatcher.utter_message(
                     text=f"{note}Mình chưa tìm thấy trường nào dạy {what or 'ngành này'}{level}{where} trong danh mục.",
-                    buttons=[replies.button("Tìm ở tỉnh khác", '/inform{"province":"toan_quoc"}'),
-                             replies.button("Làm trắc nghiệm nghề", "/start_quiz")],
+                    buttons=[
+                        replies.button("Tìm ở tỉnh khác", '/inform{"province":"toan_quoc"}'),
+                        replies.button("Làm trắc nghiệm nghề", "/start_quiz"),
+                    ],
                 )
                 return remember(request, topic="search") + [SlotSet("need_province", False)]
             lines = [replies.programme_line(p) for p in found]
             first, rest = replies.paged(lines)
-            buttons = [replies.button(f"{p.institution.name[:40]}", f'/ask_school_info{{"school_code":"{p.institution.code}"}}')
-                       for p in found[:3]]
+            buttons = [
+                replies.button(f"{p.institution.name[:40]}", f'/ask_school_info{{"school_code":"{p.institution.code}"}}')
+                for p in found[:3]
+            ]
             buttons += replies.more_buttons(rest)
             buttons.append(replies.button("Trường nào rẻ nhất?", "/ask_compare_programme"))
             dispatcher.utter_message(
@@ -58,7 +69,9 @@ class ActionSearch(Action):
             )
             single = found[0] if len({(p.institution.code, p.code) for p in found}) == 1 else None
             return remember(
-                request, topic="search", more=rest,
+                request,
+                topic="search",
+                more=rest,
                 school=found[0].institution.code if len({p.institution.code for p in found}) == 1 else None,
                 programme=f"{single.institution.code}/{single.code}" if single else None,
             ) + [SlotSet("need_province", False)]
@@ -118,8 +131,7 @@ def _programmes_of(dispatcher: CollectingDispatcher, request, school: queries.In
         dispatcher.utter_message(text=f"Danh mục chưa có ngành, nghề nào của {school.name}. {replies.contact(school)}")
         return remember(request, topic="school", school=school.code)
     first, rest = replies.paged([replies.programme_line(p, with_school=False) for p in found])
-    buttons = [replies.button(p.name[:40], f'/ask_programme_info{{"programme_ref":"{school.code}/{p.code}"}}')
-               for p in found[:3]]
+    buttons = [replies.button(p.name[:40], f'/ask_programme_info{{"programme_ref":"{school.code}/{p.code}"}}') for p in found[:3]]
     buttons += replies.more_buttons(rest)
     dispatcher.utter_message(text=f"{school.name} đào tạo:\n" + "\n".join(first), buttons=buttons)
     return remember(request, topic="school", school=school.code, more=rest)

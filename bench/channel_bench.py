@@ -22,9 +22,9 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.channels.fake_telegram import FakeTelegram  # noqa: E402
-from tests.channels.fake_zalo import APP_SECRET, FakeZalo  # noqa: E402
-from tests.channels.loopback_server import LoopbackJsonServer  # noqa: E402
+from tests.bot.channels.fake_telegram import FakeTelegram  # noqa: E402
+from tests.bot.channels.fake_zalo import APP_SECRET, FakeZalo  # noqa: E402
+from tests.bot.channels.loopback_server import LoopbackJsonServer  # noqa: E402
 
 MESSAGES = 200
 TOKEN = "123456:BENCH-telegram-token"
@@ -41,8 +41,13 @@ class StubRasa(LoopbackJsonServer):
     def route(self, method: str, path: str, headers, raw: bytes) -> tuple[int, object]:
         started = time.perf_counter()
         body = json.loads(raw)
-        reply = [{"recipient_id": body["sender"], "text": f"Trả lời: {body['message']}",
-                  "buttons": [{"title": "Xem thêm", "payload": "/show_more"}]}]
+        reply = [
+            {
+                "recipient_id": body["sender"],
+                "text": f"Trả lời: {body['message']}",
+                "buttons": [{"title": "Xem thêm", "payload": "/show_more"}],
+            }
+        ]
         self.durations[body["message"]] = time.perf_counter() - started
         return 200, reply
 
@@ -54,22 +59,31 @@ def free_port() -> int:
 
 
 def start(module: str, env: dict) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", module], cwd=ROOT, env={**os.environ, **env, "PYTHONPATH": str(ROOT)},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [sys.executable, "-m", module],
+        cwd=ROOT,
+        env={**os.environ, **env, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def report(name: str, overheads: list[float]) -> bool:
     ordered = sorted(overheads)
     p95 = ordered[int(0.95 * (len(ordered) - 1))]
-    print(f"{name:10} n={len(ordered)}  p50 {statistics.median(ordered):6.2f} ms  p95 {p95:6.2f} ms  "
-          f"max {ordered[-1]:6.2f} ms  (mục tiêu p95 ≤ 20 ms)")
+    print(
+        f"{name:10} n={len(ordered)}  p50 {statistics.median(ordered):6.2f} ms  p95 {p95:6.2f} ms  "
+        f"max {ordered[-1]:6.2f} ms  (mục tiêu p95 ≤ 20 ms)"
+    )
     return p95 <= 20
 
 
 def bench_telegram(rasa: StubRasa) -> list[float]:
     fake = FakeTelegram(TOKEN)
-    process = start("bot.channels.telegram_gateway", {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": fake.url,
-                                                       "RASA_URL": rasa.url, "TELEGRAM_POLL_TIMEOUT": "10"})
+    process = start(
+        "bot.channels.telegram_gateway",
+        {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": fake.url, "RASA_URL": rasa.url, "TELEGRAM_POLL_TIMEOUT": "10"},
+    )
     try:
         fake.wait_for(lambda: "getUpdates" in fake.calls, timeout=60)
         overheads = []
@@ -78,7 +92,7 @@ def bench_telegram(rasa: StubRasa) -> list[float]:
             before = len(fake.sent)
             started = time.monotonic()
             fake.push_text(77, text)
-            fake.wait_for(lambda: len(fake.sent) > before)
+            fake.wait_for(lambda before=before: len(fake.sent) > before)
             elapsed = fake.sent[-1]["at"] - started
             if i >= 10:  # warm-up
                 overheads.append((elapsed - rasa.durations.get(text, 0.0)) * 1000)
@@ -93,11 +107,23 @@ def bench_zalo(rasa: StubRasa) -> list[float]:
     fake = FakeZalo()
     port = free_port()
     with tempfile.TemporaryDirectory() as state:
-        process = start("bot.channels.zalo_gateway", {
-            "ZALO_APP_ID": APP_ID, "ZALO_OA_SECRET_KEY": OA_SECRET, "ZALO_APP_SECRET_KEY": APP_SECRET,
-            "ZALO_ACCESS_TOKEN": "token-1", "ZALO_REFRESH_TOKEN": "refresh-1", "ZALO_OA_API_URL": fake.url,
-            "ZALO_OAUTH_URL": fake.url, "RASA_URL": rasa.url, "ZALO_PORT": str(port), "ZALO_LISTEN": "127.0.0.1",
-            "ZALO_STATE_DIR": state, "REDIS_URL": ""})
+        process = start(
+            "bot.channels.zalo_gateway",
+            {
+                "ZALO_APP_ID": APP_ID,
+                "ZALO_OA_SECRET_KEY": OA_SECRET,
+                "ZALO_APP_SECRET_KEY": APP_SECRET,
+                "ZALO_ACCESS_TOKEN": "token-1",
+                "ZALO_REFRESH_TOKEN": "refresh-1",
+                "ZALO_OA_API_URL": fake.url,
+                "ZALO_OAUTH_URL": fake.url,
+                "RASA_URL": rasa.url,
+                "ZALO_PORT": str(port),
+                "ZALO_LISTEN": "127.0.0.1",
+                "ZALO_STATE_DIR": state,
+                "REDIS_URL": "",
+            },
+        )
         try:
             url = f"http://127.0.0.1:{port}"
             for _ in range(100):
@@ -110,15 +136,24 @@ def bench_zalo(rasa: StubRasa) -> list[float]:
             overheads = []
             for i in range(MESSAGES + 10):
                 text = f"zl tin nhắn {i}"
-                event = {"app_id": APP_ID, "event_name": "user_send_text", "timestamp": str(int(time.time() * 1000)),
-                         "sender": {"id": "9000"}, "recipient": {"id": "1"}, "message": {"msg_id": f"b{i}", "text": text}}
+                event = {
+                    "app_id": APP_ID,
+                    "event_name": "user_send_text",
+                    "timestamp": str(int(time.time() * 1000)),
+                    "sender": {"id": "9000"},
+                    "recipient": {"id": "1"},
+                    "message": {"msg_id": f"b{i}", "text": text},
+                }
                 raw = json.dumps(event, ensure_ascii=False).encode()
                 mac = hashlib.sha256(APP_ID.encode() + raw + event["timestamp"].encode() + OA_SECRET.encode()).hexdigest()
                 before = len(fake.sent)
                 started = time.monotonic()
-                client.post(f"{url}/zalo/webhook", content=raw,
-                            headers={"Content-Type": "application/json", "X-ZEvent-Signature": f"mac={mac}"})
-                fake.wait_for(lambda: len(fake.sent) > before)
+                client.post(
+                    f"{url}/zalo/webhook",
+                    content=raw,
+                    headers={"Content-Type": "application/json", "X-ZEvent-Signature": f"mac={mac}"},
+                )
+                fake.wait_for(lambda before=before: len(fake.sent) > before)
                 elapsed = time.monotonic() - started
                 if i >= 10:
                     overheads.append((elapsed - rasa.durations.get(text, 0.0)) * 1000)

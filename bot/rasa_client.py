@@ -1,4 +1,8 @@
-"""Talking to Rasa's REST channel from a gateway, with the failure handling every channel needs."""
+"""Talking to Rasa over HTTP: the REST channel for a message (gateways, the staff web chat)
+and the tracker API for what Rasa understood (the staff web chat's details).
+
+One client for every caller, with the failure handling every channel needs.
+"""
 
 from __future__ import annotations
 
@@ -20,10 +24,17 @@ class RasaUnavailable(Exception):
 
 
 class RasaClient:
-    def __init__(self, base_url: str, timeout: float = 30.0):
+    def __init__(self, base_url: str, timeout: float = 30.0, token: str = ""):
         self.base_url = base_url.rstrip("/")
         self.client = httpx.AsyncClient(base_url=self.base_url, timeout=timeout)
+        self.token = token  # for the tracker API (Rasa's --auth-token); the REST channel needs none
         self.last_rasa_seconds = 0.0  # for the channel-overhead benchmark
+
+    async def __aenter__(self) -> RasaClient:
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self.close()
 
     async def send(self, sender: str, message: str, channel: str) -> list[dict]:
         """Rasa's replies ([{"text", "buttons"}…]); raises RasaUnavailable."""
@@ -32,8 +43,12 @@ class RasaClient:
         try:
             response = await self.client.post(
                 "/webhooks/rest/webhook",
-                json={"sender": sender, "message": message, "input_channel": channel,
-                      "metadata": {"channel": channel}},  # recorded with unanswered questions
+                json={
+                    "sender": sender,
+                    "message": message,
+                    "input_channel": channel,
+                    "metadata": {"channel": channel},
+                },  # recorded with unanswered questions
             )
         except httpx.HTTPError as error:
             log.error("Rasa unreachable for %s: %s", channel, type(error).__name__)
@@ -49,5 +64,44 @@ class RasaClient:
             raise RasaUnavailable from error
         return [r for r in replies if isinstance(r, dict)]
 
+    async def tracker(self, sender: str) -> dict:
+        """The conversation's tracker since its last restart ({} when the API refuses); raises RasaUnavailable."""
+        params = {"include_events": "AFTER_RESTART", **({"token": self.token} if self.token else {})}
+        try:
+            response = await self.client.get(f"/conversations/{sender}/tracker", params=params)
+        except httpx.HTTPError as error:
+            raise RasaUnavailable from error
+        if response.status_code != 200:
+            return {}
+        try:
+            tracker = response.json()
+        except ValueError as error:
+            raise RasaUnavailable from error
+        return tracker if isinstance(tracker, dict) else {}
+
     async def close(self) -> None:
         await self.client.aclose()
+
+
+def last_turn(tracker: dict) -> dict:
+    """What Rasa made of the latest user message and which actions answered it."""
+    events = tracker.get("events") or []
+    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=None)
+    if last_user is None:
+        return {}
+    parse = events[last_user].get("parse_data") or {}
+    intent = parse.get("intent") or {}
+    actions = [
+        e.get("name")
+        for e in events[last_user + 1 :]
+        if e.get("event") == "action" and e.get("name") not in ("action_listen", "action_extract_slots", None)
+    ]
+    return {
+        "intent": intent.get("name"),
+        "confidence": round(float(intent.get("confidence") or 0.0), 3),
+        "ranking": [
+            [r.get("name"), round(float(r.get("confidence") or 0.0), 3)] for r in (parse.get("intent_ranking") or [])[:3]
+        ],
+        "entities": [{"entity": e.get("entity"), "value": e.get("value")} for e in parse.get("entities") or []],
+        "actions": actions,
+    }

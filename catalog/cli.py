@@ -1,4 +1,5 @@
-"""`python -m catalog …`: the operators' command line for the catalog.
+"""`python -m catalog …`: the operators' command line for the catalog (staff accounts:
+`python -m staff`; counselling records: `python -m counselling`).
 
 Messages are Vietnamese (the people running this are admissions and
 department staff); errors go to stderr as `file:row:column: reason`.
@@ -10,7 +11,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from catalog import counselling_cli, db, exporter, importer, status, users_cli
+from catalog import db, exporter, importer, status
+from catalog.lookups import write_lookups
 from catalog.migrate import migrate
 from catalog.problems import CatalogFileError
 
@@ -43,9 +45,7 @@ def _print_plan(result: importer.ImportResult, details: int) -> None:
 
 
 def _confirm_prune(plans) -> bool:
-    removed = ", ".join(
-        f"{len(p.removed)} {importer.LABELS[n]}" for n, p in plans.items() if p.removed
-    )
+    removed = ", ".join(f"{len(p.removed)} {importer.LABELS[n]}" for n, p in plans.items() if p.removed)
     print(f"Sẽ xóa: {removed}.")
     if not sys.stdin.isatty():
         return True
@@ -127,8 +127,6 @@ def cmd_remove_institution(args) -> int:
 
 
 def cmd_lookups(args) -> int:
-    from catalog.lookups import write_lookups
-
     counts = write_lookups(args.folder)
     print(f"Đã ghi bảng tra cứu NLU vào {args.folder}: " + ", ".join(f"{n}: {c}" for n, c in counts.items()))
     return 0
@@ -169,15 +167,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("code")
     p.set_defaults(func=cmd_remove_institution)
 
-    users_cli.add_parser(commands)
-    counselling_cli.add_parsers(commands)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.command == "users":
-        return users_cli.run(args.func, args)
-    if args.command in ("report", "requests", "privacy"):
-        return counselling_cli.run(args.func, args)
     return args.func(args)

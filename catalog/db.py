@@ -7,19 +7,20 @@ Engines are cached per URL so that every request opens only a session.
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+import settings
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "var" / "catalog.sqlite3"
 
 
 def database_url() -> str:
-    url = os.environ.get("CATALOG_DATABASE_URL", "").strip()
+    url = settings.get().catalog_database_url.strip()
     return url or f"sqlite:///{DEFAULT_SQLITE_PATH}"
 
 

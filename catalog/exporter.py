@@ -71,7 +71,7 @@ _NUMERIC = {"duration_months", "tuition_vnd_per_year", "quota"}
 
 def school_workbook(path: Path, rows: dict[str, list[list[str]]], institution_code: str, version: int) -> None:
     """One school's rows with a hidden version stamp, so an upload made from this file
-    is merged with changes others made since (see catalog.school_updates)."""
+    is merged with changes others made since (see staff.school_updates)."""
     _write_xlsx(path, rows, stamp={"institution_code": institution_code, "version": version})
 
 
@@ -140,7 +140,7 @@ def _choices(column: str) -> tuple[str, ...] | None:
 def _write_guide(sheet) -> None:
     from openpyxl.styles import Font
 
-    sheet.append(["Hướng dẫn điền danh mục (định dạng v%d)" % schema.FORMAT_VERSION])
+    sheet.append([f"Hướng dẫn điền danh mục (định dạng v{schema.FORMAT_VERSION})"])
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append(["Mỗi trang tính là một bảng. Không đổi tên trang tính, không đổi tên cột. Ô trống = không có thông tin."])
     sheet.append(["Ngày ghi dạng NĂM-THÁNG-NGÀY, ví dụ 2026-12-15. Trang này không được nạp vào danh mục."])

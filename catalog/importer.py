@@ -8,15 +8,14 @@ thing, and a single bad cell anywhere means nothing is written.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
-from catalog import db, schema, snapshot
-from catalog import text as vntext
+from catalog import db, history, schema, snapshot
 from catalog.migrate import migrate
 from catalog.models import (
     CatalogMeta,
@@ -31,6 +30,7 @@ from catalog.models import (
 from catalog.problems import CatalogFileError, Problem
 from catalog.reader import read_catalog
 from catalog.validator import ValidatedCatalog, validate
+from vntext import folding
 
 ORDER = ("institutions", "programmes", "events", "policies")
 CHUNK = 900
@@ -102,9 +102,7 @@ def import_catalog(
                 progress("Đang ghi vào cơ sở dữ liệu…")
             apply(session, plans, source=str(path), demo=demo, summary=summary_line(result))
             if result.touched:
-                from catalog.school_updates import record_catalog_import  # late: it builds on this module
-
-                record_catalog_import(session, plans, Path(path), summary_line(result))
+                history.record_catalog_import(session, plans, Path(path), summary_line(result))
         result.applied = True
         if result.touched >= ANALYZE_AFTER_ROWS:
             _refresh_statistics(session)
@@ -193,20 +191,20 @@ def _apply_table(session: Session, model, table: TablePlan, to_row: Callable[[di
         )
     removed_ids = [table.ids[_key(spec_name, v)] for v in table.removed]
     for start in range(0, len(removed_ids), CHUNK):
-        session.execute(delete(model).where(model.id.in_(removed_ids[start:start + CHUNK])))
+        session.execute(delete(model).where(model.id.in_(removed_ids[start : start + CHUNK])))
 
 
 def _institution_row(v: dict, province_ids: dict[str, int]) -> dict:
     row = {k: v[k] for k in schema.INSTITUTIONS.column_names if k != "province"}
     row["province_id"] = province_ids[v["province"]]
-    row["name_key"] = vntext.key(v["name"])
+    row["name_key"] = folding.key(v["name"])
     return row
 
 
 def _programme_row(v: dict, institution_ids: dict[str, int]) -> dict:
     row = {k: v[k] for k in schema.PROGRAMMES.column_names if k != "institution_code"}
     row["institution_id"] = institution_ids[v["institution_code"]]
-    row["name_key"] = vntext.key(v["name"])
+    row["name_key"] = folding.key(v["name"])
     return row
 
 
@@ -228,9 +226,7 @@ def _apply_policies(session: Session, table: TablePlan, province_ids: dict[str, 
     touched = table.added + [after for _, after in table.changed]
     if not touched:
         return
-    ids = dict(session.execute(select(Policy.code, Policy.id).where(
-        Policy.code.in_([v["code"] for v in touched])
-    )).all())
+    ids = dict(session.execute(select(Policy.code, Policy.id).where(Policy.code.in_([v["code"] for v in touched]))).all())
     changed_ids = [ids[after["code"]] for _, after in table.changed]
     if changed_ids:
         session.execute(delete(PolicyLevel).where(PolicyLevel.policy_id.in_(changed_ids)))

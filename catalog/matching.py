@@ -17,7 +17,7 @@ import yaml
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from catalog import text
+from vntext import folding
 
 SYNONYMS_FILE = Path(__file__).resolve().parent / "data" / "synonyms.yml"
 
@@ -39,7 +39,7 @@ TYPO_QUALITY = 0.85
 
 @dataclass(frozen=True)
 class Match:
-    key: str  # catalog name key (catalog.text.key of the name)
+    key: str  # catalog name key (vntext.folding.key of the name)
     score: float  # 0–100
 
 
@@ -50,10 +50,10 @@ def synonyms() -> dict[str, tuple[str, ...]]:
         raw = yaml.safe_load(handle) or {}
     index: dict[str, list[str]] = {}
     for canonical, aliases in raw.items():
-        target = text.key(canonical)
+        target = folding.key(canonical)
         for alias in [canonical, *(aliases or [])]:
-            index.setdefault(text.key(str(alias)), []).append(target)
-            _ALIAS_WRITTEN.setdefault(text.key(str(alias)), text.normalize(str(alias)))
+            index.setdefault(folding.key(str(alias)), []).append(target)
+            _ALIAS_WRITTEN.setdefault(folding.key(str(alias)), folding.normalize(str(alias)))
     return {alias: tuple(dict.fromkeys(targets)) for alias, targets in index.items()}
 
 
@@ -61,10 +61,10 @@ _ALIAS_WRITTEN: dict[str, str] = {}  # alias key → the alias as written in syn
 
 
 def clean_query(query: str) -> str:
-    folded = text.key(query)
+    folded = folding.key(query)
     for filler in _LEADING_FILLER:
         if folded.startswith(filler + " "):
-            return folded[len(filler) + 1:]
+            return folded[len(filler) + 1 :]
     return folded
 
 
@@ -146,7 +146,8 @@ class NameIndex:
             found += [p for p, initials in enumerate(self.initials) if any(t in initials for t in short)][:limit]
         # typos: rapidfuzz in C over every name
         found += [
-            p for _choice, _score, p in process.extract(
+            p
+            for _choice, _score, p in process.extract(
                 query_key, self.keys, scorer=fuzz.token_set_ratio, limit=limit // 2, score_cutoff=60
             )
         ]
@@ -190,8 +191,8 @@ def _unambiguous(key: str, message: str, message_key: str, written: str | None) 
         return True
     if any(_contains_phrase(message_key, f"{cue} {key}") for cue in ("nganh", "nghe", "hoc nghe", "tho")):
         return True
-    if written and text.has_diacritics(message):
-        return _contains_phrase(" ".join(text.normalize(message).lower().split()), written.lower())
+    if written and folding.has_diacritics(message):
+        return _contains_phrase(" ".join(folding.normalize(message).lower().split()), written.lower())
     return False
 
 
@@ -199,28 +200,34 @@ def _contains_phrase(haystack: str, phrase: str) -> bool:
     return f" {phrase} " in f" {haystack} "
 
 
-def mentioned(message: str, index: NameIndex, *, limit: int = 5, min_ratio: float = MENTION_MIN,
-              min_words: int = 1) -> list[Match]:
+def mentioned(
+    message: str, index: NameIndex, *, limit: int = 5, min_ratio: float = MENTION_MIN, min_words: int = 1
+) -> list[Match]:
     """Catalog names a whole message talks about ("trường nào dạy điện công nghiệp ở QN?").
 
     Unlike best_matches (the query *is* a name), here the name must be inside the
     message: the whole name, a synonym phrase, or enough of its distinctive words
     (`min_ratio` of their weight and at least `min_words` of them).
     """
-    message_key = text.key(message)
+    message_key = folding.key(message)
     if not message_key:
         return []
     words = set(message_key.split())
     results: dict[str, float] = {}
-    whole = [k for p in {p for w in words for p in index.postings.get(w, ())}
-             if _contains_phrase(message_key, k := index.keys[p])
-             and _unambiguous(k, message, message_key, index.display.get(k))]
+    whole = [
+        k
+        for p in {p for w in words for p in index.postings.get(w, ())}
+        if _contains_phrase(message_key, k := index.keys[p]) and _unambiguous(k, message, message_key, index.display.get(k))
+    ]
     for key in whole:
         results[key] = 100.0
     for alias, targets in synonyms().items():
         # "điện" inside "điện công nghiệp" is not a second mention
-        if (_contains_phrase(message_key, alias) and not any(_contains_phrase(k, alias) for k in whole)
-                and _unambiguous(alias, message, message_key, _ALIAS_WRITTEN.get(alias))):
+        if (
+            _contains_phrase(message_key, alias)
+            and not any(_contains_phrase(k, alias) for k in whole)
+            and _unambiguous(alias, message, message_key, _ALIAS_WRITTEN.get(alias))
+        ):
             for target in targets:
                 if target in index.available:
                     results[target] = max(results.get(target, 0.0), 90.0 + min(len(alias), 10) / 2)

@@ -15,10 +15,13 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, select
 
-from catalog import db, text
+from catalog import db
 from catalog.models import CatalogMeta, FormerProvince, Province
+from vntext import folding
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+# The project's one Alembic home (top-level migrations/): its env.py imports the models of
+# every package that keeps tables in this database. It is loaded by path, not imported.
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 PROVINCES_CSV = Path(__file__).resolve().parent / "data" / "provinces.csv"
 
 
@@ -52,9 +55,9 @@ def read_provinces_csv() -> list[dict]:
         rows = list(csv.DictReader(handle))
     return [
         {
-            "name": text.normalize(row["name"]),
+            "name": folding.normalize(row["name"]),
             "kind": row["kind"].strip(),
-            "former": [text.normalize(n) for n in row["former_provinces"].split(";") if n.strip()],
+            "former": [folding.normalize(n) for n in row["former_provinces"].split(";") if n.strip()],
         }
         for row in rows
     ]
@@ -67,14 +70,12 @@ def sync_reference_data(url: str | None = None) -> None:
         for row in read_provinces_csv():
             province = existing.get(row["name"])
             if province is None:
-                province = Province(name=row["name"], kind=row["kind"], name_key=text.key(row["name"]))
+                province = Province(name=row["name"], kind=row["kind"], name_key=folding.key(row["name"]))
                 session.add(province)
             province.kind = row["kind"]
             current = {f.name for f in province.former_names}
             for former in row["former"]:
                 if former not in current:
-                    province.former_names.append(
-                        FormerProvince(name=former, name_key=text.key(former))
-                    )
+                    province.former_names.append(FormerProvince(name=former, name_key=folding.key(former)))
         if session.get(CatalogMeta, 1) is None:
             session.add(CatalogMeta(id=1, is_demo=False, version=0))

@@ -2,7 +2,7 @@
 
 Each table mirrors one file of the interchange format (../shared/catalog-format.md,
 copied to docs/catalog-format.md). `*_key` columns hold the folded form of a
-name (catalog.text.key) so that accent-insensitive lookups use an index
+name (vntext.folding.key) so that accent-insensitive lookups use an index
 instead of scanning.
 """
 
@@ -22,6 +22,10 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
 
 
 class Base(DeclarativeBase):
@@ -82,9 +86,7 @@ class Programme(Base):
     __table_args__ = (UniqueConstraint("institution_id", "code", name="uq_programme_code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    institution_id: Mapped[int] = mapped_column(
-        ForeignKey("institutions.id", ondelete="CASCADE"), index=True
-    )
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id", ondelete="CASCADE"), index=True)
     code: Mapped[str] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(String(255))
     name_key: Mapped[str] = mapped_column(String(255), index=True)
@@ -112,9 +114,7 @@ class Event(Base):
     end_date: Mapped[dt.date | None] = mapped_column(Date)
     province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"), index=True)
     location: Mapped[str | None] = mapped_column(Text)
-    institution_id: Mapped[int | None] = mapped_column(
-        ForeignKey("institutions.id", ondelete="SET NULL"), index=True
-    )
+    institution_id: Mapped[int | None] = mapped_column(ForeignKey("institutions.id", ondelete="SET NULL"), index=True)
     description: Mapped[str | None] = mapped_column(Text)
 
     province: Mapped[Province] = relationship()
@@ -150,9 +150,7 @@ class PolicyLevel(Base):
 
     __tablename__ = "policy_levels"
 
-    policy_id: Mapped[int] = mapped_column(
-        ForeignKey("policies.id", ondelete="CASCADE"), primary_key=True
-    )
+    policy_id: Mapped[int] = mapped_column(ForeignKey("policies.id", ondelete="CASCADE"), primary_key=True)
     level: Mapped[str] = mapped_column(String(16), primary_key=True, index=True)
 
 
@@ -161,9 +159,7 @@ class PolicyLearnerGroup(Base):
 
     __tablename__ = "policy_learner_groups"
 
-    policy_id: Mapped[int] = mapped_column(
-        ForeignKey("policies.id", ondelete="CASCADE"), primary_key=True
-    )
+    policy_id: Mapped[int] = mapped_column(ForeignKey("policies.id", ondelete="CASCADE"), primary_key=True)
     learner_group: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)
 
 

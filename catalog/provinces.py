@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from catalog import text
+from vntext import folding
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 _PREFIXES = ("thanh pho ", "tp ", "tinh ")
@@ -42,11 +42,9 @@ def all_provinces() -> tuple[Province, ...]:
     with (DATA_DIR / "provinces.csv").open(encoding="utf-8") as handle:
         return tuple(
             Province(
-                name=text.normalize(row["name"]),
+                name=folding.normalize(row["name"]),
                 kind=row["kind"].strip(),
-                former_names=tuple(
-                    text.normalize(n) for n in row["former_provinces"].split(";") if n.strip()
-                ),
+                former_names=tuple(folding.normalize(n) for n in row["former_provinces"].split(";") if n.strip()),
             )
             for row in csv.DictReader(handle)
         )
@@ -55,7 +53,7 @@ def all_provinces() -> tuple[Province, ...]:
 def _strip_prefix(folded: str) -> str:
     for prefix in _PREFIXES:
         if folded.startswith(prefix):
-            return folded[len(prefix):]
+            return folded[len(prefix) :]
     return folded
 
 
@@ -64,9 +62,9 @@ def _official_index() -> dict[str, ProvinceMatch]:
     """Current and former names only: what the import format accepts."""
     index: dict[str, ProvinceMatch] = {}
     for province in all_provinces():
-        index[text.key(province.name)] = ProvinceMatch(province.name)
+        index[folding.key(province.name)] = ProvinceMatch(province.name)
         for former in province.former_names:
-            index[text.key(former)] = ProvinceMatch(province.name, former_name=former)
+            index[folding.key(former)] = ProvinceMatch(province.name, former_name=former)
     return index
 
 
@@ -78,14 +76,12 @@ def _alias_index() -> dict[str, ProvinceMatch]:
     former_to_current = {f: p.name for p in all_provinces() for f in p.former_names}
     with (DATA_DIR / "province_aliases.csv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
-            target = text.normalize(row["province"])
-            alias = text.key(row["alias"])
+            target = folding.normalize(row["province"])
+            alias = folding.key(row["alias"])
             if target in current:
                 index.setdefault(alias, ProvinceMatch(target, via_short_form=True))
             elif target in former_to_current:
-                index.setdefault(
-                    alias, ProvinceMatch(former_to_current[target], former_name=target, via_short_form=True)
-                )
+                index.setdefault(alias, ProvinceMatch(former_to_current[target], former_name=target, via_short_form=True))
             else:
                 raise ValueError(f"province_aliases.csv: unknown province {target!r}")
     return index
@@ -93,14 +89,14 @@ def _alias_index() -> dict[str, ProvinceMatch]:
 
 def resolve_official(name: str) -> ProvinceMatch | None:
     """Exact current or former name, ignoring case, diacritics and a "Tỉnh"/"Thành phố" prefix."""
-    folded = text.key(name)
+    folded = folding.key(name)
     index = _official_index()
     return index.get(folded) or index.get(_strip_prefix(folded))
 
 
 def resolve(name: str) -> ProvinceMatch | None:
     """A province as a user writes it: official names, former names and short forms."""
-    folded = text.key(name)
+    folded = folding.key(name)
     index = _alias_index()
     return index.get(folded) or index.get(_strip_prefix(folded))
 
@@ -124,13 +120,13 @@ def split_province(message: str) -> tuple[ProvinceMatch | None, str]:
     """(the province named in a message, the message's folded words without it), so that
     "Hải Dương" is not also read as part of a programme name ("Điều dưỡng")."""
     longest, index = _alias_ngrams()
-    words = text.tokens(message)
+    words = folding.tokens(message)
     for start in range(len(words)):
         for size in range(min(longest, len(words) - start), 0, -1):
-            candidate = " ".join(words[start:start + size])
+            candidate = " ".join(words[start : start + size])
             match = index.get(candidate)
             if match is not None:
-                return match, " ".join(words[:start] + words[start + size:])
+                return match, " ".join(words[:start] + words[start + size :])
     return None, " ".join(words)
 
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
@@ -145,9 +145,9 @@ def programme_names_mentioned(message: str, limit: int = 3) -> list[str]:
         keys = [m.key for m in matching.mentioned(message, index, limit=limit)]
         if not keys:
             return []
-        names = dict(session.execute(
-            select(Programme.name_key, Programme.name).where(Programme.name_key.in_(keys)).distinct()
-        ).all())
+        names = dict(
+            session.execute(select(Programme.name_key, Programme.name).where(Programme.name_key.in_(keys)).distinct()).all()
+        )
     return [names[k] for k in keys if k in names]
 
 
@@ -159,9 +159,7 @@ def institution_mentioned(message: str) -> InstitutionInfo | None:
         if not matches or (len(matches) > 1 and matches[1].score == matches[0].score):
             return None
         row = session.execute(
-            _schools_with_province()
-            .where(Institution.name_key == matches[0].key)
-            .order_by(Institution.code)
+            _schools_with_province().where(Institution.name_key == matches[0].key).order_by(Institution.code)
         ).first()
     return _institution_info(*row) if row else None
 
@@ -179,6 +177,7 @@ def provinces_with_schools() -> list[tuple[str, int]]:
 
 
 # --- helpers ---------------------------------------------------------------------------
+
 
 def resolve_province(name: str | None) -> provinces.ProvinceMatch | None:
     """None for no province; raises UnknownProvince for a name that is not a province."""
@@ -215,24 +214,40 @@ def _check(value: str | None, allowed: Sequence[str], what: str) -> None:
 
 def _institution_info(inst: Institution, province: str) -> InstitutionInfo:
     return InstitutionInfo(
-        code=inst.code, name=inst.name, kind=inst.kind, ownership=inst.ownership, province=province,
-        address=inst.address, phone=inst.phone, email=inst.email, website=inst.website,
-        dormitory=inst.dormitory, description=inst.description,
+        code=inst.code,
+        name=inst.name,
+        kind=inst.kind,
+        ownership=inst.ownership,
+        province=province,
+        address=inst.address,
+        phone=inst.phone,
+        email=inst.email,
+        website=inst.website,
+        dormitory=inst.dormitory,
+        description=inst.description,
     )
 
 
 def _programme_info(prog: Programme, inst: Institution, province: str) -> ProgrammeInfo:
     return ProgrammeInfo(
-        code=prog.code, name=prog.name, level=prog.level, field=prog.field,
-        duration_months=prog.duration_months, entry_requirement=prog.entry_requirement,
-        tuition_vnd_per_year=prog.tuition_vnd_per_year, quota=prog.quota,
-        admission_method=prog.admission_method, application_deadline=prog.application_deadline,
-        description=prog.description, career_prospects=prog.career_prospects,
+        code=prog.code,
+        name=prog.name,
+        level=prog.level,
+        field=prog.field,
+        duration_months=prog.duration_months,
+        entry_requirement=prog.entry_requirement,
+        tuition_vnd_per_year=prog.tuition_vnd_per_year,
+        quota=prog.quota,
+        admission_method=prog.admission_method,
+        application_deadline=prog.application_deadline,
+        description=prog.description,
+        career_prospects=prog.career_prospects,
         institution=_institution_info(inst, province),
     )
 
 
 # --- institutions ----------------------------------------------------------------------
+
 
 def find_institutions(
     *,
@@ -273,6 +288,7 @@ def get_institution(code: str) -> InstitutionInfo | None:
 
 # --- programmes ------------------------------------------------------------------------
 
+
 def find_programmes(
     *,
     occupation: str | None = None,
@@ -309,8 +325,12 @@ def find_programmes(
         if institution_code:
             query = query.where(Institution.code == institution_code)
         query = query.order_by(
-            *order, Programme.tuition_vnd_per_year.is_(None), Programme.tuition_vnd_per_year,
-            Institution.name, Programme.name, Programme.level,
+            *order,
+            Programme.tuition_vnd_per_year.is_(None),
+            Programme.tuition_vnd_per_year,
+            Institution.name,
+            Programme.name,
+            Programme.level,
         ).limit(limit)
         rows = session.execute(query).all()
     return [_programme_info(*row) for row in rows]
@@ -327,13 +347,16 @@ def programme_across_schools(occupation: str, *, level: str | None = None, limit
             _programmes_with_school()
             .where(Programme.name_key == keys[0])
             .order_by(
-                Programme.tuition_vnd_per_year.is_(None), Programme.tuition_vnd_per_year,
-                Province.name, Institution.name,
+                Programme.tuition_vnd_per_year.is_(None),
+                Programme.tuition_vnd_per_year,
+                Province.name,
+                Institution.name,
             )
             .limit(limit)
         )
         places = (
-            select(Province.name).distinct()
+            select(Province.name)
+            .distinct()
             .join(Institution, Institution.province_id == Province.id)
             .join(Programme, Programme.institution_id == Institution.id)
             .where(Programme.name_key == keys[0])
@@ -346,20 +369,19 @@ def programme_across_schools(occupation: str, *, level: str | None = None, limit
         provinces_found = list(session.scalars(places))
     if not rows:
         return None
-    return ProgrammeComparison(name=rows[0][0].name, offers=[_programme_info(*row) for row in rows],
-                               provinces=provinces_found)
+    return ProgrammeComparison(name=rows[0][0].name, offers=[_programme_info(*row) for row in rows], provinces=provinces_found)
 
 
 def get_programme(institution_code: str, code: str) -> ProgrammeInfo | None:
     with db.session() as session:
         row = session.execute(
-            _programmes_with_school()
-            .where(Institution.code == institution_code, Programme.code == code)
+            _programmes_with_school().where(Institution.code == institution_code, Programme.code == code)
         ).first()
     return _programme_info(*row) if row else None
 
 
 # --- events ----------------------------------------------------------------------------
+
 
 def upcoming_events(
     *,
@@ -388,14 +410,22 @@ def upcoming_events(
         rows = session.execute(query).all()
     return [
         EventInfo(
-            code=e.code, title=e.title, start_date=e.start_date, end_date=e.end_date, province=prov,
-            location=e.location, institution_code=icode, institution_name=iname, description=e.description,
+            code=e.code,
+            title=e.title,
+            start_date=e.start_date,
+            end_date=e.end_date,
+            province=prov,
+            location=e.location,
+            institution_code=icode,
+            institution_name=iname,
+            description=e.description,
         )
         for e, prov, icode, iname in rows
     ]
 
 
 # --- policies --------------------------------------------------------------------------
+
 
 def find_policies(
     *,
@@ -431,32 +461,38 @@ def find_policies(
             query = query.where(or_(~any_level, this_level))
         if groups:
             any_group = exists().where(PolicyLearnerGroup.policy_id == Policy.id)
-            these = exists().where(
-                PolicyLearnerGroup.policy_id == Policy.id, PolicyLearnerGroup.learner_group.in_(groups)
-            )
+            these = exists().where(PolicyLearnerGroup.policy_id == Policy.id, PolicyLearnerGroup.learner_group.in_(groups))
             query = query.where(or_(~any_group, these))
             # policies naming the learner's group first, general ones after
-            query = query.order_by(None).order_by(
-                case((these, 0), else_=1), Policy.province_id.is_not(None), Policy.code
-            )
+            query = query.order_by(None).order_by(case((these, 0), else_=1), Policy.province_id.is_not(None), Policy.code)
         rows = session.execute(query).all()
         ids = [p.id for p, _ in rows]
         levels: dict[int, list[str]] = {}
         group_map: dict[int, list[str]] = {}
         if ids:
-            for pid, lv in session.execute(select(PolicyLevel.policy_id, PolicyLevel.level).where(PolicyLevel.policy_id.in_(ids))):
+            for pid, lv in session.execute(
+                select(PolicyLevel.policy_id, PolicyLevel.level).where(PolicyLevel.policy_id.in_(ids))
+            ):
                 levels.setdefault(pid, []).append(lv)
             for pid, gr in session.execute(
-                select(PolicyLearnerGroup.policy_id, PolicyLearnerGroup.learner_group).where(PolicyLearnerGroup.policy_id.in_(ids))
+                select(PolicyLearnerGroup.policy_id, PolicyLearnerGroup.learner_group).where(
+                    PolicyLearnerGroup.policy_id.in_(ids)
+                )
             ):
                 group_map.setdefault(pid, []).append(gr)
     return [
         PolicyInfo(
-            code=p.code, title=p.title, benefit=p.benefit, eligibility=p.eligibility,
-            legal_basis=p.legal_basis, scope=prov or schema.NATIONAL_SCOPE,
+            code=p.code,
+            title=p.title,
+            benefit=p.benefit,
+            eligibility=p.eligibility,
+            legal_basis=p.legal_basis,
+            scope=prov or schema.NATIONAL_SCOPE,
             levels=tuple(v for v in schema.LEVELS if v in levels.get(p.id, ())),
             learner_groups=tuple(v for v in schema.LEARNER_GROUPS if v in group_map.get(p.id, ())),
-            effective_from=p.effective_from, effective_to=p.effective_to, source_url=p.source_url,
+            effective_from=p.effective_from,
+            effective_to=p.effective_to,
+            source_url=p.source_url,
         )
         for p, prov in rows
     ]

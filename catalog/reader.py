@@ -10,11 +10,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import settings
 from catalog import schema
 from catalog.problems import CatalogFileError, Problem
 
@@ -34,14 +34,15 @@ class RawSheet:
 
 
 def max_file_bytes() -> int:
-    return int(os.environ.get("CATALOG_IMPORT_MAX_BYTES", DEFAULT_MAX_FILE_BYTES))
+    return settings.get().catalog_import_max_bytes
 
 
 def _size_problem(label: str, size: int, limit: int) -> Problem:
     return Problem(
-        label, 0, "",
-        f"tệp quá lớn ({size / 1048576:.1f} MB), giới hạn {limit / 1048576:.0f} MB; "
-        "hãy chia thành nhiều tệp (ví dụ theo trường)",
+        label,
+        0,
+        "",
+        f"tệp quá lớn ({size / 1048576:.1f} MB), giới hạn {limit / 1048576:.0f} MB; hãy chia thành nhiều tệp (ví dụ theo trường)",
     )
 
 
@@ -62,9 +63,7 @@ def read_catalog(path: Path, progress=None) -> list[RawSheet]:
         return sorted(sheets, key=lambda sheet: order.index(sheet.spec.name))
     if not path.exists():
         raise CatalogFileError([Problem(str(path), 0, "", "không tìm thấy tệp hoặc thư mục")])
-    raise CatalogFileError([
-        Problem(path.name, 0, "", "cần một thư mục các tệp .csv hoặc một tệp .xlsx")
-    ])
+    raise CatalogFileError([Problem(path.name, 0, "", "cần một thư mục các tệp .csv hoặc một tệp .xlsx")])
 
 
 def _read_folder(folder: Path, progress, only: list[Path] | None = None) -> list[RawSheet]:
@@ -77,10 +76,14 @@ def _read_folder(folder: Path, progress, only: list[Path] | None = None) -> list
             continue
         spec = known.get(file.name)
         if spec is None:
-            problems.append(Problem(
-                file.name, 0, "",
-                "tên tệp không thuộc định dạng; chỉ dùng " + ", ".join(sorted(known)),
-            ))
+            problems.append(
+                Problem(
+                    file.name,
+                    0,
+                    "",
+                    "tên tệp không thuộc định dạng; chỉ dùng " + ", ".join(sorted(known)),
+                )
+            )
             continue
         try:
             sheets.append(_read_csv(file, spec, progress))
@@ -100,20 +103,30 @@ def _read_csv(file: Path, spec: schema.FileSpec, progress) -> RawSheet:
         raise CatalogFileError([_size_problem(label, size, max_file_bytes())])
     data = file.read_bytes()
     if data[:2] == b"PK":
-        raise CatalogFileError([Problem(
-            label, 0, "", "đây là tệp Excel hoặc tệp nén, không phải CSV; hãy đặt đuôi .xlsx hoặc lưu lại dạng CSV UTF-8"
-        )])
+        raise CatalogFileError(
+            [
+                Problem(
+                    label, 0, "", "đây là tệp Excel hoặc tệp nén, không phải CSV; hãy đặt đuôi .xlsx hoặc lưu lại dạng CSV UTF-8"
+                )
+            ]
+        )
     if b"\x00" in data[:65536]:
         raise CatalogFileError([Problem(label, 0, "", "tệp nhị phân, không phải tệp CSV văn bản")])
     try:
         content = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise CatalogFileError([Problem(
-            label, line, "",
-            "tệp không phải mã UTF-8 (có thể là Windows-1258 hoặc TCVN3); trong Excel hãy chọn "
-            'Lưu thành → "CSV UTF-8 (Comma delimited) (*.csv)"',
-        )]) from None
+        raise CatalogFileError(
+            [
+                Problem(
+                    label,
+                    line,
+                    "",
+                    "tệp không phải mã UTF-8 (có thể là Windows-1258 hoặc TCVN3); trong Excel hãy chọn "
+                    'Lưu thành → "CSV UTF-8 (Comma delimited) (*.csv)"',
+                )
+            ]
+        ) from None
     try:
         records = list(csv.reader(io.StringIO(content, newline=""), strict=True))
     except csv.Error as error:
@@ -191,14 +204,11 @@ def _read_xlsx(path: Path, progress) -> list[RawSheet]:
             label = f"{label_prefix}#{name}"
             if spec is None:
                 if name not in IGNORED_SHEETS:
-                    problems.append(Problem(
-                        label, 0, "", "tên trang tính không thuộc định dạng; chỉ dùng " + ", ".join(schema.FILES)
-                    ))
+                    problems.append(
+                        Problem(label, 0, "", "tên trang tính không thuộc định dạng; chỉ dùng " + ", ".join(schema.FILES))
+                    )
                 continue
-            records = [
-                [_xlsx_cell_text(value) for value in row]
-                for row in worksheet.iter_rows(values_only=True)
-            ]
+            records = [[_xlsx_cell_text(value) for value in row] for row in worksheet.iter_rows(values_only=True)]
             try:
                 sheets.append(_to_sheet(spec, label, records, progress))
             except CatalogFileError as error:

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
-from catalog import provinces, text
+from catalog import provinces
+from vntext import folding
 
 FORMAT_VERSION = 1
 
@@ -94,9 +96,7 @@ def long_text(value: str) -> str:
 
 def code(value: str) -> str:
     if not _CODE.match(value):
-        raise CellError(
-            f'mã "{value}" không hợp lệ: chỉ dùng chữ không dấu, số, "_" hoặc "-", dài 2–32 ký tự'
-        )
+        raise CellError(f'mã "{value}" không hợp lệ: chỉ dùng chữ không dấu, số, "_" hoặc "-", dài 2–32 ký tự')
     return value
 
 
@@ -117,8 +117,7 @@ def enum_list(*allowed: str) -> Parser:
         wrong = [item for item in items if item not in allowed]
         if wrong:
             raise CellError(
-                f'giá trị "{", ".join(wrong)}" không hợp lệ; dùng các giá trị sau, ngăn cách bằng ";": '
-                + ", ".join(allowed)
+                f'giá trị "{", ".join(wrong)}" không hợp lệ; dùng các giá trị sau, ngăn cách bằng ";": ' + ", ".join(allowed)
             )
         return tuple(item for item in allowed if item in items) or None
 
@@ -314,4 +313,4 @@ def unescape_cell(value: str) -> str:
 
 def clean_cell(value: str) -> str:
     """What every cell goes through before parsing: NFC, trimmed, formula escape undone."""
-    return unescape_cell(text.normalize(value))
+    return unescape_cell(folding.normalize(value))

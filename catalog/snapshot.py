@@ -42,8 +42,11 @@ def event_hosts(session: Session, codes: list[str]) -> dict[str, str | None]:
     host = aliased(Institution)
     hosts: dict[str, str | None] = {}
     for start in range(0, len(codes), 900):  # under SQLite's bound-parameter limit
-        query = (select(Event.code, host.code).outerjoin(host, Event.institution_id == host.id)
-                 .where(Event.code.in_(codes[start:start + 900])))
+        query = (
+            select(Event.code, host.code)
+            .outerjoin(host, Event.institution_id == host.id)
+            .where(Event.code.in_(codes[start : start + 900]))
+        )
         hosts.update(session.execute(query).all())
     return hosts
 
@@ -75,9 +78,9 @@ def _institutions(session: Session, institution_code: str | None = None) -> Rows
 def _programmes(session: Session, institution_code: str | None = None) -> Rows:
     rows = Rows()
     columns = [c.name for c in schema.PROGRAMMES.columns if c.name != "institution_code"]
-    query = select(Programme.id, Institution.code.label("institution_code"), *[
-        getattr(Programme, c) for c in columns
-    ]).join(Institution, Programme.institution_id == Institution.id)
+    query = select(Programme.id, Institution.code.label("institution_code"), *[getattr(Programme, c) for c in columns]).join(
+        Institution, Programme.institution_id == Institution.id
+    )
     if institution_code is not None:
         query = query.where(Institution.code == institution_code)
     for row in session.execute(query).mappings():

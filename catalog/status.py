@@ -24,10 +24,7 @@ class CatalogStatus:
 
     def describe(self) -> str:
         demo = " — DỮ LIỆU MINH HỌA (demo)" if self.is_demo else ""
-        return (
-            f"{self.institutions} cơ sở, {self.programmes} ngành/nghề, {self.events} sự kiện, "
-            f"{self.policies} chính sách{demo}"
-        )
+        return f"{self.institutions} cơ sở, {self.programmes} ngành/nghề, {self.events} sự kiện, {self.policies} chính sách{demo}"
 
 
 def catalog_status(url: str | None = None) -> CatalogStatus:

@@ -58,9 +58,11 @@ def _validate_header(sheet: RawSheet, result: ValidatedCatalog) -> bool:
             result.errors.append(Problem(sheet.label, 1, "", "có cột không có tên"))
             ok = False
         elif name not in allowed:
-            result.errors.append(Problem(
-                sheet.label, 1, name, "cột không có trong định dạng; các cột hợp lệ: " + ", ".join(sheet.spec.column_names)
-            ))
+            result.errors.append(
+                Problem(
+                    sheet.label, 1, name, "cột không có trong định dạng; các cột hợp lệ: " + ", ".join(sheet.spec.column_names)
+                )
+            )
             ok = False
         elif name in seen:
             result.errors.append(Problem(sheet.label, 1, name, "cột bị lặp lại"))
@@ -109,10 +111,14 @@ def _validate_sheet(sheet: RawSheet, result: ValidatedCatalog) -> list[Record]:
         record = Record(row_number, values)
         key = record.key(spec)
         if key in first_row_of_key:
-            result.errors.append(Problem(
-                sheet.label, row_number, spec.key[-1],
-                f'mã "{"/".join(key)}" bị trùng với dòng {first_row_of_key[key]}',
-            ))
+            result.errors.append(
+                Problem(
+                    sheet.label,
+                    row_number,
+                    spec.key[-1],
+                    f'mã "{"/".join(key)}" bị trùng với dòng {first_row_of_key[key]}',
+                )
+            )
             continue
         first_row_of_key[key] = row_number
         _check_row(spec, record, sheet.label, result)
@@ -132,10 +138,15 @@ def _check_row(spec: schema.FileSpec, record: Record, label: str, result: Valida
     if spec is schema.PROGRAMMES and _NATIONAL_CODE.match(v["code"]):
         expected = {"5": "trung_cap", "6": "cao_dang"}.get(v["code"][0])
         if expected and expected != v["level"]:
-            result.warnings.append(Problem(
-                label, record.row, "level",
-                f'mã {v["code"]} là mã trình độ {expected} nhưng cột level ghi {v["level"]}', warning=True,
-            ))
+            result.warnings.append(
+                Problem(
+                    label,
+                    record.row,
+                    "level",
+                    f"mã {v['code']} là mã trình độ {expected} nhưng cột level ghi {v['level']}",
+                    warning=True,
+                )
+            )
 
 
 def _check_references(result: ValidatedCatalog, institution_codes: set[str]) -> None:
@@ -143,7 +154,11 @@ def _check_references(result: ValidatedCatalog, institution_codes: set[str]) -> 
         for record in result.records.get(name, []):
             code = record.values.get("institution_code")
             if code and code not in institution_codes:
-                result.errors.append(Problem(
-                    result.labels[name], record.row, "institution_code",
-                    f'không có cơ sở mã "{code}" trong tệp institutions hay trong danh mục',
-                ))
+                result.errors.append(
+                    Problem(
+                        result.labels[name],
+                        record.row,
+                        "institution_code",
+                        f'không có cơ sở mã "{code}" trong tệp institutions hay trong danh mục',
+                    )
+                )

@@ -1,13 +1,14 @@
-"""`python -m catalog report gaps | requests … | privacy purge`: the counsellors' command line."""
+"""`python -m counselling report gaps | requests … | privacy purge`: the counsellors' command line."""
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import sys
 from pathlib import Path
 
-from catalog import conversation_log, handoff, privacy
 from catalog.migrate import migrate
+from counselling import conversation_log, handoff, privacy
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CHART = PROJECT_ROOT / "var" / "reports" / "tin-nhan-moi-ngay.png"
@@ -28,8 +29,11 @@ def cmd_gaps(args) -> int:
     answered = sum(a for _, a, _ in counts)
     unanswered = sum(u for _, _, u in counts)
     total = answered + unanswered
-    print(f"Từ {since:%d/%m/%Y}: {total} tin nhắn, {unanswered} chưa trả lời được"
-          + (f" ({unanswered / total:.0%})" if total else "") + ".")
+    print(
+        f"Từ {since:%d/%m/%Y}: {total} tin nhắn, {unanswered} chưa trả lời được"
+        + (f" ({unanswered / total:.0%})" if total else "")
+        + "."
+    )
     if not groups:
         print("Không có câu hỏi nào chưa trả lời được.")
     for index, group in enumerate(groups, start=1):
@@ -49,15 +53,17 @@ def cmd_requests_list(args) -> int:
         print("Không có yêu cầu nào.")
     for r in rows:
         route = r["institution_code"] or r["province"] or "chưa rõ"
-        print(f'#{r["id"]:<5} {r["created_at"]:%d/%m %H:%M}  {r["status_text"]:<11} {r["contact"]:<11} '
-              f'{route:<16} {r["question"][:60]}' + (f'  (nhận: {r["claimed_by"]})' if r["claimed_by"] else ""))
+        print(
+            f"#{r['id']:<5} {r['created_at']:%d/%m %H:%M}  {r['status_text']:<11} {r['contact']:<11} "
+            f"{route:<16} {r['question'][:60]}" + (f"  (nhận: {r['claimed_by']})" if r["claimed_by"] else "")
+        )
     return 0
 
 
 def cmd_requests_claim(args) -> int:
     migrate()
     r = handoff.claim(args.id, args.by)
-    print(f'Đã nhận yêu cầu #{r["id"]}: gọi {r["contact"]}.')
+    print(f"Đã nhận yêu cầu #{r['id']}: gọi {r['contact']}.")
     return 0
 
 
@@ -107,9 +113,14 @@ def add_parsers(commands) -> None:
     p.set_defaults(func=cmd_purge)
 
 
-def run(func, args) -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m counselling", description="Hồ sơ tư vấn: câu hỏi chưa trả lời, yêu cầu gọi lại, dữ liệu cá nhân"
+    )
+    add_parsers(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
     try:
-        return func(args)
+        return args.func(args)
     except handoff.HandoffError as error:
         print(f"Lỗi: {error}", file=sys.stderr)
         return 2

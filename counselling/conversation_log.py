@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,10 +16,12 @@ from rapidfuzz import fuzz
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from catalog import db, privacy
-from catalog import text as vntext
-from catalog.counselling_models import CounsellingRequest, DailyMessageCount, UnansweredMessage
-from catalog.office_models import utcnow
+import settings
+from catalog import db
+from catalog.models import utcnow
+from counselling import privacy
+from counselling.models import CounsellingRequest, DailyMessageCount, UnansweredMessage
+from vntext import folding
 
 KINDS = {"fallback": "bot không hiểu", "out_of_scope": "ngoài phạm vi", "low_confidence": "trả lời chưa chắc"}
 DEFAULT_LOW_CONFIDENCE = 0.6
@@ -31,7 +32,7 @@ STAFF_CHANNELS = ("webchat", "kiem-tra")
 
 
 def low_confidence() -> float:
-    return float(os.environ.get("GAPS_LOW_CONFIDENCE", DEFAULT_LOW_CONFIDENCE))
+    return settings.get().gaps_low_confidence
 
 
 def classify(intent: str | None, confidence: float) -> str | None:
@@ -45,9 +46,18 @@ def classify(intent: str | None, confidence: float) -> str | None:
     return None
 
 
-def record_turn(*, text: str, intent: str | None, confidence: float, ranking: list[tuple[str, float]],
-                channel: str, sender_id: str, message_id: str | None, at: dt.datetime | None = None,
-                url: str | None = None) -> str | None:
+def record_turn(
+    *,
+    text: str,
+    intent: str | None,
+    confidence: float,
+    ranking: list[tuple[str, float]],
+    channel: str,
+    sender_id: str,
+    message_id: str | None,
+    at: dt.datetime | None = None,
+    url: str | None = None,
+) -> str | None:
     """Counts the message and keeps it (masked) when it was not answered; returns the gap kind.
     Button payloads ("/intent") are counted as answered: the bot offered them."""
     at = at or utcnow()
@@ -59,9 +69,13 @@ def record_turn(*, text: str, intent: str | None, confidence: float, ranking: li
         _count(session, at.date(), channel, answered=kind is None)
         if kind is not None:
             values = dict(
-                at=at, channel=channel, kind=kind, text=privacy.mask(text)[:2000],
+                at=at,
+                channel=channel,
+                kind=kind,
+                text=privacy.mask(text)[:2000],
                 intents=json.dumps([[name, round(conf, 3)] for name, conf in ranking if name != "nlu_fallback"][:3]),
-                sender_key=privacy.sender_key(sender_id), message_id=(message_id or None) and message_id[:64],
+                sender_key=privacy.sender_key(sender_id),
+                message_id=(message_id or None) and message_id[:64],
             )
             session.execute(_insert(session)(UnansweredMessage).values(**values).on_conflict_do_nothing())
     return kind
@@ -79,11 +93,14 @@ def _insert(session: Session):
 def _count(session: Session, day: dt.date, channel: str, answered: bool) -> None:
     column = "answered" if answered else "unanswered"
     statement = _insert(session)(DailyMessageCount).values(
-        day=day, channel=channel, answered=int(answered), unanswered=int(not answered))
-    session.execute(statement.on_conflict_do_update(
-        index_elements=["day", "channel"],
-        set_={column: getattr(DailyMessageCount, column) + 1},
-    ))
+        day=day, channel=channel, answered=int(answered), unanswered=int(not answered)
+    )
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["day", "channel"],
+            set_={column: getattr(DailyMessageCount, column) + 1},
+        )
+    )
 
 
 @dataclass
@@ -107,7 +124,7 @@ def gaps(since: dt.date, url: str | None = None, limit: int = 30) -> list[GapGro
         ).all()
     groups: list[dict] = []
     for message, kind, at, intents in rows:
-        folded = vntext.key(message)
+        folded = folding.key(message)
         for group in groups:
             if fuzz.token_set_ratio(folded, group["key"]) >= SIMILAR:
                 break
@@ -121,8 +138,11 @@ def gaps(since: dt.date, url: str | None = None, limit: int = 30) -> list[GapGro
         group["intents"][top] = group["intents"].get(top, 0) + 1
     result = [
         GapGroup(
-            example=max(g["texts"], key=g["texts"].get), count=sum(g["texts"].values()), kinds=g["kinds"],
-            variants=sorted(g["texts"], key=g["texts"].get, reverse=True)[:5], last_at=g["last"],
+            example=max(g["texts"], key=g["texts"].get),
+            count=sum(g["texts"].values()),
+            kinds=g["kinds"],
+            variants=sorted(g["texts"], key=g["texts"].get, reverse=True)[:5],
+            last_at=g["last"],
             top_intent=max(g["intents"], key=g["intents"].get),
         )
         for g in groups
@@ -135,8 +155,9 @@ def daily_counts(since: dt.date, url: str | None = None) -> list[tuple[dt.date, 
     """(day, answered, unanswered) for every day from `since` to today, all channels."""
     with db.session(url) as session:
         rows = session.execute(
-            select(DailyMessageCount.day, DailyMessageCount.answered, DailyMessageCount.unanswered)
-            .where(DailyMessageCount.day >= since, DailyMessageCount.channel.not_in(STAFF_CHANNELS))
+            select(DailyMessageCount.day, DailyMessageCount.answered, DailyMessageCount.unanswered).where(
+                DailyMessageCount.day >= since, DailyMessageCount.channel.not_in(STAFF_CHANNELS)
+            )
         ).all()
     totals: dict[dt.date, list[int]] = {}
     for day, answered, unanswered in rows:
@@ -182,8 +203,10 @@ def purge(days: int | None = None, url: str | None = None, now: dt.datetime | No
         removed = {
             "unanswered_messages": session.execute(delete(UnansweredMessage).where(UnansweredMessage.at < cutoff)).rowcount,
             "counselling_requests": session.execute(
-                delete(CounsellingRequest).where(CounsellingRequest.created_at < cutoff)).rowcount,
+                delete(CounsellingRequest).where(CounsellingRequest.created_at < cutoff)
+            ).rowcount,
             "daily_message_counts": session.execute(
-                delete(DailyMessageCount).where(DailyMessageCount.day < cutoff.date())).rowcount,
+                delete(DailyMessageCount).where(DailyMessageCount.day < cutoff.date())
+            ).rowcount,
         }
     return removed

@@ -7,14 +7,15 @@ the others see all. The contact number is the only identifier kept.
 
 from __future__ import annotations
 
-import os
+from collections.abc import Iterable
 
 from sqlalchemy import delete, or_, select
 
-from catalog import db, privacy
-from catalog.accounts import Actor
-from catalog.counselling_models import CounsellingRequest, UnansweredMessage
-from catalog.office_models import utcnow
+import settings
+from catalog import db
+from catalog.models import utcnow
+from counselling import privacy
+from counselling.models import CounsellingRequest, UnansweredMessage
 
 STATUSES = {"new": "mới", "claimed": "đang xử lý", "closed": "đã xong"}
 
@@ -24,19 +25,31 @@ class HandoffError(ValueError):
 
 
 def callback_promise() -> str:
-    return os.environ.get("HANDOFF_CALLBACK_TIME", "trong 2 ngày làm việc")
+    return settings.get().handoff_callback_time
 
 
-def create_request(*, sender_id: str, channel: str, contact: str, question: str, institution_code: str | None,
-                   province: str | None, url: str | None = None) -> int:
+def create_request(
+    *,
+    sender_id: str,
+    channel: str,
+    contact: str,
+    question: str,
+    institution_code: str | None,
+    province: str | None,
+    url: str | None = None,
+) -> int:
     phone = privacy.normalise_phone(contact)
     if phone is None:
         raise HandoffError("số điện thoại không hợp lệ")
     with db.session(url) as session, session.begin():
         request = CounsellingRequest(
-            sender_key=privacy.sender_key(sender_id), channel=(channel or "khac")[:32], contact=phone,
-            question=privacy.mask(question or "")[:2000], institution_code=institution_code or None,
-            province=province or None, status="new",
+            sender_key=privacy.sender_key(sender_id),
+            channel=(channel or "khac")[:32],
+            contact=phone,
+            question=privacy.mask(question or "")[:2000],
+            institution_code=institution_code or None,
+            province=province or None,
+            status="new",
         )
         session.add(request)
         session.flush()
@@ -49,45 +62,54 @@ def delete_for_sender(sender_id: str, url: str | None = None) -> dict[str, int]:
     with db.session(url) as session, session.begin():
         return {
             "counselling_requests": session.execute(
-                delete(CounsellingRequest).where(CounsellingRequest.sender_key == key)).rowcount,
-            "unanswered_messages": session.execute(
-                delete(UnansweredMessage).where(UnansweredMessage.sender_key == key)).rowcount,
+                delete(CounsellingRequest).where(CounsellingRequest.sender_key == key)
+            ).rowcount,
+            "unanswered_messages": session.execute(delete(UnansweredMessage).where(UnansweredMessage.sender_key == key)).rowcount,
         }
 
 
-def _visible(query, actor: Actor | None):
-    if actor is None or actor.is_admin or not actor.institution_codes:
+def _visible(query, scope: Iterable[str] | None):
+    """scope: the institution codes a counsellor may see; None = every request."""
+    if scope is None:
         return query
-    return query.where(CounsellingRequest.institution_code.in_(sorted(actor.institution_codes)))
+    return query.where(CounsellingRequest.institution_code.in_(sorted(scope)))
 
 
-def list_requests(actor: Actor | None = None, status: str | None = None, url: str | None = None) -> list[dict]:
+def list_requests(scope: Iterable[str] | None = None, status: str | None = None, url: str | None = None) -> list[dict]:
     query = select(CounsellingRequest).order_by(CounsellingRequest.created_at.desc())
     if status:
         query = query.where(CounsellingRequest.status == status)
     with db.session(url) as session:
-        return [_as_dict(r) for r in session.scalars(_visible(query, actor)).all()]
+        return [_as_dict(r) for r in session.scalars(_visible(query, scope)).all()]
 
 
 def _as_dict(r: CounsellingRequest) -> dict:
     return {
-        "id": r.id, "created_at": r.created_at, "channel": r.channel, "contact": r.contact, "question": r.question,
-        "institution_code": r.institution_code, "province": r.province, "status": r.status,
-        "status_text": STATUSES.get(r.status, r.status), "claimed_by": r.claimed_by, "note": r.note,
+        "id": r.id,
+        "created_at": r.created_at,
+        "channel": r.channel,
+        "contact": r.contact,
+        "question": r.question,
+        "institution_code": r.institution_code,
+        "province": r.province,
+        "status": r.status,
+        "status_text": STATUSES.get(r.status, r.status),
+        "claimed_by": r.claimed_by,
+        "note": r.note,
     }
 
 
-def _get(session, request_id: int, actor: Actor | None) -> CounsellingRequest:
-    query = _visible(select(CounsellingRequest).where(CounsellingRequest.id == request_id), actor)
+def _get(session, request_id: int, scope: Iterable[str] | None) -> CounsellingRequest:
+    query = _visible(select(CounsellingRequest).where(CounsellingRequest.id == request_id), scope)
     request = session.scalar(query)
     if request is None:
         raise HandoffError(f"không có yêu cầu số {request_id}")
     return request
 
 
-def claim(request_id: int, by: str, actor: Actor | None = None, url: str | None = None) -> dict:
+def claim(request_id: int, by: str, scope: Iterable[str] | None = None, url: str | None = None) -> dict:
     with db.session(url) as session, session.begin():
-        request = _get(session, request_id, actor)
+        request = _get(session, request_id, scope)
         if request.status == "closed":
             raise HandoffError(f"yêu cầu số {request_id} đã xong")
         if request.status == "claimed" and request.claimed_by != by:
@@ -96,17 +118,19 @@ def claim(request_id: int, by: str, actor: Actor | None = None, url: str | None 
         return _as_dict(request)
 
 
-def close(request_id: int, by: str, note: str = "", actor: Actor | None = None, url: str | None = None) -> dict:
+def close(request_id: int, by: str, note: str = "", scope: Iterable[str] | None = None, url: str | None = None) -> dict:
     with db.session(url) as session, session.begin():
-        request = _get(session, request_id, actor)
+        request = _get(session, request_id, scope)
         request.status, request.closed_at = "closed", utcnow()
         request.claimed_by = request.claimed_by or by
         request.note = (note or "")[:1000] or request.note
         return _as_dict(request)
 
 
-def open_count(actor: Actor | None = None, url: str | None = None) -> int:
+def open_count(scope: Iterable[str] | None = None, url: str | None = None) -> int:
     with db.session(url) as session:
-        query = _visible(select(CounsellingRequest.id).where(or_(
-            CounsellingRequest.status == "new", CounsellingRequest.status == "claimed")), actor)
+        query = _visible(
+            select(CounsellingRequest.id).where(or_(CounsellingRequest.status == "new", CounsellingRequest.status == "claimed")),
+            scope,
+        )
         return len(session.scalars(query).all())

@@ -1,15 +1,14 @@
 """What the bot keeps about conversations: unanswered questions (masked), daily counts,
-and students' requests to talk to a counsellor. See catalog.privacy for the rules."""
+and students' requests to talk to a counsellor. See counselling.privacy for the rules."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, DateTime, Float, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from catalog.models import Base
-from catalog.office_models import utcnow
+from catalog.models import Base, utcnow
 
 
 class UnansweredMessage(Base):
@@ -57,4 +56,5 @@ class CounsellingRequest(Base):
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     note: Mapped[str | None] = mapped_column(Text)
     confidence: Mapped[float | None] = mapped_column(Float)
-    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    # The staff account that handled it, by id only: counselling does not depend on the staff tables.
+    account_id: Mapped[int | None] = mapped_column(Integer)

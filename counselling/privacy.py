@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import re
+
+import settings
 
 DEFAULT_RETENTION_DAYS = 180
 
@@ -22,7 +23,7 @@ ZALO_OR_PHONE = re.compile(r"^(?:\+?84|0)(?:3|5|7|8|9)\d{8}$")
 
 
 def retention_days() -> int:
-    return int(os.environ.get("PRIVACY_RETENTION_DAYS", DEFAULT_RETENTION_DAYS))
+    return settings.get().privacy_retention_days
 
 
 def _digits(value: str) -> str:
@@ -60,5 +61,5 @@ def normalise_phone(value: str) -> str | None:
 
 def sender_key(sender_id: str) -> str:
     """A keyed hash of the chat id: lets a student delete what they left, without storing the id."""
-    secret = os.environ.get("PRIVACY_SECRET", "gdnn-default-secret-change-me").encode()
+    secret = settings.get().privacy_secret.encode()
     return hmac.new(secret, sender_id.encode("utf-8"), hashlib.sha256).hexdigest()

@@ -1,9 +1,14 @@
-"""Alembic environment: runs on the connection handed over by catalog.migrate."""
+"""The one Alembic home for the shared database: its env imports every package's models.
+
+Run through catalog.migrate.migrate() (every import and every service start
+calls it), never with an alembic.ini.
+"""
 
 from alembic import context
 
-import catalog.counselling_models  # noqa: F401  (conversation records)
-import catalog.office_models  # noqa: F401  (accounts and audit tables)
+import catalog.history_models  # noqa: F401  (audit trail of catalog changes)
+import counselling.models  # noqa: F401  (conversation records)
+import staff.models  # noqa: F401  (accounts, sessions, uploads)
 from catalog.models import Base
 
 connection = context.config.attributes["connection"]

@@ -1,6 +1,6 @@
 """Conversation checks that counsellors write in YAML, run against the running bot over REST.
 
-    .venv/bin/python -m bot.conversation_checks [FILES_OR_FOLDERS…] [--url URL] [--html REPORT]
+    .venv/bin/python -m ops.conversation_checks [FILES_OR_FOLDERS…] [--url URL] [--html REPORT]
 
 A check is a list of turns; each turn says what the student types (or which
 button they press) and what the bot's answer must / must not mention and which
@@ -22,7 +22,7 @@ from pathlib import Path
 import httpx
 import yaml
 
-from catalog import text as vntext
+from vntext import folding
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_FOLDER = PROJECT_ROOT / "tests" / "conversations"
@@ -83,7 +83,7 @@ class CheckResult:
 
 
 def _key(value) -> str:
-    return vntext.fold(str(value)).strip().rstrip(":")
+    return folding.fold(str(value)).strip().rstrip(":")
 
 
 def _strings(value, where: str) -> list[str]:
@@ -109,7 +109,7 @@ def load(paths: list[Path]) -> list[Check]:
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
             raise CheckFileError(f"{file.name}: không đọc được ({type(error).__name__}: {error})") from None
         if not isinstance(data, list):
-            raise CheckFileError(f"{file.name}: tệp phải là một danh sách các mục bắt đầu bằng \"- tên:\"")
+            raise CheckFileError(f'{file.name}: tệp phải là một danh sách các mục bắt đầu bằng "- tên:"')
         for index, item in enumerate(data, start=1):
             checks.append(_check(item, file.name, index))
     return checks
@@ -118,42 +118,43 @@ def load(paths: list[Path]) -> list[Check]:
 def _check(item, file: str, index: int) -> Check:
     where = f"{file}, mục {index}"
     if not isinstance(item, dict):
-        raise CheckFileError(f"{where}: mỗi mục cần có \"tên\" và \"lượt\"")
+        raise CheckFileError(f'{where}: mỗi mục cần có "tên" và "lượt"')
     fields = {}
     for key, value in item.items():
         name = CHECK_KEYS.get(_key(key))
         if name is None:
-            raise CheckFileError(f"{where}: không hiểu khóa \"{key}\"; dùng: tên, lượt, ghi chú")
+            raise CheckFileError(f'{where}: không hiểu khóa "{key}"; dùng: tên, lượt, ghi chú')
         fields[name] = value
     name = str(fields.get("name") or f"mục {index}")
     where = f'{file}, "{name}"'
     turns_data = fields.get("turns")
     if not isinstance(turns_data, list) or not turns_data:
-        raise CheckFileError(f"{where}: cần \"lượt\" là danh sách các lượt nói")
+        raise CheckFileError(f'{where}: cần "lượt" là danh sách các lượt nói')
     turns = []
     for number, raw in enumerate(turns_data, start=1):
         turn_where = f"{where}, lượt {number}"
         if not isinstance(raw, dict):
-            raise CheckFileError(f"{turn_where}: mỗi lượt bắt đầu bằng \"- người dùng nói:\"")
+            raise CheckFileError(f'{turn_where}: mỗi lượt bắt đầu bằng "- người dùng nói:"')
         turn = Turn()
         for key, value in raw.items():
             attribute = TURN_KEYS.get(_key(key))
             if attribute is None:
                 raise CheckFileError(
-                    f"{turn_where}: không hiểu khóa \"{key}\"; dùng: người dùng nói, người dùng bấm nút, "
-                    "bot phải nhắc đến, bot không được nhắc đến, bot phải có nút")
+                    f'{turn_where}: không hiểu khóa "{key}"; dùng: người dùng nói, người dùng bấm nút, '
+                    "bot phải nhắc đến, bot không được nhắc đến, bot phải có nút"
+                )
             if attribute in ("say", "press"):
                 setattr(turn, attribute, "" if value is None else str(value))
             else:
-                setattr(turn, attribute, _strings(value, f"{turn_where}, \"{key}\""))
+                setattr(turn, attribute, _strings(value, f'{turn_where}, "{key}"'))
         if (turn.say is None) == (turn.press is None):
-            raise CheckFileError(f"{turn_where}: cần đúng một trong \"người dùng nói\" hoặc \"người dùng bấm nút\"")
+            raise CheckFileError(f'{turn_where}: cần đúng một trong "người dùng nói" hoặc "người dùng bấm nút"')
         turns.append(turn)
     return Check(name, file, turns)
 
 
 def _contains(haystack: str, needle: str) -> bool:
-    return vntext.fold(needle).lower().strip() in vntext.fold(haystack).lower()
+    return folding.fold(needle).lower().strip() in folding.fold(haystack).lower()
 
 
 def run_check(check: Check, url: str, client: httpx.Client) -> CheckResult:
@@ -169,8 +170,9 @@ def run_check(check: Check, url: str, client: httpx.Client) -> CheckResult:
                 results.append(TurnResult(turn, "", [], [f'không có nút "{turn.press}" (các nút: {titles})']))
                 break
             message = button.get("payload", "")
-        response = client.post(f"{url}/webhooks/rest/webhook",
-                               json={"sender": sender, "message": message, "metadata": {"channel": CHANNEL}})
+        response = client.post(
+            f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": message, "metadata": {"channel": CHANNEL}}
+        )
         response.raise_for_status()
         messages = [m for m in response.json() if isinstance(m, dict)]
         reply = "\n".join(m.get("text") or "" for m in messages)
@@ -211,16 +213,18 @@ def html_report(results: list[CheckResult], url: str) -> str:
     rows = []
     for result in results:
         turns = "".join(
-            f"<li class=\"{'bad' if t.problems else 'ok'}\"><b>{esc(t.turn.label)}</b>"
-            f"<div class=\"reply\">{esc(t.reply).replace(chr(10), '<br>')}</div>"
-            + (f"<div class=\"buttons\">Nút: {esc(', '.join(t.buttons))}</div>" if t.buttons else "")
-            + (f"<div class=\"problems\">{esc('; '.join(t.problems))}</div>" if t.problems else "")
+            f'<li class="{"bad" if t.problems else "ok"}"><b>{esc(t.turn.label)}</b>'
+            f'<div class="reply">{esc(t.reply).replace(chr(10), "<br>")}</div>'
+            + (f'<div class="buttons">Nút: {esc(", ".join(t.buttons))}</div>' if t.buttons else "")
+            + (f'<div class="problems">{esc("; ".join(t.problems))}</div>' if t.problems else "")
             + "</li>"
             for t in result.turns
         )
         status = "ĐẠT" if result.passed else "LỖI"
-        rows.append(f"<details{' open' if not result.passed else ''}><summary class=\"{status}\">{status} — "
-                    f"{esc(result.check.name)} <small>({esc(result.check.file)})</small></summary><ol>{turns}</ol></details>")
+        rows.append(
+            f'<details{" open" if not result.passed else ""}><summary class="{status}">{status} — '
+            f"{esc(result.check.name)} <small>({esc(result.check.file)})</small></summary><ol>{turns}</ol></details>"
+        )
     return f"""<!doctype html><html lang="vi"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>Kiểm tra hội thoại</title>
 <style>body{{font:15px/1.5 system-ui,sans-serif;max-width:960px;margin:1rem auto;padding:0 1rem}}
@@ -228,12 +232,12 @@ summary.ĐẠT{{color:#067647}}summary.LỖI{{color:#b42318;font-weight:600}}.re
 .problems{{color:#b42318}}.buttons{{color:#5b6777}}li.bad{{background:#fff4f2}}</style></head><body>
 <h1>Kiểm tra hội thoại: {passed}/{len(results)} đạt</h1>
 <p>Bot: {esc(url)} — lúc {dt.datetime.now():%d/%m/%Y %H:%M}</p>
-{''.join(rows)}
+{"".join(rows)}
 </body></html>"""
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot.conversation_checks", description="Chạy các kiểm tra hội thoại")
+    parser = argparse.ArgumentParser(prog="python -m ops.conversation_checks", description="Chạy các kiểm tra hội thoại")
     parser.add_argument("paths", nargs="*", type=Path, default=[DEFAULT_FOLDER])
     parser.add_argument("--url", default="http://127.0.0.1:5005", help="địa chỉ Rasa (kênh REST)")
     parser.add_argument("--html", type=Path, default=DEFAULT_REPORT, help="báo cáo HTML")
@@ -246,8 +250,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         results = run(checks, args.url)
     except httpx.HTTPError as error:
-        print(f"Không nói chuyện được với bot ở {args.url} ({type(error).__name__}). Bot đã chạy chưa (make serve)?",
-              file=sys.stderr)
+        print(
+            f"Không nói chuyện được với bot ở {args.url} ({type(error).__name__}). Bot đã chạy chưa (make serve)?",
+            file=sys.stderr,
+        )
         return 2
     print(text_report(results))
     args.html.parent.mkdir(parents=True, exist_ok=True)

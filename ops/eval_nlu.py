@@ -1,9 +1,12 @@
-"""`make eval`: intent accuracy and macro-F1 on tests/nlu_holdout.yml for this project's
-pipeline and the stock Rasa pipeline, trained on the same data in the same run.
+"""`make eval`: intent accuracy, macro-F1 and fallback rate for this project's pipeline and the
+stock Rasa pipeline, trained on the same data in the same run, on two held-out sets:
 
-Runs in .venv-rasa. The holdout is split into messages written with diacritics and
-messages without diacritics or in teencode (catalog.text.has_diacritics). A message
-predicted as nlu_fallback counts as a miss.
+- tests/nlu_holdout_v2.yml (frozen 2026-11-23, written without seeing the training data),
+  reported per register: student with diacritics, without, teencode, parent;
+- tests/nlu_holdout.yml (the first holdout), split with / without diacritics.
+
+Runs in .venv-rasa. A message predicted as nlu_fallback counts as a miss; "fallback" is
+the share of in-scope messages (every intent but out_of_scope) that fell to nlu_fallback.
 """
 
 from __future__ import annotations
@@ -14,26 +17,53 @@ import subprocess
 import sys
 from pathlib import Path
 
+import yaml
 from rasa.core.agent import Agent
 from rasa.shared.nlu.training_data.loading import load_data
 from rasa.utils.common import configure_logging_and_warnings
 from rasa.utils.log_utils import configure_structlog
 from sklearn.metrics import accuracy_score, f1_score
 
-from catalog import text
+from vntext import folding
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "var" / "eval"
 CONFIGS = {"dự án (config.yml)": ROOT / "config.yml", "Rasa mặc định (rasa init)": ROOT / "tests" / "eval" / "config-stock.yml"}
 TARGETS = {"có dấu": 0.95, "không dấu / teencode": 0.92}
+REGISTERS = {"student_accented": "HS có dấu", "student_plain": "HS không dấu", "teencode": "teencode", "parent": "phụ huynh"}
+FROZEN_HOLDOUT = ROOT / "tests" / "nlu_holdout_v2.yml"
+
+
+def frozen_examples() -> list[tuple[str, str, str]]:
+    """(text, intent, register) of the frozen holdout."""
+    data = yaml.safe_load(FROZEN_HOLDOUT.read_text(encoding="utf-8"))
+    return [
+        (line[2:].strip(), block["intent"], block["metadata"]["register"])
+        for block in data["nlu"]
+        for line in block["examples"].splitlines()
+        if line.startswith("- ")
+    ]
 
 
 def train(name: str, config: Path) -> Path:
     model = OUT / f"{name}.tar.gz"
     subprocess.run(
-        [str(Path(sys.executable).parent / "rasa"), "train", "nlu", "--config", str(config), "--nlu", "data/nlu",
-         "--out", str(OUT), "--fixed-model-name", name, "--quiet"],
-        cwd=ROOT, check=True,
+        [
+            str(Path(sys.executable).parent / "rasa"),
+            "train",
+            "nlu",
+            "--config",
+            str(config),
+            "--nlu",
+            "data/nlu",
+            "--out",
+            str(OUT),
+            "--fixed-model-name",
+            name,
+            "--quiet",
+        ],
+        cwd=ROOT,
+        check=True,
     )
     return model
 
@@ -45,22 +75,49 @@ async def predict(model: Path, messages: list[str]) -> list[str]:
     return [(await agent.parse_message(m))["intent"]["name"] for m in messages]
 
 
+def _scores(truth: list[str], guess: list[str]) -> tuple[float, float, float]:
+    """(accuracy, macro-F1, in-scope fallback rate)."""
+    labels = sorted(set(truth))
+    in_scope = [g for t, g in zip(truth, guess) if t != "out_of_scope"]
+    fallback = sum(1 for g in in_scope if g == "nlu_fallback") / max(1, len(in_scope))
+    return accuracy_score(truth, guess), f1_score(truth, guess, labels=labels, average="macro", zero_division=0), fallback
+
+
+def frozen_report(models: dict[str, Path]) -> None:
+    """The frozen holdout, per register, for each pipeline."""
+    examples = frozen_examples()
+    print(f"\nTập kiểm tra cố định (tests/nlu_holdout_v2.yml): {len(examples)} câu")
+    print(f"{'pipeline':28} {'nhóm':14} {'câu':>5} {'accuracy':>9} {'macro-F1':>9} {'fallback':>9}")
+    for index, (label, model) in enumerate(models.items()):
+        predicted = asyncio.run(predict(model, [t for t, _, _ in examples]))
+        for register, name in [*REGISTERS.items(), ("*", "tất cả")]:
+            members = [i for i, e in enumerate(examples) if register in ("*", e[2])]
+            accuracy, f1, fallback = _scores([examples[i][1] for i in members], [predicted[i] for i in members])
+            print(f"{label:28} {name:14} {len(members):5} {accuracy:9.3f} {f1:9.3f} {fallback:9.1%}")
+        misses = [f"{e[2]:16} {e[1]:24} → {predicted[i]:24} | {e[0]}" for i, e in enumerate(examples) if predicted[i] != e[1]]
+        (OUT / f"errors-v2-{index}.txt").write_text("\n".join(misses), encoding="utf-8")
+    print(f"Câu sai: {OUT}/errors-v2-0.txt (dự án), errors-v2-1.txt (mặc định)")
+
+
 def main() -> int:
     holdout = load_data(str(ROOT / "tests" / "nlu_holdout.yml"))
     training = {e.get("text").strip().lower() for e in load_data(str(ROOT / "data" / "nlu")).intent_examples}
     examples = [(e.get("text"), e.get("intent")) for e in holdout.intent_examples]
     overlap = [t for t, _ in examples if t.strip().lower() in training]
     groups = {
-        "có dấu": [i for i, (t, _) in enumerate(examples) if text.has_diacritics(t)],
-        "không dấu / teencode": [i for i, (t, _) in enumerate(examples) if not text.has_diacritics(t)],
+        "có dấu": [i for i, (t, _) in enumerate(examples) if folding.has_diacritics(t)],
+        "không dấu / teencode": [i for i, (t, _) in enumerate(examples) if not folding.has_diacritics(t)],
     }
-    print(f"Tập kiểm tra: {len(examples)} câu ({len(groups['có dấu'])} có dấu, "
-          f"{len(groups['không dấu / teencode'])} không dấu/teencode); trùng với dữ liệu huấn luyện: {len(overlap)}")
+    print(
+        f"Tập kiểm tra: {len(examples)} câu ({len(groups['có dấu'])} có dấu, "
+        f"{len(groups['không dấu / teencode'])} không dấu/teencode); trùng với dữ liệu huấn luyện: {len(overlap)}"
+    )
     OUT.mkdir(parents=True, exist_ok=True)
     rows = []
     results: dict[str, dict[str, float]] = {}
+    models: dict[str, Path] = {}
     for index, (label, config) in enumerate(CONFIGS.items()):
-        model = train(f"eval{index}", config)
+        model = models[label] = train(f"eval{index}", config)
         predicted = asyncio.run(predict(model, [t for t, _ in examples]))
         results[label] = {}
         for group, members in groups.items():
@@ -72,7 +129,8 @@ def main() -> int:
             rows.append((label, group, accuracy_score(truth, guess), f1))
         misses = [(examples[i][0], examples[i][1], predicted[i]) for i in range(len(examples)) if predicted[i] != examples[i][1]]
         (OUT / f"errors-{index}.txt").write_text(
-            "\n".join(f"{want:24} → {got:24} | {msg}" for msg, want, got in misses), encoding="utf-8")
+            "\n".join(f"{want:24} → {got:24} | {msg}" for msg, want, got in misses), encoding="utf-8"
+        )
     print(f"\n{'pipeline':28} {'nhóm':22} {'accuracy':>9} {'macro-F1':>9}")
     for label, group, accuracy, f1 in rows:
         print(f"{label:28} {group:22} {accuracy:9.3f} {f1:9.3f}")
@@ -82,6 +140,7 @@ def main() -> int:
         verdict = "đạt" if ours[group] >= target and ours[group] > stock[group] else "CHƯA ĐẠT"
         print(f"{group}: {ours[group]:.3f} (mục tiêu ≥ {target}, mặc định {stock[group]:.3f}) → {verdict}")
     print(f"\nCâu sai: {OUT}/errors-0.txt (dự án), errors-1.txt (mặc định)")
+    frozen_report(models)
     return 0
 
 

@@ -19,23 +19,25 @@ from urllib.parse import urlsplit
 
 import httpx
 
+import settings
+
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
 MODEL = ROOT / "models" / "gdnn.tar.gz"
-RASA_PORT = int(os.environ.get("RASA_PORT", "5005"))
-ACTIONS_PORT = int(os.environ.get("ACTIONS_PORT", "5055"))
 
 
 def rasa_env() -> dict:
     env = dict(os.environ)
-    env.update({
-        "PYTHONPATH": str(ROOT),
-        "RASA_TELEMETRY_ENABLED": "false",
-        "TF_CPP_MIN_LOG_LEVEL": "3",
-        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-        "PYTHONWARNINGS": "ignore",
-    })
+    env.update(
+        {
+            "PYTHONPATH": str(ROOT),
+            "RASA_TELEMETRY_ENABLED": "false",
+            "TF_CPP_MIN_LOG_LEVEL": "3",
+            "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+            "PYTHONWARNINGS": "ignore",
+        }
+    )
     return env
 
 
@@ -43,27 +45,35 @@ def say(message: str) -> None:
     print(f"[bot] {message}", flush=True)
 
 
-def endpoints_yaml() -> str:
-    """Endpoints from the environment: action server, tracker store (PostgreSQL), lock store (Redis)."""
-    action_url = os.environ.get("ACTION_ENDPOINT_URL") or f"http://127.0.0.1:{ACTIONS_PORT}/webhook"
-    lines = ["action_endpoint:", f'  url: "{action_url}"']
-    tracker = os.environ.get("TRACKER_STORE_URL", "").strip()
+def endpoints_yaml(action_url: str | None = None) -> str:
+    """Endpoints from the settings: action server, tracker store (PostgreSQL), lock store (Redis)."""
+    config = settings.get()
+    lines = ["action_endpoint:", f'  url: "{action_url or config.action_webhook_url}"']
+    tracker = config.tracker_store_url.strip()
     if tracker:
         parts = urlsplit(tracker)
         lines += [
-            "tracker_store:", "  type: SQL", '  dialect: "postgresql"',
-            f'  url: "{parts.hostname}"', f"  port: {parts.port or 5432}",
+            "tracker_store:",
+            "  type: SQL",
+            '  dialect: "postgresql"',
+            f'  url: "{parts.hostname}"',
+            f"  port: {parts.port or 5432}",
             f'  db: "{parts.path.lstrip("/")}"',
         ]
         if parts.username:
             lines.append(f'  username: "{parts.username}"')
         if parts.password:
             lines.append('  password: "${TRACKER_STORE_PASSWORD}"')
-    redis = os.environ.get("REDIS_URL", "").strip()
+    redis = config.redis_url.strip()
     if redis:
         parts = urlsplit(redis)
-        lines += ["lock_store:", "  type: redis", f'  url: "{parts.hostname}"', f"  port: {parts.port or 6379}",
-                  f"  db: {parts.path.lstrip('/') or 0}"]
+        lines += [
+            "lock_store:",
+            "  type: redis",
+            f'  url: "{parts.hostname}"',
+            f"  port: {parts.port or 6379}",
+            f"  db: {parts.path.lstrip('/') or 0}",
+        ]
         if parts.password:
             lines.append('  password: "${REDIS_PASSWORD}"')
     return "\n".join(lines) + "\n"
@@ -74,8 +84,8 @@ def prepare_catalog() -> None:
     if result.returncode != 0:
         sys.exit("Không nạp được danh mục mẫu.")
     # Conversation records past the retention limit go at every start (and with
-    # `python -m catalog privacy purge` from cron on a server that runs for months).
-    subprocess.run([sys.executable, "-m", "catalog", "privacy", "purge"], cwd=ROOT, stdout=subprocess.DEVNULL)
+    # `python -m counselling privacy purge` from cron on a server that runs for months).
+    subprocess.run([sys.executable, "-m", "counselling", "privacy", "purge"], cwd=ROOT, stdout=subprocess.DEVNULL)
 
 
 def train_if_needed() -> None:
@@ -86,7 +96,10 @@ def train_if_needed() -> None:
     with open(log_path, "w", encoding="utf-8") as log:
         result = subprocess.run(
             [str(RASA), "train", "--fixed-model-name", "gdnn", "--out", "models"],
-            cwd=ROOT, env=rasa_env(), stdout=log, stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env=rasa_env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     if result.returncode != 0 or not MODEL.exists():
         print("\n".join(log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-30:]), file=sys.stderr)
@@ -108,23 +121,56 @@ def wait_ready(url: str, process: subprocess.Popen, what: str, timeout: float = 
     sys.exit(f"{what} không sẵn sàng sau {timeout:.0f} giây.")
 
 
-def start_servers(rasa_port: int = RASA_PORT, actions_port: int = ACTIONS_PORT,
-                  log_dir: Path = VAR / "log") -> list[subprocess.Popen]:
+def start_servers(
+    rasa_port: int | None = None, actions_port: int | None = None, log_dir: Path = VAR / "log"
+) -> list[subprocess.Popen]:
     """Action server, then Rasa; returns once both answer (the tests use other ports and logs)."""
+    config = settings.get()
+    rasa_port, actions_port = rasa_port or config.rasa_port, actions_port or config.actions_port
     log_dir.mkdir(parents=True, exist_ok=True)
-    os.environ.setdefault("ACTION_ENDPOINT_URL", f"http://127.0.0.1:{actions_port}/webhook")
+    action_url = config.action_endpoint_url or f"http://127.0.0.1:{actions_port}/webhook"
     endpoints = log_dir / "endpoints.yml"
-    endpoints.write_text(endpoints_yaml(), encoding="utf-8")
+    endpoints.write_text(endpoints_yaml(action_url), encoding="utf-8")
     actions_log = open(log_dir / "actions.log", "ab")
     actions = subprocess.Popen(
-        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)],
-        cwd=ROOT, stdout=actions_log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        [
+            sys.executable,
+            "-m",
+            "rasa_sdk",
+            "--actions",
+            "actions",
+            "--port",
+            str(actions_port),
+        ],
+        cwd=ROOT,
+        stdout=actions_log,
+        stderr=subprocess.STDOUT,
+        # rasa_sdk has no address option: it reads SANIC_HOST (default 0.0.0.0).
+        env={**os.environ, "PYTHONPATH": str(ROOT), "SANIC_HOST": config.actions_host},
     )
     rasa_log = open(log_dir / "rasa.log", "ab")
     rasa = subprocess.Popen(
-        [str(RASA), "run", "--enable-api", "--port", str(rasa_port), "--model", str(MODEL),
-         "--credentials", "credentials.yml", "--endpoints", str(endpoints), "--cors", "*"],
-        cwd=ROOT, stdout=rasa_log, stderr=subprocess.STDOUT, env=rasa_env(),
+        [
+            str(RASA),
+            "run",
+            "--enable-api",
+            "--interface",
+            config.rasa_host,
+            "--port",
+            str(rasa_port),
+            "--model",
+            str(MODEL),
+            "--credentials",
+            "credentials.yml",
+            "--endpoints",
+            str(endpoints),
+            "--cors",
+            "*",
+        ],
+        cwd=ROOT,
+        stdout=rasa_log,
+        stderr=subprocess.STDOUT,
+        env=rasa_env(),
     )
     processes = [actions, rasa]
     try:
@@ -139,27 +185,35 @@ def start_servers(rasa_port: int = RASA_PORT, actions_port: int = ACTIONS_PORT,
     return processes
 
 
-def start_channels(rasa_port: int = RASA_PORT, log_dir: Path = VAR / "log") -> list[subprocess.Popen]:
+def start_channels(rasa_port: int | None = None, log_dir: Path = VAR / "log") -> list[subprocess.Popen]:
     """The gateways whose settings are present: Telegram (TELEGRAM_BOT_TOKEN), Zalo (ZALO_APP_ID);
     and the staff web service (admissions offices, counsellors) unless OFFICE_DISABLED=1."""
-    enabled = [("telegram", "bot.channels.telegram_gateway", "TELEGRAM_BOT_TOKEN"),
-               ("zalo", "bot.channels.zalo_gateway", "ZALO_APP_ID")]
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "RASA_URL": os.environ.get("RASA_URL", f"http://127.0.0.1:{rasa_port}")}
+    config = settings.get()
+    enabled = [
+        ("telegram", "bot.channels.telegram_gateway", config.telegram_bot_token),
+        ("zalo", "bot.channels.zalo_gateway", config.zalo_app_id),
+    ]
+    rasa_url = config.rasa_url or f"http://127.0.0.1:{rasa_port or config.rasa_port}"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "RASA_URL": rasa_url}
     processes = []
-    for name, module, setting in enabled:
-        if not os.environ.get(setting):
+    for name, module, configured in enabled:
+        if not configured:
             continue
         log = open(log_dir / f"{name}.log", "ab")
-        processes.append(subprocess.Popen([sys.executable, "-m", module], cwd=ROOT, env=env,
-                                          stdout=log, stderr=subprocess.STDOUT))
+        processes.append(
+            subprocess.Popen([sys.executable, "-m", module], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        )
         say(f"Kênh {name} đã bật (log: {log_dir}/{name}.log)")
-    if os.environ.get("OFFICE_DISABLED") != "1":
+    if not config.office_disabled:
         log = open(log_dir / "office.log", "ab")
-        processes.append(subprocess.Popen([sys.executable, "-m", "catalog.office"], cwd=ROOT, env=env,
-                                          stdout=log, stderr=subprocess.STDOUT))
-        address = f"http://{os.environ.get('OFFICE_HOST', '127.0.0.1')}:{os.environ.get('OFFICE_PORT', '8090')}"
-        say(f"Trang web cho phòng tuyển sinh và người tư vấn: {address} (tài khoản: "
-            f".venv/bin/python -m catalog users add …; log: {log_dir}/office.log)")
+        processes.append(
+            subprocess.Popen([sys.executable, "-m", "staff", "serve"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        )
+        address = f"http://{config.office_host}:{config.office_port}"
+        say(
+            f"Trang web cho phòng tuyển sinh và người tư vấn: {address} (tài khoản: "
+            f".venv/bin/python -m staff users add …; log: {log_dir}/office.log)"
+        )
     return processes
 
 
@@ -176,7 +230,7 @@ def stop(processes: list[subprocess.Popen]) -> None:
 
 def chat() -> None:
     """A terminal chat over the REST channel; type a button's number to press it."""
-    url = f"http://127.0.0.1:{RASA_PORT}/webhooks/rest/webhook"
+    url = f"{settings.get().rasa_base_url}/webhooks/rest/webhook"
     sender = f"terminal-{os.getpid()}"
     buttons: list[dict] = []
     print("\nGõ tin nhắn rồi Enter (gõ số để bấm nút, Ctrl-C để thoát).")

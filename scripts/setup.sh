@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Creates (or refreshes) both Python environments. Idempotent: a second run with
 # unchanged requirements only checks stamps and returns.
-#   .venv/       Python 3.11+  catalog, actions, channels, tests   (requirements.txt)
+#   .venv/       Python 3.11+  catalog, actions, channels, staff, tests   (requirements.txt + requirements-dev.txt)
 #   .venv-rasa/  Python 3.10   rasa==3.6.21 only                   (requirements-rasa.txt + .lock)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -61,7 +61,7 @@ app_python=$(find_app_python) || {
   echo "No Python 3.11+ found. Install one (e.g. 'pyenv install 3.11') and run again, or set APP_PYTHON=/path/to/python3.11." >&2
   exit 1
 }
-make_env .venv "$app_python" "$(stamp_of requirements.txt)" -r requirements.txt
+make_env .venv "$app_python" "$(stamp_of requirements.txt requirements-dev.txt)" -r requirements.txt -r requirements-dev.txt
 
 rasa_python=$(find_rasa_python) || {
   echo "Rasa 3.6 chỉ chạy trên Python 3.10, mà máy chưa có. Cài bằng: pyenv install 3.10.13 (hoặc apt install python3.10 python3.10-venv), rồi chạy lại." >&2

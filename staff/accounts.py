@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import os
 import secrets
 from dataclasses import dataclass
 
@@ -20,9 +19,10 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+import settings
 from catalog import db
 from catalog.migrate import migrate
-from catalog.office_models import (
+from staff.models import (
     ROLES,
     Account,
     AccountInstitution,
@@ -70,7 +70,7 @@ def _sha256(value: str) -> str:
 
 
 def session_hours() -> float:
-    return float(os.environ.get("OFFICE_SESSION_HOURS", "8"))
+    return settings.get().office_session_hours
 
 
 def new_password() -> str:
@@ -90,6 +90,7 @@ def _get(session: Session, username: str) -> Account:
 
 
 # --- managing accounts (CLI) -------------------------------------------------------------
+
 
 def add_user(username: str, password: str, role: str, institutions: list[str], url: str | None = None) -> None:
     username = username.strip().lower()
@@ -112,9 +113,11 @@ def add_user(username: str, password: str, role: str, institutions: list[str], u
 def list_users(url: str | None = None) -> list[dict]:
     migrate(url)
     with db.session(url) as session:
-        tokens = dict(session.execute(
-            select(ApiToken.account_id, func.count()).where(ApiToken.revoked_at.is_(None)).group_by(ApiToken.account_id)
-        ).all())
+        tokens = dict(
+            session.execute(
+                select(ApiToken.account_id, func.count()).where(ApiToken.revoked_at.is_(None)).group_by(ApiToken.account_id)
+            ).all()
+        )
         return [
             {
                 "username": a.username,
@@ -145,7 +148,7 @@ def reset_password(username: str, password: str, url: str | None = None) -> None
 
 
 def token_days() -> float:
-    return float(os.environ.get("OFFICE_TOKEN_DAYS", "365"))
+    return settings.get().office_token_days
 
 
 def issue_token(username: str, label: str = "", url: str | None = None) -> str:
@@ -154,8 +157,14 @@ def issue_token(username: str, label: str = "", url: str | None = None) -> str:
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with db.session(url) as session, session.begin():
         account = _get(session, username)
-        session.add(ApiToken(account_id=account.id, token_hash=_sha256(token), label=label[:100],
-                             expires_at=utcnow() + dt.timedelta(days=token_days())))
+        session.add(
+            ApiToken(
+                account_id=account.id,
+                token_hash=_sha256(token),
+                label=label[:100],
+                expires_at=utcnow() + dt.timedelta(days=token_days()),
+            )
+        )
     return token
 
 
@@ -163,8 +172,13 @@ def list_tokens(username: str, url: str | None = None) -> list[dict]:
     with db.session(url) as session:
         account = _get(session, username)
         return [
-            {"id": t.id, "label": t.label, "created_at": t.created_at, "expires_at": t.expires_at,
-             "revoked": t.revoked_at is not None}
+            {
+                "id": t.id,
+                "label": t.label,
+                "created_at": t.created_at,
+                "expires_at": t.expires_at,
+                "revoked": t.revoked_at is not None,
+            }
             for t in session.scalars(select(ApiToken).where(ApiToken.account_id == account.id).order_by(ApiToken.id))
         ]
 
@@ -178,6 +192,7 @@ def revoke_token(token_id: int, url: str | None = None) -> None:
 
 
 # --- authentication (service) --------------------------------------------------------------
+
 
 def actor_for_token(token: str, url: str | None = None) -> Actor | None:
     if not token.startswith(TOKEN_PREFIX) or len(token) > 100:
@@ -204,15 +219,14 @@ def login_blocked(username: str, address: str, url: str | None = None) -> bool:
     """Too many failures in the window for this name (OFFICE_LOGIN_MAX_FAILURES, default 5)
     or from this address (OFFICE_LOGIN_MAX_FAILURES_PER_ADDRESS, default 20: a school's
     office shares one address, so it gets more room than one name)."""
-    limits = (int(os.environ.get("OFFICE_LOGIN_MAX_FAILURES", "5")),
-              int(os.environ.get("OFFICE_LOGIN_MAX_FAILURES_PER_ADDRESS", "20")))
-    window = dt.timedelta(minutes=float(os.environ.get("OFFICE_LOGIN_WINDOW_MINUTES", "15")))
+    limits = (settings.get().office_login_max_failures, settings.get().office_login_max_failures_per_address)
+    window = dt.timedelta(minutes=settings.get().office_login_window_minutes)
     since = utcnow() - window
     with db.session(url) as session:
         for key, limit in zip(_failure_key(username, address), limits):
-            count = session.scalar(select(func.count()).select_from(LoginFailure).where(
-                LoginFailure.key_hash == key, LoginFailure.at >= since
-            ))
+            count = session.scalar(
+                select(func.count()).select_from(LoginFailure).where(LoginFailure.key_hash == key, LoginFailure.at >= since)
+            )
             if count >= limit:
                 return True
     return False
@@ -233,10 +247,14 @@ def log_in(username: str, password: str, address: str, url: str | None = None) -
         session.execute(delete(LoginFailure).where(LoginFailure.key_hash == _failure_key(username, address)[0]))
         session.execute(delete(WebSession).where(WebSession.expires_at < utcnow()))
         token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-        session.add(WebSession(
-            account_id=account.id, token_hash=_sha256(token), csrf_token=csrf,
-            expires_at=utcnow() + dt.timedelta(hours=session_hours()),
-        ))
+        session.add(
+            WebSession(
+                account_id=account.id,
+                token_hash=_sha256(token),
+                csrf_token=csrf,
+                expires_at=utcnow() + dt.timedelta(hours=session_hours()),
+            )
+        )
         return token, csrf, _actor(account)
 
 

@@ -1,4 +1,4 @@
-"""`python -m catalog users …`: accounts of admissions offices and administrators.
+"""`python -m staff users …` (accounts) and `python -m staff serve` (the web service). Accounts of admissions offices and administrators.
 
 Passwords: `--password-stdin` reads one line (for scripts); on a terminal the
 command asks twice; otherwise a random password is generated and printed once.
@@ -10,7 +10,11 @@ import argparse
 import getpass
 import sys
 
-from catalog import accounts
+import uvicorn
+
+import settings
+from staff import accounts
+from staff.web.app import create_app
 
 
 def _password(args) -> tuple[str, bool]:
@@ -28,8 +32,11 @@ def _password(args) -> tuple[str, bool]:
 def cmd_add(args) -> int:
     password, generated = _password(args)
     accounts.add_user(args.username, password, args.role, args.institution or [])
-    print(f"Đã tạo tài khoản {args.username.strip().lower()} ({args.role}" +
-          (f", trường: {', '.join(args.institution)}" if args.institution else "") + ").")
+    print(
+        f"Đã tạo tài khoản {args.username.strip().lower()} ({args.role}"
+        + (f", trường: {', '.join(args.institution)}" if args.institution else "")
+        + ")."
+    )
     if generated:
         print(f"Mật khẩu (chỉ hiện một lần, hãy gửi riêng cho người dùng): {password}")
     return 0
@@ -41,8 +48,10 @@ def cmd_list(_args) -> int:
         print("Chưa có tài khoản nào.")
     for row in rows:
         state = "KHÓA" if row["disabled"] else "hoạt động"
-        print(f'{row["username"]:<24} {row["role"]:<7} {state:<10} trường: {", ".join(row["institutions"]) or "—"}'
-              f'  mã API: {row["active_tokens"]}')
+        print(
+            f"{row['username']:<24} {row['role']:<7} {state:<10} trường: {', '.join(row['institutions']) or '—'}"
+            f"  mã API: {row['active_tokens']}"
+        )
     return 0
 
 
@@ -77,7 +86,7 @@ def cmd_token_add(args) -> int:
 def cmd_token_list(args) -> int:
     for row in accounts.list_tokens(args.username):
         state = "đã thu hồi" if row["revoked"] else "còn dùng"
-        print(f'{row["id"]:>5}  {row["created_at"]:%Y-%m-%d}  {state:<11} {row["label"]}')
+        print(f"{row['id']:>5}  {row['created_at']:%Y-%m-%d}  {state:<11} {row['label']}")
     return 0
 
 
@@ -93,8 +102,12 @@ def add_parser(commands) -> None:
 
     p = sub.add_parser("add", help="tạo tài khoản")
     p.add_argument("username")
-    p.add_argument("--role", choices=("school", "admin", "counsellor"), default="school",
-                   help="school: một trường; admin: quản trị; counsellor: người tư vấn (trò chuyện thử, câu hỏi chưa trả lời được, yêu cầu gọi lại)")
+    p.add_argument(
+        "--role",
+        choices=("school", "admin", "counsellor"),
+        default="school",
+        help="school: một trường; admin: quản trị; counsellor: người tư vấn (trò chuyện thử, câu hỏi chưa trả lời được, yêu cầu gọi lại)",
+    )
     p.add_argument("--institution", action="append", help="mã cơ sở (lặp lại nếu nhiều trường)")
     p.add_argument("--password-stdin", action="store_true", help="đọc mật khẩu từ một dòng đầu vào")
     p.set_defaults(func=cmd_add)
@@ -126,9 +139,28 @@ def add_parser(commands) -> None:
     p.set_defaults(func=cmd_token_revoke)
 
 
-def run(func, args: argparse.Namespace) -> int:
+def cmd_serve(_args) -> int:
+    """The staff web service on OFFICE_HOST:OFFICE_PORT (behind HTTPS in production, OFFICE_TRUST_PROXY=1 there)."""
+    config = settings.get()
+    uvicorn.run(
+        create_app(),
+        host=config.office_host,
+        port=config.office_port,
+        log_level="warning",
+        access_log=False,  # URLs carry no secrets, but keep logs free of personal data by default
+        proxy_headers=config.office_trust_proxy,
+    )
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m staff", description="Trang web cho cán bộ và tài khoản")
+    commands = parser.add_subparsers(dest="command", required=True)
+    add_parser(commands)
+    commands.add_parser("serve", help="chạy trang web cho cán bộ").set_defaults(func=cmd_serve)
+    args = parser.parse_args(argv)
     try:
-        return func(args)
+        return args.func(args)
     except accounts.AccountError as error:
         print(f"Lỗi: {error}", file=sys.stderr)
         return 2

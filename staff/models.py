@@ -1,6 +1,6 @@
-"""Tables for the people who update the catalog: accounts, their sessions and
-tokens, uploads waiting for confirmation, and the audit trail with one
-snapshot per school version (what rollback restores).
+"""Tables for the staff who use the web service: accounts, their sessions and
+tokens, and uploads waiting for confirmation. The audit trail itself (change
+sets, school versions) belongs to the catalog: catalog.history_models.
 
 They live in the catalog database so that an applied upload and its audit
 record are written in the same transaction.
@@ -14,21 +14,15 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     ForeignKey,
-    Integer,
     LargeBinary,
     String,
-    Text,
-    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from catalog.models import Base
+from catalog.history_models import ChangeSet
+from catalog.models import Base, utcnow
 
 ROLES = ("school", "admin", "counsellor")
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 class Account(Base):
@@ -108,52 +102,4 @@ class Upload(Base):
     content: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | applied
-    change_set_id: Mapped[int | None] = mapped_column(ForeignKey("change_sets.id", ondelete="SET NULL"))
-
-
-class ChangeSet(Base):
-    """One applied change to one school: who, when, which file, what it did."""
-
-    __tablename__ = "change_sets"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    institution_code: Mapped[str] = mapped_column(String(32), index=True)
-    version: Mapped[int] = mapped_column(Integer)  # the school version this change produced
-    kind: Mapped[str] = mapped_column(String(16))  # baseline | upload | rollback | outside
-    actor: Mapped[str] = mapped_column(String(64))  # username at the time (accounts may be renamed)
-    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    file_name: Mapped[str | None] = mapped_column(String(255))
-    file_sha256: Mapped[str | None] = mapped_column(String(64))
-    summary: Mapped[str] = mapped_column(Text, default="")
-
-    rows: Mapped[list[ChangeRow]] = relationship(
-        cascade="all, delete-orphan", passive_deletes=True, order_by="ChangeRow.id"
-    )
-
-
-class ChangeRow(Base):
-    """Row-level before/after of a change set, as interchange-format cells (JSON)."""
-
-    __tablename__ = "change_rows"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    change_set_id: Mapped[int] = mapped_column(ForeignKey("change_sets.id", ondelete="CASCADE"), index=True)
-    table_name: Mapped[str] = mapped_column(String(16))
-    row_key: Mapped[str] = mapped_column(String(80))
-    action: Mapped[str] = mapped_column(String(8))  # added | changed | removed
-    before: Mapped[str | None] = mapped_column(Text)
-    after: Mapped[str | None] = mapped_column(Text)
-
-
-class SchoolVersion(Base):
-    """The whole of one school's rows after a change: rollback restores one of these."""
-
-    __tablename__ = "school_versions"
-    __table_args__ = (UniqueConstraint("institution_code", "version", name="uq_school_version"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    institution_code: Mapped[str] = mapped_column(String(32), index=True)
-    version: Mapped[int] = mapped_column(Integer)
-    change_set_id: Mapped[int] = mapped_column(ForeignKey("change_sets.id", ondelete="CASCADE"))
-    snapshot: Mapped[str] = mapped_column(Text)  # JSON: sheet name → rows of cells
+    change_set_id: Mapped[int | None] = mapped_column(ForeignKey(ChangeSet.id, ondelete="SET NULL"))

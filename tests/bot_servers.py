@@ -8,13 +8,14 @@ from __future__ import annotations
 import contextlib
 import os
 import subprocess
-import uuid
 import sys
+import uuid
 from pathlib import Path
 
 import httpx
 
-from bot import launcher
+import settings
+from ops import launcher
 
 ROOT = Path(__file__).resolve().parents[1]
 RASA_PORT = 5105
@@ -26,6 +27,7 @@ def environment(**variables: str):
     """Set environment variables for the servers started inside, then restore them."""
     saved = {k: os.environ.get(k) for k in variables}
     os.environ.update(variables)
+    settings.reload()
     try:
         yield
     finally:
@@ -34,6 +36,7 @@ def environment(**variables: str):
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+        settings.reload()
 
 
 @contextlib.contextmanager
@@ -68,5 +71,3 @@ class Chat:
     def press(self, title_part: str) -> str:
         button = next(b for b in self.buttons if title_part in b["title"])
         return self.say(button["payload"])
-
-

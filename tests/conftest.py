@@ -17,13 +17,12 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, text
 
-from bot import launcher
+import settings
 from catalog import db
+from ops import launcher
 from tests.bot_servers import ACTIONS_PORT, RASA_PORT, environment, running_bot
 
-POSTGRES_URL = os.environ.get(
-    "CATALOG_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
+POSTGRES_URL = os.environ.get("CATALOG_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
 @pytest.fixture(scope="session")
@@ -55,6 +54,7 @@ def catalog_url(request, tmp_path, monkeypatch):
             connection.execute(text(f'CREATE SCHEMA "{schema}"'))
         url = f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
     monkeypatch.setenv("CATALOG_DATABASE_URL", url)
+    settings.reload()
     yield url
     db.get_engine(url).dispose()
     if schema:
@@ -62,7 +62,28 @@ def catalog_url(request, tmp_path, monkeypatch):
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
 
 
+@pytest.fixture(autouse=True)
+def fresh_settings(monkeypatch):
+    """Settings are read once per process: each test starts from the environment as it is,
+    and `set_env` changes a variable for one test (restored by monkeypatch, then re-read)."""
+    settings.reload()
+    yield
+    monkeypatch.undo()
+    settings.reload()
+
+
+@pytest.fixture
+def set_env(monkeypatch):
+    def set_variables(**variables: str) -> None:
+        for name, value in variables.items():
+            monkeypatch.setenv(name, value)
+        settings.reload()
+
+    return set_variables
+
+
 # --- the real bot (Rasa + action server), shared by tests/bot and tests/channels -------------
+
 
 @pytest.fixture(scope="session")
 def trained_model():
@@ -78,9 +99,6 @@ def bot_catalog_url(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def bot_url(trained_model, bot_catalog_url):
-    with environment(CATALOG_DATABASE_URL=bot_catalog_url,
-                     ACTION_ENDPOINT_URL=f"http://127.0.0.1:{ACTIONS_PORT}/webhook"):
+    with environment(CATALOG_DATABASE_URL=bot_catalog_url, ACTION_ENDPOINT_URL=f"http://127.0.0.1:{ACTIONS_PORT}/webhook"):
         with running_bot(RASA_PORT, ACTIONS_PORT, "bot-logs") as url:
             yield url
-
-

@@ -3,13 +3,13 @@
 Students write "học trung cấp", "tc", "hệ cao đẳng", "em là người dân tộc",
 "nhà em thuộc hộ nghèo", "học phí bn". These tables turn such phrases into the
 codes of catalog.schema, using the same folding as everything else
-(catalog.text), so "dan toc" and "dân tộc" are one phrase. Phrases are matched
+(vntext.folding), so "dan toc" and "dân tộc" are one phrase. Phrases are matched
 as whole words; longer phrases win.
 """
 
 from __future__ import annotations
 
-from catalog import text
+from vntext import folding
 
 LEVEL_PHRASES = {
     "so_cap": ["so cap", "ngan han", "khoa ngan", "hoc nghe ngan han", "3 thang"],
@@ -18,29 +18,102 @@ LEVEL_PHRASES = {
 }
 
 FIELD_PHRASES = {
-    "co_khi": ["co khi", "tho han", "nghe han", "hoc han", "han dien", "tien phay", "o to", "oto", "xe may", "sua xe",
-               "may moc", "sua may", "lap rap"],
+    "co_khi": [
+        "co khi",
+        "tho han",
+        "nghe han",
+        "hoc han",
+        "han dien",
+        "tien phay",
+        "o to",
+        "oto",
+        "xe may",
+        "sua xe",
+        "may moc",
+        "sua may",
+        "lap rap",
+    ],
     "dien_dien_tu": ["dien", "dien tu", "dien lanh", "dieu hoa", "tu dong hoa"],
-    "cong_nghe_thong_tin": ["may tinh", "may vi tinh", "tin hoc", "cong nghe thong tin", "cntt", "lap trinh",
-                            "phan mem", "it", "game", "choi game", "mang may tinh", "code"],
+    "cong_nghe_thong_tin": [
+        "may tinh",
+        "may vi tinh",
+        "tin hoc",
+        "cong nghe thong tin",
+        "cntt",
+        "lap trinh",
+        "phan mem",
+        "it",
+        "game",
+        "choi game",
+        "mang may tinh",
+        "code",
+    ],
     "xay_dung": ["xay dung", "xay nha", "tho xay", "kien truc", "noi that"],
     "kinh_te": ["ke toan", "kinh doanh", "ban hang", "quan tri", "tai chinh", "buon ban", "van phong", "marketing"],
     "du_lich_nha_hang": ["du lich", "khach san", "nha hang", "nau an", "dau bep", "lam banh", "pha che", "nau nuong"],
-    "suc_khoe": ["y te", "dieu duong", "nganh duoc", "duoc si", "hoc duoc si", "benh vien", "cham soc nguoi benh", "y ta", "bac si"],
+    "suc_khoe": [
+        "y te",
+        "dieu duong",
+        "nganh duoc",
+        "duoc si",
+        "hoc duoc si",
+        "benh vien",
+        "cham soc nguoi benh",
+        "y ta",
+        "bac si",
+    ],
     "nong_lam_thuy_san": ["nong nghiep", "trong trot", "chan nuoi", "thu y", "thuy san", "lam nghiep", "cay trong", "nuoi ca"],
-    "may_thoi_trang_lam_dep": ["may va", "may mac", "tho may", "nghe may", "hoc may", "thoi trang", "lam dep",
-                               "trang diem", "spa", "nail", "cat toc", "lam toc"],
+    "may_thoi_trang_lam_dep": [
+        "may va",
+        "may mac",
+        "tho may",
+        "nghe may",
+        "hoc may",
+        "thoi trang",
+        "lam dep",
+        "trang diem",
+        "spa",
+        "nail",
+        "cat toc",
+        "lam toc",
+    ],
     "van_tai_hang_hai": ["lai xe", "hang hai", "tau bien", "logistics", "van tai", "xuat nhap khau"],
     "mo_dia_chat": ["khai thac mo", "tho mo", "nganh mo", "ham lo", "dia chat", "khai thac than"],
-    "nghe_thuat_thiet_ke": ["ve tranh", "thich ve", "hoi hoa", "thiet ke", "do hoa", "am nhac", "ca hat", "nhac cu",
-                            "mua hat", "nghe thuat", "my thuat"],
+    "nghe_thuat_thiet_ke": [
+        "ve tranh",
+        "thich ve",
+        "hoi hoa",
+        "thiet ke",
+        "do hoa",
+        "am nhac",
+        "ca hat",
+        "nhac cu",
+        "mua hat",
+        "nghe thuat",
+        "my thuat",
+    ],
     "ngoai_ngu": ["ngoai ngu", "tieng anh", "tieng han", "tieng nhat", "tieng trung", "tieng duc", "anh van"],
 }
 
 LEARNER_GROUP_PHRASES = {
-    "dan_toc_thieu_so": ["dan toc thieu so", "dan toc", "dtts", "nguoi dan toc", "nguoi tay", "nguoi nung", "nguoi dao",
-                         "nguoi hmong", "nguoi h mong", "nguoi mong", "nguoi thai", "nguoi muong", "nguoi khmer",
-                         "nguoi e de", "nguoi gia rai", "nguoi ba na"],
+    "dan_toc_thieu_so": [
+        "dan toc thieu so",
+        "dan toc",
+        "dtts",
+        "nguoi dan toc",
+        "nguoi tay",
+        "nguoi nung",
+        "nguoi dao",
+        "nguoi hmong",
+        "nguoi h mong",
+        "nguoi mong",
+        "nguoi thai",
+        "nguoi muong",
+        "nguoi khmer",
+        "nguoi e de",
+        "nguoi gia rai",
+        "nguoi ba na",
+    ],
     "ho_ngheo": ["ho ngheo", "nha ngheo", "gia dinh ngheo", "so ngheo", "ngheo"],
     "ho_can_ngheo": ["can ngheo", "ho can ngheo"],
     "khuyet_tat": ["khuyet tat", "nguoi khuyet tat", "tan tat", "khiem thi", "khiem thinh"],
@@ -50,7 +123,15 @@ LEARNER_GROUP_PHRASES = {
     "cong_an_xuat_ngu": ["cong an xuat ngu", "nghia vu cong an"],
     "lao_dong_nong_thon": ["lao dong nong thon", "nong thon", "nong dan"],
     "huong_bao_hiem_that_nghiep": ["that nghiep", "bao hiem that nghiep", "mat viec", "tro cap that nghiep"],
-    "vung_dac_biet_kho_khan": ["vung kho khan", "dac biet kho khan", "vung cao", "vung sau vung xa", "mien nui", "bai ngang", "hai dao"],
+    "vung_dac_biet_kho_khan": [
+        "vung kho khan",
+        "dac biet kho khan",
+        "vung cao",
+        "vung sau vung xa",
+        "mien nui",
+        "bai ngang",
+        "hai dao",
+    ],
     "tot_nghiep_thcs": ["tot nghiep thcs", "xong lop 9", "het lop 9", "hoc xong lop 9", "lop 9"],
     "tot_nghiep_thpt": ["tot nghiep thpt", "xong lop 12", "het lop 12", "hoc xong lop 12", "lop 12", "tot nghiep cap 3"],
 }
@@ -67,8 +148,16 @@ DETAIL_PHRASES = {
     "duration": ["bao lau", "may nam", "thoi gian hoc", "bao nhieu nam", "bao nhieu thang", "hoc trong"],
     "entry": ["dieu kien", "dau vao", "yeu cau", "can bang gi", "tot nghiep gi", "dieu kien du tuyen"],
     "quota": ["chi tieu", "tuyen bao nhieu", "bao nhieu suat", "so luong"],
-    "method": ["xet tuyen", "thi tuyen", "hinh thuc tuyen", "phuong thuc", "tuyen sinh the nao", "dang ky the nao",
-               "nop ho so the nao", "cach dang ky"],
+    "method": [
+        "xet tuyen",
+        "thi tuyen",
+        "hinh thuc tuyen",
+        "phuong thuc",
+        "tuyen sinh the nao",
+        "dang ky the nao",
+        "nop ho so the nao",
+        "cach dang ky",
+    ],
     "deadline": ["han nop", "han chot", "het han", "den bao gio", "thoi han", "han dang ky", "han nop ho so", "nop ho so den"],
     "prospects": ["ra truong", "lam gi", "viec lam", "co viec", "co de xin viec", "thu nhap", "luong", "co hoi"],
     "description": ["hoc gi", "la gi", "la nghe gi", "hoc nhung gi", "gioi thieu"],
@@ -77,7 +166,7 @@ DETAIL_PHRASES = {
 
 
 def _index(table: dict[str, list[str]]) -> list[tuple[str, str]]:
-    pairs = [(text.key(phrase), code) for code, phrases in table.items() for phrase in phrases]
+    pairs = [(folding.key(phrase), code) for code, phrases in table.items() for phrase in phrases]
     return sorted(pairs, key=lambda pair: -len(pair[0]))
 
 
@@ -89,7 +178,7 @@ _DETAILS = _index(DETAIL_PHRASES)
 
 def _find_all(message: str, index: list[tuple[str, str]]) -> list[str]:
     """Codes whose phrases occur as whole words, longest phrases first; each word used once."""
-    words = text.expand_teencode(message).split()
+    words = folding.expand_teencode(message).split()
     padded = f" {' '.join(words)} "
     found: list[str] = []
     for phrase, code in index:
@@ -120,7 +209,7 @@ def details_in(message: str) -> list[str]:
 
 def grade_in(message: str) -> int | None:
     """9 or 12 when the user says which school year they finish ("xong lớp 9", "học sinh lớp 12")."""
-    words = text.expand_teencode(message).split()
+    words = folding.expand_teencode(message).split()
     for i, word in enumerate(words):
         if word in ("9", "12") and i > 0 and words[i - 1] in ("lop", "khoi"):
             return int(word)

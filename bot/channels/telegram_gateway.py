@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import os
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -19,20 +18,23 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatAction
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
-from bot.channels.rasa_client import APOLOGY, TEXT_ONLY, RasaClient, RasaUnavailable
+import settings
 from bot.channels.secrets import setup_logging
 from bot.channels.text_split import split_text
+from bot.rasa_client import APOLOGY, TEXT_ONLY, RasaClient, RasaUnavailable
 
 log = logging.getLogger("telegram_gateway")
 
 MAX_TEXT = 4096
 MAX_CALLBACK_BYTES = 64
-HELP = ("Mình là trợ lý tư vấn học nghề. Bạn có thể hỏi:\n"
-        "• Trường nào dạy nghề bạn thích, ở tỉnh nào, học phí bao nhiêu\n"
-        "• Chính sách hỗ trợ (miễn giảm học phí, nội trú, vay vốn)\n"
-        "• Ngày hội tuyển sinh sắp tới\n"
-        "• Học gì sau lớp 9, sau lớp 12\n"
-        "Gõ /reset để bắt đầu lại cuộc trò chuyện.")
+HELP = (
+    "Mình là trợ lý tư vấn học nghề. Bạn có thể hỏi:\n"
+    "• Trường nào dạy nghề bạn thích, ở tỉnh nào, học phí bao nhiêu\n"
+    "• Chính sách hỗ trợ (miễn giảm học phí, nội trú, vay vốn)\n"
+    "• Ngày hội tuyển sinh sắp tới\n"
+    "• Học gì sau lớp 9, sau lớp 12\n"
+    "Gõ /reset để bắt đầu lại cuộc trò chuyện."
+)
 EXPIRED_BUTTON = "Nút này đã cũ rồi. Bạn gõ lại câu hỏi giúp mình nhé."
 RESET_DONE = "Mình đã bắt đầu lại cuộc trò chuyện."
 
@@ -45,29 +47,30 @@ class Settings:
     mode: str = "polling"
     webhook_url: str = ""
     webhook_secret: str = ""
-    webhook_listen: str = "0.0.0.0"
+    webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
     poll_timeout: int = 30
     rasa_timeout: float = 30.0
     typing_delay: float = 0.5  # show "typing…" only when Rasa takes longer than this
 
     @classmethod
-    def from_env(cls) -> "Settings":
-        token = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip()
+    def from_env(cls) -> Settings:
+        config = settings.get()
+        token = config.telegram_bot_token.strip()
         if not token:
             raise SystemExit("TELEGRAM_BOT_TOKEN chưa được đặt (xem README, mục Kênh Telegram).")
         return cls(
             token=token,
-            rasa_url=os.environ.get("RASA_URL", cls.rasa_url),
-            api_url=os.environ.get("TELEGRAM_API_URL", cls.api_url).rstrip("/"),
-            mode=os.environ.get("TELEGRAM_MODE", cls.mode),
-            webhook_url=os.environ.get("TELEGRAM_WEBHOOK_URL", ""),
-            webhook_secret=os.environ.get("TELEGRAM_WEBHOOK_SECRET", ""),
-            webhook_listen=os.environ.get("TELEGRAM_WEBHOOK_LISTEN", cls.webhook_listen),
-            webhook_port=int(os.environ.get("TELEGRAM_WEBHOOK_PORT", cls.webhook_port)),
-            poll_timeout=int(os.environ.get("TELEGRAM_POLL_TIMEOUT", cls.poll_timeout)),
-            rasa_timeout=float(os.environ.get("RASA_TIMEOUT", cls.rasa_timeout)),
-            typing_delay=float(os.environ.get("TELEGRAM_TYPING_DELAY_SECONDS", cls.typing_delay)),
+            rasa_url=config.rasa_base_url,
+            api_url=config.telegram_api_url.rstrip("/"),
+            mode=config.telegram_mode,
+            webhook_url=config.telegram_webhook_url,
+            webhook_secret=config.telegram_webhook_secret,
+            webhook_listen=config.telegram_webhook_listen,
+            webhook_port=config.telegram_webhook_port,
+            poll_timeout=config.telegram_poll_timeout,
+            rasa_timeout=config.rasa_timeout,
+            typing_delay=config.telegram_typing_delay_seconds,
         )
 
 
@@ -212,10 +215,17 @@ class TelegramGateway:
             buttons = reply.get("buttons") or []
             markup = None
             if buttons:
-                markup = InlineKeyboardMarkup([
-                    [InlineKeyboardButton(b.get("title", "")[:64], callback_data=self.payloads.to_callback(b.get("payload", "")))]
-                    for b in buttons if b.get("payload")
-                ])
+                markup = InlineKeyboardMarkup(
+                    [
+                        [
+                            InlineKeyboardButton(
+                                b.get("title", "")[:64], callback_data=self.payloads.to_callback(b.get("payload", ""))
+                            )
+                        ]
+                        for b in buttons
+                        if b.get("payload")
+                    ]
+                )
                 if not chunks:
                     chunks = ["Bạn chọn:"]
             for index, chunk in enumerate(chunks):
@@ -232,8 +242,11 @@ def main() -> None:
         if not settings.webhook_url or not settings.webhook_secret:
             raise SystemExit("Chế độ webhook cần TELEGRAM_WEBHOOK_URL và TELEGRAM_WEBHOOK_SECRET.")
         application.run_webhook(
-            listen=settings.webhook_listen, port=settings.webhook_port, url_path="telegram",
-            webhook_url=settings.webhook_url, secret_token=settings.webhook_secret,
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path="telegram",
+            webhook_url=settings.webhook_url,
+            secret_token=settings.webhook_secret,
             allowed_updates=Update.ALL_TYPES,
         )
     else:

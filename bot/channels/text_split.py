@@ -17,7 +17,7 @@ def split_text(text: str, limit: int) -> list[str]:
         parts = _split_on(text, separator)
         if len(parts) > 1:
             return _pack(parts, limit, separator)
-    return [text[i:i + limit] for i in range(0, len(text), limit)]
+    return [text[i : i + limit] for i in range(0, len(text), limit)]
 
 
 def _split_on(text: str, separator) -> list[str]:

@@ -21,7 +21,6 @@ import hashlib
 import hmac
 import json
 import logging
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,10 +31,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from bot.channels.rasa_client import APOLOGY, TEXT_ONLY, RasaClient, RasaUnavailable
+import settings
 from bot.channels.secrets import setup_logging
 from bot.channels.text_split import split_text
 from bot.channels.zalo_store import SeenEvents, TokenFile
+from bot.rasa_client import APOLOGY, TEXT_ONLY, RasaClient, RasaUnavailable
 
 log = logging.getLogger("zalo_gateway")
 
@@ -44,8 +44,16 @@ MAX_BUTTONS = 5
 TOKEN_ERRORS = (-216, -220)  # invalid / expired access token
 RATE_LIMITED = -32
 IGNORED_EVENTS = ("user_received_message", "user_seen_message")
-MEDIA_EVENTS = ("user_send_image", "user_send_sticker", "user_send_audio", "user_send_video", "user_send_file",
-                "user_send_gif", "user_send_location", "user_send_link")
+MEDIA_EVENTS = (
+    "user_send_image",
+    "user_send_sticker",
+    "user_send_audio",
+    "user_send_video",
+    "user_send_file",
+    "user_send_gif",
+    "user_send_location",
+    "user_send_link",
+)
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -68,19 +76,32 @@ class Settings:
     backoff: float = 0.5
 
     @classmethod
-    def from_env(cls) -> "Settings":
-        missing = [k for k in ("ZALO_APP_ID", "ZALO_OA_SECRET_KEY", "ZALO_APP_SECRET_KEY") if not os.environ.get(k)]
+    def from_env(cls) -> Settings:
+        config = settings.get()
+        missing = [
+            name
+            for name, value in (
+                ("ZALO_APP_ID", config.zalo_app_id),
+                ("ZALO_OA_SECRET_KEY", config.zalo_oa_secret_key),
+                ("ZALO_APP_SECRET_KEY", config.zalo_app_secret_key),
+            )
+            if not value
+        ]
         if missing:
             raise SystemExit("Thiếu biến môi trường cho Zalo: " + ", ".join(missing) + " (xem README, mục Kênh Zalo).")
-        env = os.environ.get
         return cls(
-            app_id=env("ZALO_APP_ID"), oa_secret_key=env("ZALO_OA_SECRET_KEY"), app_secret_key=env("ZALO_APP_SECRET_KEY"),
-            access_token=env("ZALO_ACCESS_TOKEN", ""), refresh_token=env("ZALO_REFRESH_TOKEN", ""),
-            rasa_url=env("RASA_URL", cls.rasa_url), api_url=env("ZALO_OA_API_URL", cls.api_url).rstrip("/"),
-            oauth_url=env("ZALO_OAUTH_URL", cls.oauth_url).rstrip("/"),
-            signature_window=float(env("ZALO_SIGNATURE_WINDOW_SECONDS", "600")),
-            redis_url=env("REDIS_URL", ""), state_dir=Path(env("ZALO_STATE_DIR", str(ROOT / "var" / "zalo"))),
-            backoff=float(env("ZALO_SEND_BACKOFF_SECONDS", "0.5")),
+            app_id=config.zalo_app_id,
+            oa_secret_key=config.zalo_oa_secret_key,
+            app_secret_key=config.zalo_app_secret_key,
+            access_token=config.zalo_access_token,
+            refresh_token=config.zalo_refresh_token,
+            rasa_url=config.rasa_base_url,
+            api_url=config.zalo_oa_api_url.rstrip("/"),
+            oauth_url=config.zalo_oauth_url.rstrip("/"),
+            signature_window=config.zalo_signature_window_seconds,
+            redis_url=config.redis_url,
+            state_dir=config.zalo_state_path,
+            backoff=config.zalo_send_backoff_seconds,
         )
 
 
@@ -109,7 +130,8 @@ class OaTokens:
         self.file = TokenFile(settings.state_dir / "tokens.json")
         self.lock = asyncio.Lock()
         self.tokens = self.file.load() or {
-            "access_token": settings.access_token, "refresh_token": settings.refresh_token,
+            "access_token": settings.access_token,
+            "refresh_token": settings.refresh_token,
             # unknown expiry for tokens given by hand: trust them until Zalo says otherwise
             "expires_at": time.time() + 24 * 3600,
         }
@@ -127,8 +149,11 @@ class OaTokens:
             response = await self.http.post(
                 f"{self.settings.oauth_url}/v4/oa/access_token",
                 headers={"secret_key": self.settings.app_secret_key},
-                data={"refresh_token": self.tokens.get("refresh_token", ""), "app_id": self.settings.app_id,
-                      "grant_type": "refresh_token"},
+                data={
+                    "refresh_token": self.tokens.get("refresh_token", ""),
+                    "app_id": self.settings.app_id,
+                    "grant_type": "refresh_token",
+                },
             )
             try:
                 data = response.json()
@@ -266,10 +291,16 @@ class ZaloGateway:
         for index, chunk in enumerate(chunks):
             message: dict = {"text": chunk}
             if buttons and index == len(chunks) - 1:
-                message["attachment"] = {"type": "template", "payload": {"buttons": [
-                    {"title": b.get("title", "")[:100], "type": "oa.query.show", "payload": b.get("payload", "")}
-                    for b in buttons[:MAX_BUTTONS] if b.get("payload")
-                ]}}
+                message["attachment"] = {
+                    "type": "template",
+                    "payload": {
+                        "buttons": [
+                            {"title": b.get("title", "")[:100], "type": "oa.query.show", "payload": b.get("payload", "")}
+                            for b in buttons[:MAX_BUTTONS]
+                            if b.get("payload")
+                        ]
+                    },
+                }
             await self.send_cs(user, message)
 
     async def send_cs(self, user: str, message: dict) -> bool:
@@ -314,8 +345,8 @@ def create_app() -> Starlette:
 def main() -> None:
     import uvicorn
 
-    uvicorn.run(create_app(), host=os.environ.get("ZALO_LISTEN", "0.0.0.0"),
-                port=int(os.environ.get("ZALO_PORT", "8090")), log_level="warning")
+    config = settings.get()
+    uvicorn.run(create_app(), host=config.zalo_listen, port=config.zalo_port, log_level="warning")
 
 
 if __name__ == "__main__":

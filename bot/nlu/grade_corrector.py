@@ -19,13 +19,13 @@ from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from catalog import text
+from vntext import folding
 
 BY_GRADE = {"9": "ask_after_grade9", "12": "ask_after_grade12"}
 
 
 def named_grade(message_text: str) -> str | None:
-    words = text.expand_teencode(message_text).split()
+    words = folding.expand_teencode(message_text).split()
     named = {words[i + 1] for i, w in enumerate(words[:-1]) if w == "lop" and words[i + 1] in BY_GRADE}
     return named.pop() if len(named) == 1 else None
 
@@ -33,8 +33,9 @@ def named_grade(message_text: str) -> str | None:
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class GradeCorrector(GraphComponent, IntentClassifier):
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "GradeCorrector":
+    def create(
+        cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource, execution_context: ExecutionContext
+    ) -> GradeCorrector:
         return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:

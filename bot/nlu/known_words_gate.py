@@ -12,7 +12,7 @@ known, so it is not affected.
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -23,7 +23,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, PREDICTED_CONF
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from catalog import text
+from vntext import folding
 
 FILE = "known_words.json"
 
@@ -34,21 +34,23 @@ class KnownWordsGate(GraphComponent, IntentClassifier):
     def get_default_config() -> Dict[Text, Any]:
         return {"min_known_ratio": 0.5}
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 known: Optional[set] = None) -> None:
+    def __init__(
+        self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource, known: set | None = None
+    ) -> None:
         self._config = config
         self._model_storage = model_storage
         self._resource = resource
         self.known = known or set()
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "KnownWordsGate":
+    def create(
+        cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource, execution_context: ExecutionContext
+    ) -> KnownWordsGate:
         return cls(config, model_storage, resource)
 
     @staticmethod
     def words(message_text: str) -> List[str]:
-        return text.expand_teencode(message_text).split()
+        return folding.expand_teencode(message_text).split()
 
     def train(self, training_data: TrainingData) -> Resource:
         known: set = set()
@@ -64,8 +66,14 @@ class KnownWordsGate(GraphComponent, IntentClassifier):
         return self._resource
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "KnownWordsGate":
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> KnownWordsGate:
         try:
             with model_storage.read_from(resource) as path:
                 known = set(json.loads((path / FILE).read_text(encoding="utf-8")))

@@ -5,31 +5,24 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import tempfile
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 
-from catalog import conversation_log, handoff
-from catalog.office import rasa_bridge
-from catalog.office.pages import _render, _signed_in, _to_login
-from catalog.office.security import same_secret
+import settings
+from bot.rasa_client import RasaClient, RasaUnavailable, last_turn
+from counselling import conversation_log, handoff
+from staff.web.auth import CounsellorForm, CounsellorIn, CsrfFailed, catalog_url
+from staff.web.rendering import message_page, render
+from staff.web.security import same_secret
 
 router = APIRouter(include_in_schema=False)
 CHAT_COOKIE = "gdnn_chat"
-STAFF = ("counsellor", "admin")
-
-
-def _counsellor(request: Request):
-    signed = _signed_in(request)
-    if signed is None:
-        return None, _to_login()
-    actor, csrf = signed
-    if actor.role not in STAFF:
-        return None, _render(request, "message.html", 403, actor=actor, csrf=csrf, title="Không có quyền",
-                             message="Trang này dành cho người tư vấn. Liên hệ quản trị viên để được cấp quyền.")
-    return signed, None
+CHAT_CHANNEL = "webchat"  # left out of the unanswered-questions figures
+MAX_MESSAGE_CHARS = 2000
 
 
 def _since(value: str | None) -> dt.date:
@@ -39,47 +32,65 @@ def _since(value: str | None) -> dt.date:
         return dt.date.today() - dt.timedelta(days=7)
 
 
+def _request_scope(actor) -> tuple[str, ...] | None:
+    """Counsellors tied to schools see those schools' requests; others see all."""
+    if actor.is_admin or not actor.institution_codes:
+        return None
+    return tuple(actor.institution_codes)
+
+
 @router.get("/tu-van")
-def dashboard(request: Request):
-    signed, refusal = _counsellor(request)
-    if refusal:
-        return refusal
-    actor, csrf = signed
-    return _render(request, "counsellor_home.html", actor=actor, csrf=csrf,
-                   open_requests=handoff.open_count(actor, request.app.state.catalog_url))
+def dashboard(request: Request, signed: CounsellorIn):
+    return render(
+        request,
+        "counsellor_home.html",
+        actor=signed.actor,
+        csrf=signed.csrf,
+        open_requests=handoff.open_count(_request_scope(signed.actor), catalog_url(request)),
+    )
 
 
 @router.get("/tu-van/tro-chuyen")
-def chat_page(request: Request):
-    signed, refusal = _counsellor(request)
-    if refusal:
-        return refusal
-    actor, csrf = signed
-    response = _render(request, "chat.html", actor=actor, csrf=csrf)
+def chat_page(request: Request, signed: CounsellorIn):
+    response = render(request, "chat.html", actor=signed.actor, csrf=signed.csrf)
     if not request.cookies.get(CHAT_COOKIE):
         response.set_cookie(CHAT_COOKIE, secrets.token_urlsafe(12), httponly=True, samesite="strict")
     return response
 
 
+async def _ask_bot(sender: str, message: str) -> dict:
+    """{"messages": [{"text", "buttons"}…], "details": {...}} for one message of the web chat."""
+    config = settings.get()
+    async with RasaClient(config.rasa_base_url, timeout=60, token=config.rasa_token) as client:
+        replies = await client.send(sender, message[:MAX_MESSAGE_CHARS], CHAT_CHANNEL)
+        details = last_turn(await client.tracker(sender))
+    messages = [
+        {
+            "text": m.get("text") or "",
+            "buttons": [
+                {"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
+                for b in m.get("buttons") or []
+                if isinstance(b, dict)
+            ],
+        }
+        for m in replies
+    ]
+    return {"messages": messages, "details": details}
+
+
 @router.post("/tu-van/tro-chuyen/gui")
-async def chat_send(request: Request):
-    signed, refusal = _counsellor(request)
-    if refusal:
-        if _signed_in(request):
-            return JSONResponse({"error": "Trang này dành cho người tư vấn."}, status_code=403)
-        return JSONResponse({"error": "Phiên đăng nhập đã hết, hãy đăng nhập lại."}, status_code=401)
+async def chat_send(request: Request, signed: CounsellorIn):
     try:
         body = await request.json()
     except ValueError:
         body = None
-    if not isinstance(body, dict) or not same_secret(request.headers.get("x-csrf-token"), signed[1]):
-        return JSONResponse({"error": "Yêu cầu không hợp lệ; hãy tải lại trang."}, status_code=403)
-    message = str(body.get("message") or "")
+    if not isinstance(body, dict) or not same_secret(request.headers.get("x-csrf-token"), signed.csrf):
+        raise CsrfFailed
     conversation = request.cookies.get(CHAT_COOKIE) or secrets.token_urlsafe(12)
-    sender = f"webchat-{signed[0].username}-{conversation[:16]}"
+    sender = f"webchat-{signed.actor.username}-{conversation[:16]}"
     try:
-        result = await run_in_threadpool(rasa_bridge.send, sender, message)
-    except rasa_bridge.RasaUnavailable:
+        result = await _ask_bot(sender, str(body.get("message") or ""))
+    except RasaUnavailable:
         return JSONResponse({"error": "Bot đang không trả lời (Rasa chưa chạy?). Thử lại sau ít phút."}, status_code=503)
     response = JSONResponse(result)
     if not request.cookies.get(CHAT_COOKIE):
@@ -88,73 +99,66 @@ async def chat_send(request: Request):
 
 
 @router.post("/tu-van/tro-chuyen/lam-moi")
-def chat_reset(request: Request, csrf: Annotated[str, Form(max_length=100)] = ""):
-    signed, refusal = _counsellor(request)
-    if refusal:
-        return refusal
+def chat_reset(signed: CounsellorForm):
     response = RedirectResponse("/tu-van/tro-chuyen", status_code=303)
-    if same_secret(csrf, signed[1]):
-        response.set_cookie(CHAT_COOKIE, secrets.token_urlsafe(12), httponly=True, samesite="strict")
+    response.set_cookie(CHAT_COOKIE, secrets.token_urlsafe(12), httponly=True, samesite="strict")
     return response
 
 
 @router.get("/tu-van/cau-hoi-chua-tra-loi")
-def gaps_page(request: Request, tu: str | None = None):
-    signed, refusal = _counsellor(request)
-    if refusal:
-        return refusal
-    actor, csrf = signed
+def gaps_page(request: Request, signed: CounsellorIn, tu: str | None = None):
     since = _since(tu)
-    url = request.app.state.catalog_url
+    url = catalog_url(request)
     counts = conversation_log.daily_counts(since, url=url)
-    return _render(request, "gaps.html", actor=actor, csrf=csrf, since=since, groups=conversation_log.gaps(since, url=url),
-                   answered=sum(a for _, a, _ in counts), unanswered=sum(u for _, _, u in counts),
-                   kinds=conversation_log.KINDS)
+    return render(
+        request,
+        "gaps.html",
+        actor=signed.actor,
+        csrf=signed.csrf,
+        since=since,
+        groups=conversation_log.gaps(since, url=url),
+        answered=sum(a for _, a, _ in counts),
+        unanswered=sum(u for _, _, u in counts),
+        kinds=conversation_log.KINDS,
+    )
 
 
 @router.get("/tu-van/bieu-do.png")
-def gaps_chart(request: Request, tu: str | None = None):
-    signed, refusal = _counsellor(request)
-    if refusal:
-        return refusal
-    import tempfile
-    from pathlib import Path
-
-    counts = conversation_log.daily_counts(_since(tu), url=request.app.state.catalog_url)
+def gaps_chart(request: Request, _signed: CounsellorIn, tu: str | None = None):
+    counts = conversation_log.daily_counts(_since(tu), url=catalog_url(request))
     with tempfile.TemporaryDirectory() as folder:
         content = conversation_log.write_chart(Path(folder) / "c.png", counts).read_bytes()
     return Response(content, media_type="image/png")
 
 
 @router.get("/tu-van/yeu-cau")
-def requests_page(request: Request, trang_thai: str | None = None):
-    signed, refusal = _counsellor(request)
-    if refusal:
-        return refusal
-    actor, csrf = signed
+def requests_page(request: Request, signed: CounsellorIn, trang_thai: str | None = None):
     status = trang_thai if trang_thai in handoff.STATUSES else None
-    rows = handoff.list_requests(actor, status=status, url=request.app.state.catalog_url)
-    return _render(request, "requests.html", actor=actor, csrf=csrf, rows=rows, current_status=status,
-                   statuses=handoff.STATUSES, callback=handoff.callback_promise())
+    rows = handoff.list_requests(_request_scope(signed.actor), status=status, url=catalog_url(request))
+    return render(
+        request,
+        "requests.html",
+        actor=signed.actor,
+        csrf=signed.csrf,
+        rows=rows,
+        current_status=status,
+        statuses=handoff.STATUSES,
+        callback=handoff.callback_promise(),
+    )
 
 
 @router.post("/tu-van/yeu-cau/{request_id}/{action}")
-def request_action(request: Request, request_id: int, action: str, csrf: Annotated[str, Form(max_length=100)] = "",
-                   note: Annotated[str, Form(max_length=1000)] = ""):
-    signed, refusal = _counsellor(request)
-    if refusal:
-        return refusal
-    actor, session_csrf = signed
-    if not same_secret(csrf, session_csrf) or action not in ("nhan", "dong"):
-        return _render(request, "message.html", 403, actor=actor, csrf=session_csrf, title="Yêu cầu không hợp lệ",
-                       message="Hãy tải lại trang rồi thử lại.")
+def request_action(
+    request: Request, request_id: int, action: str, signed: CounsellorForm, note: Annotated[str, Form(max_length=1000)] = ""
+):
+    if action not in ("nhan", "dong"):
+        raise CsrfFailed
+    scope = _request_scope(signed.actor)
     try:
         if action == "nhan":
-            handoff.claim(request_id, actor.username, actor, url=request.app.state.catalog_url)
+            handoff.claim(request_id, signed.actor.username, scope, url=catalog_url(request))
         else:
-            handoff.close(request_id, actor.username, note, actor, url=request.app.state.catalog_url)
+            handoff.close(request_id, signed.actor.username, note, scope, url=catalog_url(request))
     except handoff.HandoffError as error:
-        return _render(request, "message.html", 409, actor=actor, csrf=session_csrf, title="Chưa làm được",
-                       message=f"Không thể cập nhật: {error}.")
+        return message_page(request, 409, "Chưa làm được", f"Không thể cập nhật: {error}.", actor=signed.actor, csrf=signed.csrf)
     return RedirectResponse("/tu-van/yeu-cau", status_code=303)
-

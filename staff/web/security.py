@@ -4,12 +4,12 @@ CSRF tokens and the client's address for rate limiting."""
 from __future__ import annotations
 
 import hmac
-import os
 
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from catalog import school_updates
+import settings
+from staff import upload_file
 
 MULTIPART_OVERHEAD = 64 * 1024  # form fields and part headers around the file
 
@@ -28,7 +28,7 @@ PAGE_HEADERS = {
 
 
 def body_limit() -> int:
-    return school_updates.max_upload_bytes() + MULTIPART_OVERHEAD
+    return upload_file.max_upload_bytes() + MULTIPART_OVERHEAD
 
 
 class BodyLimitMiddleware:
@@ -82,12 +82,19 @@ class _BodyTooLarge(Exception):
 
 
 async def _too_large(send: Send) -> None:
-    mb = school_updates.max_upload_bytes() // (1024 * 1024)
+    mb = upload_file.max_upload_bytes() // (1024 * 1024)
     body = f'{{"detail": "Tệp quá lớn: giới hạn {mb} MB."}}'.encode()
-    await send({"type": "http.response.start", "status": 413, "headers": [
-        (b"content-type", b"application/json; charset=utf-8"), (b"content-length", str(len(body)).encode()),
-        (b"connection", b"close"),
-    ]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [
+                (b"content-type", b"application/json; charset=utf-8"),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
@@ -118,7 +125,7 @@ def same_secret(given: str | None, expected: str | None) -> bool:
 
 def client_address(request: Request) -> str:
     """Behind a reverse proxy set OFFICE_TRUST_PROXY=1 so X-Forwarded-For is used."""
-    if os.environ.get("OFFICE_TRUST_PROXY") == "1":
+    if settings.get().office_trust_proxy:
         forwarded = request.headers.get("x-forwarded-for", "")
         if forwarded:
             return forwarded.split(",")[0].strip()
@@ -126,7 +133,7 @@ def client_address(request: Request) -> str:
 
 
 def cookie_secure(request: Request) -> bool:
-    setting = os.environ.get("OFFICE_COOKIE_SECURE", "auto")
+    setting = settings.get().office_cookie_secure
     if setting == "auto":
         return request.url.scheme == "https"
     return setting == "1"

@@ -10,6 +10,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+import settings
 from catalog import db
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -18,8 +19,13 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="module")
 def sample_catalog(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('actions') / 'catalog.sqlite3'}"
-    subprocess.run([sys.executable, "-m", "catalog", "load-sample"], cwd=ROOT, check=True, capture_output=True,
-                   env={"CATALOG_DATABASE_URL": url, "PATH": ""})
+    subprocess.run(
+        [sys.executable, "-m", "catalog", "load-sample"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        env={"CATALOG_DATABASE_URL": url, "PATH": ""},
+    )
     yield url
     db.get_engine(url).dispose()
 
@@ -27,11 +33,13 @@ def sample_catalog(tmp_path_factory):
 @pytest.fixture
 def catalog(sample_catalog, monkeypatch):
     monkeypatch.setenv("CATALOG_DATABASE_URL", sample_catalog)
+    settings.reload()
     return sample_catalog
 
 
-def tracker(message: str = "", intent: str = "", slots: dict | None = None, entities: dict | None = None,
-            active_loop: str | None = None) -> Tracker:
+def tracker(
+    message: str = "", intent: str = "", slots: dict | None = None, entities: dict | None = None, active_loop: str | None = None
+) -> Tracker:
     return Tracker(
         sender_id="unit",
         slots=dict(slots or {}),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import settings
 from actions.career import ActionCareerAdvice, ActionQuizResult, fields_for, top_types
 from actions.conversation import ActionFallback, ActionGreet, ActionShowMore, ValidateSearchForm
 from actions.events import ActionEvents
@@ -26,8 +27,9 @@ def test_search_answers_and_remembers_context(catalog):
 
 
 def test_follow_up_reuses_the_occupation(catalog):
-    text, _, _ = run(ActionSearch(), "còn ở Hải Phòng thì sao", "inform",
-                     slots={"occupation": "Điện công nghiệp", "province": "Quảng Ninh"})
+    text, _, _ = run(
+        ActionSearch(), "còn ở Hải Phòng thì sao", "inform", slots={"occupation": "Điện công nghiệp", "province": "Quảng Ninh"}
+    )
     assert "Sao Biển" in text and "Việt - Hàn" not in text
 
 
@@ -54,8 +56,9 @@ def test_school_from_context(catalog):
 
 
 def test_programme_detail_from_context(catalog):
-    text, _, _ = run(ActionProgrammeInfo(), "hạn nộp hồ sơ đến khi nào", "ask_programme_info",
-                     slots={"last_programme": "QN-VHBM/6520227"})
+    text, _, _ = run(
+        ActionProgrammeInfo(), "hạn nộp hồ sơ đến khi nào", "ask_programme_info", slots={"last_programme": "QN-VHBM/6520227"}
+    )
     assert "Hạn nộp hồ sơ: 15/08/2027" in text
 
 
@@ -117,6 +120,7 @@ def test_fallback_counts_misses(catalog, monkeypatch):
     assert "thầy cô tư vấn gọi lại" in second and slots["miss_count"] == 0
     assert buttons[0]["payload"] == "/request_human"
     monkeypatch.setenv("COUNSELLOR_CONTACT", "Phòng GDNN, 0200 000 000")
+    settings.reload()
     third, _, _ = run(ActionFallback(), "zxcv", "nlu_fallback", slots={"miss_count": 1.0})
     assert "Phòng GDNN, 0200 000 000" in third
 
@@ -127,19 +131,27 @@ def test_search_form_extracts_province(catalog):
 
     value = asyncio.run(form.extract_province(None, tracker("e o hai duong", "inform", slots={"requested_slot": "province"}), {}))
     assert value == {"province": "Hải Phòng"}
-    anywhere = asyncio.run(form.extract_province(None, tracker("tỉnh nào cũng được", "inform", slots={"requested_slot": "province"}), {}))
+    anywhere = asyncio.run(
+        form.extract_province(None, tracker("tỉnh nào cũng được", "inform", slots={"requested_slot": "province"}), {})
+    )
     assert anywhere == {"province": "toan_quoc"}
 
 
 def test_field_button_from_career_advice_searches_that_field(catalog):
-    text, _, slots = run(ActionSearch(), '/inform{"field":"suc_khoe"}', "inform",
-                         entities={"field": "suc_khoe"}, slots={"occupation": "Hàn", "province": "Hà Nội"})
+    text, _, slots = run(
+        ActionSearch(),
+        '/inform{"field":"suc_khoe"}',
+        "inform",
+        entities={"field": "suc_khoe"},
+        slots={"occupation": "Hàn", "province": "Hà Nội"},
+    )
     assert "Điều dưỡng" in text and "Hàn" not in text.split("\n", 1)[1]
     assert slots["field"] == "suc_khoe"
 
 
 def test_province_words_are_not_read_as_a_programme(catalog):
     """ "Hải Dương" must not be read as "Điều dưỡng"."""
-    text, _, slots = run(ActionSearch(), "con o hai duong thi sao", "inform",
-                         slots={"occupation": "Điện công nghiệp", "province": "Quảng Ninh"})
+    text, _, slots = run(
+        ActionSearch(), "con o hai duong thi sao", "inform", slots={"occupation": "Điện công nghiệp", "province": "Quảng Ninh"}
+    )
     assert "Hải Dương nay thuộc Hải Phòng" in text and "Điện công nghiệp" in text and "Điều dưỡng" not in text

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from actions.counselling import ActionDeleteMyData, ActionRecordTurn, ActionSubmitHandoff, ValidateHandoffForm
 from catalog import db
-from catalog.counselling_models import CounsellingRequest, UnansweredMessage
+from counselling.models import CounsellingRequest, UnansweredMessage
 from tests.actions.conftest import run, tracker
 
 
@@ -36,8 +36,12 @@ def test_contact_must_be_a_vietnamese_mobile_number():
 
 
 def test_submission_records_the_request_routed_to_the_school(catalog):
-    text, _, slots = run(ActionSubmitHandoff(), "0912345678", "give_contact",
-                         slots={"handoff_consent": "yes", "handoff_contact": "0912345678", "last_school": "QN-VHBM"})
+    text, _, slots = run(
+        ActionSubmitHandoff(),
+        "0912345678",
+        "give_contact",
+        slots={"handoff_consent": "yes", "handoff_contact": "0912345678", "last_school": "QN-VHBM"},
+    )
     assert "Việt - Hàn Bình Minh" in text and "0912 345 678" in text and "ngày làm việc" in text
     assert slots["handoff_contact"] is None and slots["handoff_consent"] is None
     with db.session(catalog) as session:
@@ -62,6 +66,10 @@ def test_a_new_question_in_the_middle_ends_the_hand_off():
     form = ValidateHandoffForm()
     question = tracker("học phí ngành điện bao nhiêu", "ask_programme_info")
     assert form.validate_handoff_contact("học phí ngành điện bao nhiêu", CollectingDispatcher(), question, {}) == {
-        "handoff_consent": "no", "handoff_contact": "-"}
+        "handoff_consent": "no",
+        "handoff_contact": "-",
+    }
     assert form.validate_handoff_consent("cho em hỏi học phí", CollectingDispatcher(), question, {}) == {
-        "handoff_consent": "no", "handoff_contact": "-"}
+        "handoff_consent": "no",
+        "handoff_contact": "-",
+    }

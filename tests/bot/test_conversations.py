@@ -7,11 +7,11 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from catalog import text
+from vntext import folding
 
 
 def folded(reply: str) -> str:
-    return text.fold(reply)
+    return folding.fold(reply)
 
 
 def test_greeting_says_the_data_is_illustrative(chat):
@@ -65,7 +65,7 @@ def test_follow_up_about_the_school_just_found(chat):
 
 
 def test_missing_value_is_said_plainly_with_the_contact(chat):
-    reply = chat.say("/ask_programme_info{\"programme_ref\":\"HN-CDYT/5720301\"}")
+    reply = chat.say('/ask_programme_info{"programme_ref":"HN-CDYT/5720301"}')
     assert "Học phí: chưa có thông tin" in reply
     assert "024 0000 5502" in reply
 
@@ -152,6 +152,7 @@ def test_catalog_still_intact_after_sql_looking_text(chat):
 
 
 def test_malformed_rest_body_is_a_4xx(bot_url):
-    response = httpx.post(f"{bot_url}/webhooks/rest/webhook", content=b"{not json", timeout=30,
-                          headers={"Content-Type": "application/json"})
+    response = httpx.post(
+        f"{bot_url}/webhooks/rest/webhook", content=b"{not json", timeout=30, headers={"Content-Type": "application/json"}
+    )
     assert 400 <= response.status_code < 500 or response.status_code == 200 and response.json() == []

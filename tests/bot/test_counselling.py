@@ -7,8 +7,9 @@ import json
 
 from sqlalchemy import select
 
-from catalog import db, privacy
-from catalog.counselling_models import CounsellingRequest, DailyMessageCount, UnansweredMessage
+from catalog import db
+from counselling import privacy
+from counselling.models import CounsellingRequest, DailyMessageCount, UnansweredMessage
 
 
 def stored(url, model, sender):

@@ -11,11 +11,12 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from catalog import accounts
-from catalog.office.app import create_app
+import settings
+from staff import accounts
+from staff.web.app import create_app
 from tests.bot_servers import Chat
-from tests.catalog.office.conftest import ServerThread
-from tests.catalog.office.test_pages import CHROMIUM, CHROMIUM_ARGS
+from tests.staff.web.conftest import ServerThread
+from tests.staff.web.test_pages import CHROMIUM, CHROMIUM_ARGS
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "var" / "test-artifacts" / "counsellors"
 PASSWORD = "mat-khau-tu-van-1"
@@ -25,6 +26,7 @@ PASSWORD = "mat-khau-tu-van-1"
 def staff_site(bot_url, bot_catalog_url):
     mp = pytest.MonkeyPatch()
     mp.setenv("RASA_URL", bot_url)
+    settings.reload()
     for name, role, schools in (("tuvan.qn", "counsellor", []), ("canbo.truong", "school", ["QN-VHBM"])):
         if name not in {u["username"] for u in accounts.list_users(url=bot_catalog_url)}:
             accounts.add_user(name, PASSWORD, role, schools, url=bot_catalog_url)
@@ -133,11 +135,15 @@ def test_web_chat_refuses_bad_requests_and_answers_odd_messages(staff_site):
         page = client.get("/tu-van/tro-chuyen")
         token = re.search(r'data-csrf="([^"]+)"', page.text).group(1)
         assert client.post("/tu-van/tro-chuyen/gui", json={"message": "chào"}).status_code == 403  # no CSRF header
-        broken = client.post("/tu-van/tro-chuyen/gui", content=b"{not json", headers={"x-csrf-token": token,
-                                                                                       "content-type": "application/json"})
+        broken = client.post(
+            "/tu-van/tro-chuyen/gui", content=b"{not json", headers={"x-csrf-token": token, "content-type": "application/json"}
+        )
         assert broken.status_code == 403 and "không hợp lệ" in broken.json()["error"]
-        huge = client.post("/tu-van/tro-chuyen/gui", content=b"x" * (11 * 1024 * 1024),
-                           headers={"x-csrf-token": token, "content-type": "application/json"})
+        huge = client.post(
+            "/tu-van/tro-chuyen/gui",
+            content=b"x" * (11 * 1024 * 1024),
+            headers={"x-csrf-token": token, "content-type": "application/json"},
+        )
         assert huge.status_code == 413
         for message in ("", "😀😀😀", "x" * 5000, "'; DROP TABLE accounts; --"):
             reply = client.post("/tu-van/tro-chuyen/gui", json={"message": message}, headers={"x-csrf-token": token})

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from catalog import accounts
-from catalog.office.app import create_app
+from staff import accounts
+from staff.web.app import create_app
 from tests.bot_servers import Chat
-from tests.catalog.office.conftest import ServerThread, load_workbook, save_workbook, set_cell
+from tests.staff.web.conftest import ServerThread, load_workbook, save_workbook, set_cell
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 QUESTION = "trường nào dạy điện công nghiệp ở Quảng Ninh"
@@ -33,8 +33,9 @@ def test_the_bot_answers_with_new_figures_right_after_apply_and_after_rollback(o
     officer = httpx.Client(base_url=url, headers={"Authorization": f"Bearer {tokens['canbo.vhbm']}"}, timeout=60)
     workbook = load_workbook(officer.get("/api/institutions/QN-VHBM/workbook").content)
     set_cell(workbook, "programmes", {"code": "6520227"}, "tuition_vnd_per_year", 11500000)
-    preview = officer.post("/api/institutions/QN-VHBM/uploads",
-                           files={"file": ("vhbm.xlsx", save_workbook(workbook), XLSX)}).json()
+    preview = officer.post(
+        "/api/institutions/QN-VHBM/uploads", files={"file": ("vhbm.xlsx", save_workbook(workbook), XLSX)}
+    ).json()
     applied = officer.post(f"/api/uploads/{preview['upload_id']}/apply").json()
 
     reply = Chat(bot_url).say(QUESTION)

@@ -6,14 +6,15 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from bot import launcher
+from ops import launcher
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def rasa(*args: str, timeout: int = 900) -> subprocess.CompletedProcess:
-    return subprocess.run([str(launcher.RASA), *args], cwd=ROOT, env=launcher.rasa_env(),
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [str(launcher.RASA), *args], cwd=ROOT, env=launcher.rasa_env(), capture_output=True, text=True, timeout=timeout
+    )
 
 
 def test_rasa_data_validate_is_clean():
@@ -25,10 +26,22 @@ def test_rasa_data_validate_is_clean():
 
 def test_conversation_stories_pass(trained_model):
     out = ROOT / "test-artifacts" / "rasa-test"
-    result = rasa("test", "core", "--stories", "tests/test_stories.yml", "--model", str(trained_model),
-                  "--out", str(out), "--fail-on-prediction-errors")
-    assert result.returncode == 0, (out / "failed_test_stories.yml").read_text(encoding="utf-8")[-4000:] \
-        if (out / "failed_test_stories.yml").exists() else result.stderr[-4000:]
+    result = rasa(
+        "test",
+        "core",
+        "--stories",
+        "tests/test_stories.yml",
+        "--model",
+        str(trained_model),
+        "--out",
+        str(out),
+        "--fail-on-prediction-errors",
+    )
+    assert result.returncode == 0, (
+        (out / "failed_test_stories.yml").read_text(encoding="utf-8")[-4000:]
+        if (out / "failed_test_stories.yml").exists()
+        else result.stderr[-4000:]
+    )
     assert "None of the test stories failed" in (out / "failed_test_stories.yml").read_text(encoding="utf-8")
 
 

@@ -63,8 +63,7 @@ def policy(**overrides) -> dict:
     return row
 
 
-def write_csv(folder: Path, name: str, rows: list[dict], *, header: list[str] | None = None,
-              encoding: str = "utf-8") -> Path:
+def write_csv(folder: Path, name: str, rows: list[dict], *, header: list[str] | None = None, encoding: str = "utf-8") -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     if header is None:
         header = [c for c in schema.FILES[name].column_names if any(c in r for r in rows)]

@@ -12,11 +12,17 @@ from tests.catalog.conftest import SAMPLE_DIR, institution, programme
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run(url: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+def run(url: str, *args: str, stdin: str | None = None, module: str = "catalog") -> subprocess.CompletedProcess:
+    """`python -m MODULE ARGS…` on the given catalog, as an operator runs it."""
     env = {**os.environ, "CATALOG_DATABASE_URL": url}
     return subprocess.run(
-        [sys.executable, "-m", "catalog", *args], cwd=ROOT, env=env, capture_output=True, text=True,
-        input=stdin, timeout=120,
+        [sys.executable, "-m", module, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=120,
     )
 
 
@@ -41,7 +47,11 @@ def test_import_summary_and_idempotence(catalog_url):
 
 
 def test_dry_run_prune_shows_removals(catalog_url, make_catalog):
-    run(catalog_url, "import", str(make_catalog(institutions=[institution()], programmes=[programme(), programme(code="P2", name="Hàn")])))
+    run(
+        catalog_url,
+        "import",
+        str(make_catalog(institutions=[institution()], programmes=[programme(), programme(code="P2", name="Hàn")])),
+    )
     folder = make_catalog(programmes=[programme(tuition_vnd_per_year="10000000")])
     result = run(catalog_url, "import", str(folder), "--prune", "--dry-run")
     assert result.returncode == 0
@@ -54,7 +64,11 @@ def test_dry_run_prune_shows_removals(catalog_url, make_catalog):
 
 
 def test_prune_prints_the_count_before_applying(catalog_url, make_catalog):
-    run(catalog_url, "import", str(make_catalog(institutions=[institution()], programmes=[programme(), programme(code="P2", name="Hàn")])))
+    run(
+        catalog_url,
+        "import",
+        str(make_catalog(institutions=[institution()], programmes=[programme(), programme(code="P2", name="Hàn")])),
+    )
     result = run(catalog_url, "import", str(make_catalog(programmes=[programme()])), "--prune")
     assert result.returncode == 0
     assert result.stdout.index("Sẽ xóa: 1 ngành, nghề.") < result.stdout.index("Đã nạp")

@@ -34,9 +34,7 @@ def test_export_import_export_gives_identical_files(catalog_url, tmp_path):
 
 def test_cells_that_spreadsheets_would_execute_are_escaped_and_round_trip(catalog_url, make_catalog, tmp_path):
     dangerous = ["=SUM(A1:A9)", "+84 203 000 0001", "-giảm 50%", "@cmd", "'trích dẫn"]
-    folder = make_catalog(institutions=[
-        institution(code=f"C{i}", description=value) for i, value in enumerate(dangerous)
-    ])
+    folder = make_catalog(institutions=[institution(code=f"C{i}", description=value) for i, value in enumerate(dangerous)])
     import_catalog(folder, url=catalog_url)
     out = tmp_path / "out"
     export_catalog(out, url=catalog_url)

@@ -10,7 +10,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from catalog import queries, snapshot, db
+import settings
+from catalog import db, queries, snapshot
 from catalog.importer import import_catalog
 from catalog.problems import CatalogFileError
 from catalog.status import catalog_status
@@ -50,46 +51,59 @@ def test_valid_catalog_is_imported(catalog_url, make_catalog):
 @pytest.mark.parametrize(
     "files, expected",
     [
-        ({"institutions": [{k: v for k, v in institution().items() if k != "kind"}]},
-         "institutions.csv:1:kind: thiếu cột bắt buộc"),
-        ({"institutions": [institution(hotline="0203")]},
-         "institutions.csv:1:hotline: cột không có trong định dạng"),
-        ({"institutions": [institution(kind="truong_nghe")]},
-         'institutions.csv:2:kind: giá trị "truong_nghe" không hợp lệ'),
-        ({"institutions": [institution()], "programmes": [programme(application_deadline="15/08/2027")]},
-         'programmes.csv:2:application_deadline: ngày "15/08/2027" không đúng dạng'),
-        ({"institutions": [institution()], "programmes": [programme(application_deadline="2027-02-30")]},
-         'programmes.csv:2:application_deadline: ngày "2027-02-30" không tồn tại'),
-        ({"institutions": [institution()], "programmes": [programme(tuition_vnd_per_year="chín triệu")]},
-         'programmes.csv:2:tuition_vnd_per_year: "chín triệu" không phải số nguyên'),
-        ({"institutions": [institution()], "programmes": [programme(duration_months="61")]},
-         "programmes.csv:2:duration_months: 61 nằm ngoài khoảng cho phép"),
-        ({"institutions": [institution(), institution(name="Trùng mã")]},
-         'institutions.csv:3:code: mã "QN-A" bị trùng với dòng 2'),
-        ({"institutions": [institution()], "programmes": [programme(), programme(name="Khác")]},
-         'programmes.csv:3:code: mã "QN-A/6520227" bị trùng với dòng 2'),
-        ({"programmes": [programme(institution_code="KHONG-CO")]},
-         'programmes.csv:2:institution_code: không có cơ sở mã "KHONG-CO"'),
-        ({"institutions": [institution(province="Tỉnh Mây Trắng")]},
-         'institutions.csv:2:province: không có tỉnh/thành phố "Tỉnh Mây Trắng"'),
-        ({"institutions": [institution(name="")]},
-         "institutions.csv:2:name: ô bắt buộc đang trống"),
-        ({"institutions": [institution(email="khong-phai-email")]},
-         'institutions.csv:2:email: "khong-phai-email" không phải địa chỉ e-mail'),
-        ({"institutions": [institution(website="www.truong.vn")]},
-         "institutions.csv:2:website:"),
-        ({"institutions": [institution(phone="goi 0203")]},
-         "institutions.csv:2:phone:"),
-        ({"institutions": [institution(dormitory="có")]},
-         'institutions.csv:2:dormitory: giá trị "có" không hợp lệ'),
-        ({"institutions": [institution(code="mã có dấu")]},
-         'institutions.csv:2:code: mã "mã có dấu" không hợp lệ'),
-        ({"events": [event(end_date="2027-03-01")]},
-         "events.csv:2:end_date: ngày kết thúc trước ngày bắt đầu"),
-        ({"policies": [policy(learner_groups="khuyet_tat;sinh_vien")]},
-         'policies.csv:2:learner_groups: giá trị "sinh_vien" không hợp lệ'),
-        ({"policies": [policy(scope="mien_bac")]},
-         'policies.csv:2:scope: phải là "toan_quoc" hoặc tên một tỉnh/thành phố'),
+        (
+            {"institutions": [{k: v for k, v in institution().items() if k != "kind"}]},
+            "institutions.csv:1:kind: thiếu cột bắt buộc",
+        ),
+        ({"institutions": [institution(hotline="0203")]}, "institutions.csv:1:hotline: cột không có trong định dạng"),
+        ({"institutions": [institution(kind="truong_nghe")]}, 'institutions.csv:2:kind: giá trị "truong_nghe" không hợp lệ'),
+        (
+            {"institutions": [institution()], "programmes": [programme(application_deadline="15/08/2027")]},
+            'programmes.csv:2:application_deadline: ngày "15/08/2027" không đúng dạng',
+        ),
+        (
+            {"institutions": [institution()], "programmes": [programme(application_deadline="2027-02-30")]},
+            'programmes.csv:2:application_deadline: ngày "2027-02-30" không tồn tại',
+        ),
+        (
+            {"institutions": [institution()], "programmes": [programme(tuition_vnd_per_year="chín triệu")]},
+            'programmes.csv:2:tuition_vnd_per_year: "chín triệu" không phải số nguyên',
+        ),
+        (
+            {"institutions": [institution()], "programmes": [programme(duration_months="61")]},
+            "programmes.csv:2:duration_months: 61 nằm ngoài khoảng cho phép",
+        ),
+        (
+            {"institutions": [institution(), institution(name="Trùng mã")]},
+            'institutions.csv:3:code: mã "QN-A" bị trùng với dòng 2',
+        ),
+        (
+            {"institutions": [institution()], "programmes": [programme(), programme(name="Khác")]},
+            'programmes.csv:3:code: mã "QN-A/6520227" bị trùng với dòng 2',
+        ),
+        (
+            {"programmes": [programme(institution_code="KHONG-CO")]},
+            'programmes.csv:2:institution_code: không có cơ sở mã "KHONG-CO"',
+        ),
+        (
+            {"institutions": [institution(province="Tỉnh Mây Trắng")]},
+            'institutions.csv:2:province: không có tỉnh/thành phố "Tỉnh Mây Trắng"',
+        ),
+        ({"institutions": [institution(name="")]}, "institutions.csv:2:name: ô bắt buộc đang trống"),
+        (
+            {"institutions": [institution(email="khong-phai-email")]},
+            'institutions.csv:2:email: "khong-phai-email" không phải địa chỉ e-mail',
+        ),
+        ({"institutions": [institution(website="www.truong.vn")]}, "institutions.csv:2:website:"),
+        ({"institutions": [institution(phone="goi 0203")]}, "institutions.csv:2:phone:"),
+        ({"institutions": [institution(dormitory="có")]}, 'institutions.csv:2:dormitory: giá trị "có" không hợp lệ'),
+        ({"institutions": [institution(code="mã có dấu")]}, 'institutions.csv:2:code: mã "mã có dấu" không hợp lệ'),
+        ({"events": [event(end_date="2027-03-01")]}, "events.csv:2:end_date: ngày kết thúc trước ngày bắt đầu"),
+        (
+            {"policies": [policy(learner_groups="khuyet_tat;sinh_vien")]},
+            'policies.csv:2:learner_groups: giá trị "sinh_vien" không hợp lệ',
+        ),
+        ({"policies": [policy(scope="mien_bac")]}, 'policies.csv:2:scope: phải là "toan_quoc" hoặc tên một tỉnh/thành phố'),
     ],
     ids=lambda value: None if isinstance(value, dict) else value.split(":")[2] if ":" in value else value,
 )
@@ -119,8 +133,8 @@ def test_former_province_is_mapped_with_a_warning(catalog_url, make_catalog):
     folder = make_catalog(institutions=[institution(province="Hải Dương")], events=[event(province="Kon Tum")])
     result = import_catalog(folder, url=catalog_url)
     assert [str(w) for w in result.warnings] == [
-        "institutions.csv:2:province: \"Hải Dương\" nay thuộc Hải Phòng; đã ghi là Hải Phòng",
-        "events.csv:2:province: \"Kon Tum\" nay thuộc Quảng Ngãi; đã ghi là Quảng Ngãi",
+        'institutions.csv:2:province: "Hải Dương" nay thuộc Hải Phòng; đã ghi là Hải Phòng',
+        'events.csv:2:province: "Kon Tum" nay thuộc Quảng Ngãi; đã ghi là Quảng Ngãi',
     ]
     assert dump(catalog_url)["institutions"][("QN-A",)]["province"] == "Hải Phòng"
 
@@ -209,28 +223,31 @@ def test_second_import_changes_nothing(catalog_url):
 
 def test_changed_rows_are_updated_with_old_and_new_values(catalog_url, make_catalog):
     import_catalog(make_catalog(institutions=[institution()], programmes=[programme()]), url=catalog_url)
-    result = import_catalog(
-        make_catalog(programmes=[programme(tuition_vnd_per_year="10.500.000")]), url=catalog_url
-    )
+    result = import_catalog(make_catalog(programmes=[programme(tuition_vnd_per_year="10.500.000")]), url=catalog_url)
     [(before, after)] = result.plans["programmes"].changed
     assert (before["tuition_vnd_per_year"], after["tuition_vnd_per_year"]) == (9800000, 10500000)
     assert queries.find_programmes(occupation="điện công nghiệp")[0].tuition_vnd_per_year == 10500000
 
 
 def test_without_prune_missing_rows_stay(catalog_url, make_catalog):
-    import_catalog(make_catalog(institutions=[institution()], programmes=[programme(), programme(code="P2", name="Hàn")]), url=catalog_url)
+    import_catalog(
+        make_catalog(institutions=[institution()], programmes=[programme(), programme(code="P2", name="Hàn")]), url=catalog_url
+    )
     result = import_catalog(make_catalog(programmes=[programme()]), url=catalog_url)
     assert result.plans["programmes"].removed == []
     assert len(dump(catalog_url)["programmes"]) == 2
 
 
 def test_prune_removes_unlisted_rows_of_imported_institutions_only(catalog_url, make_catalog):
-    import_catalog(make_catalog(
-        institutions=[institution(), institution(code="HP-B", name="Trường B", province="Hải Phòng")],
-        programmes=[programme(), programme(code="P2", name="Hàn"), programme(institution_code="HP-B", code="P9", name="May")],
-        events=[event(), event(code="EV2")],
-        policies=[policy(), policy(code="POL2")],
-    ), url=catalog_url)
+    import_catalog(
+        make_catalog(
+            institutions=[institution(), institution(code="HP-B", name="Trường B", province="Hải Phòng")],
+            programmes=[programme(), programme(code="P2", name="Hàn"), programme(institution_code="HP-B", code="P9", name="May")],
+            events=[event(), event(code="EV2")],
+            policies=[policy(), policy(code="POL2")],
+        ),
+        url=catalog_url,
+    )
     folder = make_catalog(programmes=[programme()], events=[event()], policies=[policy()])
 
     dry = import_catalog(folder, url=catalog_url, prune=True, dry_run=True)
@@ -247,10 +264,14 @@ def test_prune_removes_unlisted_rows_of_imported_institutions_only(catalog_url, 
 
 
 def test_prune_can_be_refused_at_confirmation(catalog_url, make_catalog):
-    import_catalog(make_catalog(institutions=[institution()], programmes=[programme(), programme(code="P2", name="Hàn")]), url=catalog_url)
+    import_catalog(
+        make_catalog(institutions=[institution()], programmes=[programme(), programme(code="P2", name="Hàn")]), url=catalog_url
+    )
     asked = []
     result = import_catalog(
-        make_catalog(programmes=[programme(tuition_vnd_per_year="1")]), url=catalog_url, prune=True,
+        make_catalog(programmes=[programme(tuition_vnd_per_year="1")]),
+        url=catalog_url,
+        prune=True,
         confirm=lambda plans: asked.append(len(plans["programmes"].removed)) or False,
     )
     assert asked == [1] and not result.applied
@@ -280,6 +301,7 @@ def test_demo_flag(catalog_url, make_catalog):
 
 # --- bad input --------------------------------------------------------------------------
 
+
 def test_binary_file_renamed_csv(catalog_url, tmp_path):
     folder = tmp_path / "bin"
     folder.mkdir()
@@ -307,6 +329,7 @@ def test_non_utf8_csv_says_which_encoding_to_use(catalog_url, tmp_path):
 
 def test_file_over_the_size_limit(catalog_url, tmp_path, monkeypatch):
     monkeypatch.setenv("CATALOG_IMPORT_MAX_BYTES", str(1024 * 1024))
+    settings.reload()
     folder = tmp_path / "big"
     write_csv(folder, "institutions", [institution(code=f"C{i:06d}", description="x" * 100) for i in range(12000)])
     [line] = problems_of(folder, catalog_url)
@@ -395,13 +418,14 @@ def test_empty_folder(catalog_url, tmp_path):
 def test_imports_are_audited_with_who_file_hash_and_rows(catalog_url, make_catalog):
     from sqlalchemy import select
 
-    from catalog.office_models import ChangeSet
+    from staff.models import ChangeSet
 
     folder = make_catalog(institutions=[institution()], programmes=[programme()])
     import_catalog(folder, url=catalog_url)
     import_catalog(folder, url=catalog_url)  # unchanged: nothing to audit
     (folder / "programmes.csv").write_text(
-        (folder / "programmes.csv").read_text(encoding="utf-8-sig").replace("9800000", "9900000"), encoding="utf-8")
+        (folder / "programmes.csv").read_text(encoding="utf-8-sig").replace("9800000", "9900000"), encoding="utf-8"
+    )
     import_catalog(folder, url=catalog_url)
     with db.session(catalog_url) as session:
         changes = session.scalars(select(ChangeSet).where(ChangeSet.institution_code == "*").order_by(ChangeSet.version)).all()

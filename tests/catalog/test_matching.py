@@ -2,12 +2,20 @@
 
 import pytest
 
-from catalog import text
 from catalog.matching import NameIndex, best_matches, mentioned, score
+from vntext import folding
 
-NAMES = ["Điện công nghiệp", "Điện dân dụng", "Dược", "Hàn", "Kỹ thuật chế biến món ăn", "Công nghệ ô tô",
-         "Điều dưỡng", "Vận hành robot công nghiệp"]
-INDEX = NameIndex([text.key(n) for n in NAMES], display={text.key(n): n for n in NAMES})
+NAMES = [
+    "Điện công nghiệp",
+    "Điện dân dụng",
+    "Dược",
+    "Hàn",
+    "Kỹ thuật chế biến món ăn",
+    "Công nghệ ô tô",
+    "Điều dưỡng",
+    "Vận hành robot công nghiệp",
+]
+INDEX = NameIndex([folding.key(n) for n in NAMES], display={folding.key(n): n for n in NAMES})
 
 
 def found(matches):
@@ -20,33 +28,42 @@ def test_initials_and_typos_score():
     assert score("robot", "dien cong nghiep") == 0
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("dien cn", ["dien cong nghiep"]),
-    ("nấu ăn", ["ky thuat che bien mon an"]),
-    ("oto", ["cong nghe o to"]),
-    ("robot", ["van hanh robot cong nghiep"]),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("dien cn", ["dien cong nghiep"]),
+        ("nấu ăn", ["ky thuat che bien mon an"]),
+        ("oto", ["cong nghe o to"]),
+        ("robot", ["van hanh robot cong nghiep"]),
+    ],
+)
 def test_best_matches(query, expected):
     assert found(best_matches(query, INDEX)) == expected
 
 
-@pytest.mark.parametrize("message, expected", [
-    ("trường nào dạy điện công nghiệp ở Quảng Ninh", ["dien cong nghiep"]),
-    ("em muon hoc nau an", ["ky thuat che bien mon an"]),
-    ("có học ngành Dược ở Hà Nội không", ["duoc"]),
-    ("hoc nganh duoc o dau", ["duoc"]),
-    ("có trường nào dạy vận hành robot không", ["van hanh robot cong nghiep"]),
-    ("em học nghề hàn", ["han"]),
-])
+@pytest.mark.parametrize(
+    "message, expected",
+    [
+        ("trường nào dạy điện công nghiệp ở Quảng Ninh", ["dien cong nghiep"]),
+        ("em muon hoc nau an", ["ky thuat che bien mon an"]),
+        ("có học ngành Dược ở Hà Nội không", ["duoc"]),
+        ("hoc nganh duoc o dau", ["duoc"]),
+        ("có trường nào dạy vận hành robot không", ["van hanh robot cong nghiep"]),
+        ("em học nghề hàn", ["han"]),
+    ],
+)
 def test_mentioned(message, expected):
     assert found(mentioned(message, INDEX)) == expected
 
 
-@pytest.mark.parametrize("message", [
-    "trường nghề ở đâu cũng được",
-    "truong nao cung duoc",
-    "hạn nộp hồ sơ đến bao giờ",
-    "em muốn học cái gì đó",
-])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "trường nghề ở đâu cũng được",
+        "truong nao cung duoc",
+        "hạn nộp hồ sơ đến bao giờ",
+        "em muốn học cái gì đó",
+    ],
+)
 def test_everyday_words_are_not_programme_names(message):
     assert found(mentioned(message, INDEX)) == []

@@ -23,7 +23,5 @@ def test_migrate_is_idempotent_and_loads_provinces(catalog_url):
     migrate(catalog_url)
     with db.session(catalog_url) as session:
         assert session.scalar(select(func.count()).select_from(Province)) == 34
-        merged = session.scalars(
-            select(FormerProvince.name).join(Province).where(Province.name == "Hải Phòng")
-        ).all()
+        merged = session.scalars(select(FormerProvince.name).join(Province).where(Province.name == "Hải Phòng")).all()
     assert merged == ["Hải Dương"]

@@ -48,9 +48,11 @@ def test_institutions_by_province_kind_and_ownership(sample):
 
 
 def test_former_province_finds_schools_of_the_merged_province(sample):
-    assert {i.code for i in queries.find_institutions(province="Hải Dương")} == {
-        i.code for i in queries.find_institutions(province="Hải Phòng")
-    } == {"HP-CNSB", "HP-TCHD", "HP-TTGDNN"}
+    assert (
+        {i.code for i in queries.find_institutions(province="Hải Dương")}
+        == {i.code for i in queries.find_institutions(province="Hải Phòng")}
+        == {"HP-CNSB", "HP-TCHD", "HP-TTGDNN"}
+    )
 
 
 def test_unknown_province_raises(sample):
@@ -121,7 +123,11 @@ def test_missing_values_stay_missing(sample):
 def test_upcoming_events_exclude_past_ones(sample):
     upcoming = queries.upcoming_events(today=TODAY)
     assert [e.code for e in upcoming] == [
-        "EV-LS-2026-12", "EV-QNG-2027-01", "EV-QN-2027-03", "EV-HN-2027-04", "EV-HCM-2027-05",
+        "EV-LS-2026-12",
+        "EV-QNG-2027-01",
+        "EV-QN-2027-03",
+        "EV-HN-2027-04",
+        "EV-HCM-2027-05",
     ]
     assert [e.code for e in queries.upcoming_events(province="Quảng Ninh", today=TODAY)] == ["EV-QN-2027-03"]
     assert [e.code for e in queries.upcoming_events(province="Kon Tum", today=TODAY)] == ["EV-QNG-2027-01"]
@@ -142,20 +148,27 @@ def test_policies_for_an_ethnic_minority_student_at_trung_cap(sample):
 
 
 def test_policies_in_force_and_by_province(catalog_url, make_catalog):
-    import_catalog(make_catalog(policies=[
-        policy(code="OLD", effective_to="2025-12-31"),
-        policy(code="FUTURE", effective_from="2027-01-01"),
-        policy(code="NOW", effective_from="2026-01-01"),
-        policy(code="QN-ONLY", scope="Quảng Ninh"),
-        policy(code="HP-ONLY", scope="Hải Phòng"),
-        policy(code="OTHER-GROUP", learner_groups="mo_coi"),
-        policy(code="ALL", learner_groups=""),
-    ]), url=catalog_url)
+    import_catalog(
+        make_catalog(
+            policies=[
+                policy(code="OLD", effective_to="2025-12-31"),
+                policy(code="FUTURE", effective_from="2027-01-01"),
+                policy(code="NOW", effective_from="2026-01-01"),
+                policy(code="QN-ONLY", scope="Quảng Ninh"),
+                policy(code="HP-ONLY", scope="Hải Phòng"),
+                policy(code="OTHER-GROUP", learner_groups="mo_coi"),
+                policy(code="ALL", learner_groups=""),
+            ]
+        ),
+        url=catalog_url,
+    )
     found = queries.find_policies(learner_groups=["khuyet_tat"], province="QN", today=TODAY)
     # the learner's own group first (national before provincial), then policies for everyone
     assert [p.code for p in found] == ["NOW", "QN-ONLY", "ALL"]
     assert {p.code for p in queries.find_policies(learner_groups="khuyet_tat", province="Hải Dương", today=TODAY)} == {
-        "NOW", "HP-ONLY", "ALL"
+        "NOW",
+        "HP-ONLY",
+        "ALL",
     }
     assert {p.code for p in queries.find_policies(today=TODAY)} >= {"NOW", "OTHER-GROUP", "ALL"}
     assert "FUTURE" in {p.code for p in queries.find_policies(today=dt.date(2027, 1, 1))}
@@ -172,7 +185,7 @@ def test_new_programme_is_found_right_after_import_without_restart(catalog_url, 
 
 def test_sql_looking_text_is_just_text(sample):
     assert queries.find_institutions(name="'; DROP TABLE institutions; --") == []
-    assert queries.find_programmes(occupation="\" OR 1=1 --") == []
+    assert queries.find_programmes(occupation='" OR 1=1 --') == []
     assert len(queries.find_institutions()) == 14
 
 

@@ -7,17 +7,26 @@ import datetime as dt
 
 from sqlalchemy import func, select
 
-from catalog import conversation_log, db, handoff
-from catalog.counselling_models import CounsellingRequest, DailyMessageCount, UnansweredMessage
+from catalog import db
 from catalog.migrate import migrate
+from counselling import conversation_log, handoff
+from counselling.models import CounsellingRequest, DailyMessageCount, UnansweredMessage
 
 NOW = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.timezone.utc)
 
 
 def record(url, text, intent="nlu_fallback", confidence=0.2, at=NOW, sender="s1", message_id=None):
-    return conversation_log.record_turn(text=text, intent=intent, confidence=confidence,
-                                        ranking=[(intent, confidence), ("greet", 0.1)], channel="telegram",
-                                        sender_id=sender, message_id=message_id, at=at, url=url)
+    return conversation_log.record_turn(
+        text=text,
+        intent=intent,
+        confidence=confidence,
+        ranking=[(intent, confidence), ("greet", 0.1)],
+        channel="telegram",
+        sender_id=sender,
+        message_id=message_id,
+        at=at,
+        url=url,
+    )
 
 
 def count(url, model) -> int:
@@ -39,8 +48,13 @@ def test_turns_are_counted_and_gaps_kept(catalog_url):
 
 def test_gaps_are_grouped_by_similar_wording(catalog_url):
     migrate(catalog_url)
-    for text in ("học phí ngành y bao nhiêu", "hoc phi nganh y bao nhieu vay", "học phí ngành y là bao nhiêu ạ",
-                 "trường có xe đưa đón không", "truong co xe dua don ko"):
+    for text in (
+        "học phí ngành y bao nhiêu",
+        "hoc phi nganh y bao nhieu vay",
+        "học phí ngành y là bao nhiêu ạ",
+        "trường có xe đưa đón không",
+        "truong co xe dua don ko",
+    ):
         record(catalog_url, text)
     record(catalog_url, "câu hỏi cũ", at=NOW - dt.timedelta(days=30))
     groups = conversation_log.gaps(NOW.date() - dt.timedelta(days=7), url=catalog_url)
@@ -63,8 +77,15 @@ def test_purge_deletes_exactly_what_is_older_than_the_limit(catalog_url):
     for offset, label in ((-1, "older"), (1, "newer")):
         at = cutoff + dt.timedelta(seconds=offset)
         record(catalog_url, f"asd {label}", at=at, sender=label)
-        request_id = handoff.create_request(sender_id=label, channel="zalo", contact="0912345678", question=label,
-                                            institution_code=None, province="Quảng Ninh", url=catalog_url)
+        request_id = handoff.create_request(
+            sender_id=label,
+            channel="zalo",
+            contact="0912345678",
+            question=label,
+            institution_code=None,
+            province="Quảng Ninh",
+            url=catalog_url,
+        )
         with db.session(catalog_url) as session, session.begin():
             session.get(CounsellingRequest, request_id).created_at = at
     record(catalog_url, "asd day-old", at=cutoff - dt.timedelta(days=1))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot import conversation_checks
+from ops import conversation_checks
 
 SHIPPED = Path(__file__).resolve().parents[1] / "conversations"
 
@@ -24,11 +24,12 @@ def test_a_wrong_expectation_fails_with_a_readable_report(bot_url, tmp_path, cap
     (tmp_path / "sai.yml").write_text(
         "- tên: Bot phải nói điều nó không nói\n"
         "  lượt:\n"
-        "    - nguoi dung noi: xin chao\n"          # keys without diacritics work too
+        "    - nguoi dung noi: xin chao\n"  # keys without diacritics work too
         "      bot phai nhac den: [con voi bay]\n"
         "      bot không được nhắc đến: [Chào bạn]\n"
         "    - người dùng bấm nút: Nút không có\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     report = tmp_path / "bao-cao.html"
     assert conversation_checks.main([str(tmp_path / "sai.yml"), "--url", bot_url, "--html", str(report)]) == 1
     out = capsys.readouterr().out
@@ -39,8 +40,7 @@ def test_a_wrong_expectation_fails_with_a_readable_report(bot_url, tmp_path, cap
 
 
 def test_a_broken_file_is_explained(tmp_path, capsys):
-    (tmp_path / "hong.yml").write_text(
-        "- tên: Khóa gõ sai\n  lượt:\n    - người dùng hỏi: xin chào\n", encoding="utf-8")
+    (tmp_path / "hong.yml").write_text("- tên: Khóa gõ sai\n  lượt:\n    - người dùng hỏi: xin chào\n", encoding="utf-8")
     assert conversation_checks.main([str(tmp_path), "--html", str(tmp_path / "r.html")]) == 2
     assert 'không hiểu khóa "người dùng hỏi"' in capsys.readouterr().err
 

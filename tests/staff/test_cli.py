@@ -1,11 +1,15 @@
-"""`python -m catalog users …` (catalog/users_cli.py) as an operator runs it."""
+"""`python -m staff users …` (staff/cli.py) as an operator runs it."""
 
 from __future__ import annotations
 
 import re
 
-from catalog import accounts
-from tests.catalog.test_cli import run
+from staff import accounts
+from tests.catalog.test_cli import run as run_cli
+
+
+def run(url: str, *args: str, stdin: str | None = None):
+    return run_cli(url, *args, stdin=stdin, module="staff")
 
 
 def test_accounts_are_created_listed_disabled_and_reset(catalog_url):
@@ -42,7 +46,7 @@ def test_api_tokens_are_shown_once_stored_hashed_and_revocable(catalog_url):
     from sqlalchemy import select
 
     from catalog import db
-    from catalog.office_models import ApiToken
+    from staff.models import ApiToken
 
     with db.session(catalog_url) as session:
         stored = session.scalars(select(ApiToken.token_hash)).all()

@@ -1,25 +1,34 @@
-"""catalog.lexicon: levels, fields, learner groups and details in what students type."""
+"""vntext.lexicon: levels, fields, learner groups and details in what students type."""
 
 import pytest
 
-from catalog import lexicon
+from vntext import lexicon
 
 
-@pytest.mark.parametrize("message, level", [
-    ("học trung cấp", "trung_cap"), ("hoc tc", "trung_cap"), ("hệ cao đẳng", "cao_dang"),
-    ("khóa ngắn hạn", "so_cap"), ("học nghề gì", None),
-])
+@pytest.mark.parametrize(
+    "message, level",
+    [
+        ("học trung cấp", "trung_cap"),
+        ("hoc tc", "trung_cap"),
+        ("hệ cao đẳng", "cao_dang"),
+        ("khóa ngắn hạn", "so_cap"),
+        ("học nghề gì", None),
+    ],
+)
 def test_level(message, level):
     assert lexicon.level_in(message) == level
 
 
-@pytest.mark.parametrize("message, groups", [
-    ("em là người dân tộc thiểu số", ["dan_toc_thieu_so"]),
-    ("nha e ho ngheo", ["ho_ngheo"]),
-    ("nhà em cận nghèo", ["ho_can_ngheo"]),
-    ("anh em bo doi xuat ngu", ["bo_doi_xuat_ngu"]),
-    ("em người khuyết tật, mồ côi", ["khuyet_tat", "mo_coi"]),
-])
+@pytest.mark.parametrize(
+    "message, groups",
+    [
+        ("em là người dân tộc thiểu số", ["dan_toc_thieu_so"]),
+        ("nha e ho ngheo", ["ho_ngheo"]),
+        ("nhà em cận nghèo", ["ho_can_ngheo"]),
+        ("anh em bo doi xuat ngu", ["bo_doi_xuat_ngu"]),
+        ("em người khuyết tật, mồ côi", ["khuyet_tat", "mo_coi"]),
+    ],
+)
 def test_learner_groups(message, groups):
     assert lexicon.learner_groups_in(message) == groups
 

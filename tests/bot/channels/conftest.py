@@ -14,11 +14,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.channels.fake_telegram import FakeTelegram
-from tests.channels.fake_zalo import APP_SECRET, FakeZalo
-from tests.channels.switchable_proxy import SwitchableProxy
+from tests.bot.channels.fake_telegram import FakeTelegram
+from tests.bot.channels.fake_zalo import APP_SECRET, FakeZalo
+from tests.bot.channels.switchable_proxy import SwitchableProxy
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 TELEGRAM_TOKEN = "123456:TEST-telegram-token-abcdef"
 ZALO_APP_ID = "1234567890123456789"
 ZALO_OA_SECRET = "oa-secret-for-tests"
@@ -34,8 +34,11 @@ def start(module: str, env: dict, log_name: str) -> subprocess.Popen:
     logs = ROOT / "test-artifacts" / "channel-logs"
     logs.mkdir(parents=True, exist_ok=True)
     return subprocess.Popen(
-        [sys.executable, "-m", module], cwd=ROOT, env={**os.environ, **env, "PYTHONPATH": str(ROOT)},
-        stdout=open(logs / f"{log_name}.log", "ab"), stderr=subprocess.STDOUT,
+        [sys.executable, "-m", module],
+        cwd=ROOT,
+        env={**os.environ, **env, "PYTHONPATH": str(ROOT)},
+        stdout=open(logs / f"{log_name}.log", "ab"),
+        stderr=subprocess.STDOUT,
     )
 
 
@@ -55,10 +58,18 @@ def rasa_proxy(bot_url):
 @pytest.fixture(scope="session")
 def telegram(rasa_proxy):
     fake = FakeTelegram(TELEGRAM_TOKEN)
-    process = start("bot.channels.telegram_gateway", {
-        "TELEGRAM_BOT_TOKEN": TELEGRAM_TOKEN, "TELEGRAM_API_URL": fake.url, "RASA_URL": rasa_proxy.url,
-        "TELEGRAM_POLL_TIMEOUT": "1", "RASA_TIMEOUT": "30", "TELEGRAM_TYPING_DELAY_SECONDS": "0",
-    }, "telegram")
+    process = start(
+        "bot.channels.telegram_gateway",
+        {
+            "TELEGRAM_BOT_TOKEN": TELEGRAM_TOKEN,
+            "TELEGRAM_API_URL": fake.url,
+            "RASA_URL": rasa_proxy.url,
+            "TELEGRAM_POLL_TIMEOUT": "1",
+            "RASA_TIMEOUT": "30",
+            "TELEGRAM_TYPING_DELAY_SECONDS": "0",
+        },
+        "telegram",
+    )
     fake.wait_for(lambda: fake.calls.count("getUpdates") >= 1, timeout=60)
     fake.process = process
     yield fake
@@ -74,11 +85,19 @@ class ZaloHarness:
 
     def env(self) -> dict:
         return {
-            "ZALO_APP_ID": ZALO_APP_ID, "ZALO_OA_SECRET_KEY": ZALO_OA_SECRET, "ZALO_APP_SECRET_KEY": APP_SECRET,
-            "ZALO_ACCESS_TOKEN": "token-1", "ZALO_REFRESH_TOKEN": "refresh-1",
-            "ZALO_OA_API_URL": self.fake.url, "ZALO_OAUTH_URL": self.fake.url, "RASA_URL": self.proxy.url,
-            "ZALO_PORT": str(self.port), "ZALO_LISTEN": "127.0.0.1", "ZALO_STATE_DIR": str(self.state_dir),
-            "ZALO_SEND_BACKOFF_SECONDS": "0.05", "REDIS_URL": "",
+            "ZALO_APP_ID": ZALO_APP_ID,
+            "ZALO_OA_SECRET_KEY": ZALO_OA_SECRET,
+            "ZALO_APP_SECRET_KEY": APP_SECRET,
+            "ZALO_ACCESS_TOKEN": "token-1",
+            "ZALO_REFRESH_TOKEN": "refresh-1",
+            "ZALO_OA_API_URL": self.fake.url,
+            "ZALO_OAUTH_URL": self.fake.url,
+            "RASA_URL": self.proxy.url,
+            "ZALO_PORT": str(self.port),
+            "ZALO_LISTEN": "127.0.0.1",
+            "ZALO_STATE_DIR": str(self.state_dir),
+            "ZALO_SEND_BACKOFF_SECONDS": "0.05",
+            "REDIS_URL": "",
         }
 
     def start(self) -> None:

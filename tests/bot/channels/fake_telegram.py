@@ -7,7 +7,7 @@ import json
 import time
 from urllib.parse import parse_qs, urlsplit
 
-from tests.channels.loopback_server import LoopbackJsonServer
+from tests.bot.channels.loopback_server import LoopbackJsonServer
 
 BOT_USER = {"id": 4242, "is_bot": True, "first_name": "GDNN", "username": "gdnn_test_bot"}
 
@@ -37,9 +37,13 @@ class FakeTelegram(LoopbackJsonServer):
         with self.cond:
             message_id = self.next_message_id
             self.next_message_id += 1
-        return {"message_id": message_id, "date": int(time.time()),
-                "chat": {"id": chat_id, "type": "private", "first_name": "Học sinh"},
-                "from": {"id": chat_id, "is_bot": False, "first_name": "Học sinh"}, **fields}
+        return {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private", "first_name": "Học sinh"},
+            "from": {"id": chat_id, "is_bot": False, "first_name": "Học sinh"},
+            **fields,
+        }
 
     def push_text(self, chat_id: int, text: str) -> None:
         entities = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}] if text.startswith("/") else []
@@ -49,17 +53,36 @@ class FakeTelegram(LoopbackJsonServer):
         self._push({"message": self._message(chat_id, **fields)})
 
     def push_sticker(self, chat_id: int) -> None:
-        self._push({"message": self._message(chat_id, sticker={
-            "file_id": "s1", "file_unique_id": "u1", "type": "regular", "width": 512, "height": 512,
-            "is_animated": False, "is_video": False})})
+        self._push(
+            {
+                "message": self._message(
+                    chat_id,
+                    sticker={
+                        "file_id": "s1",
+                        "file_unique_id": "u1",
+                        "type": "regular",
+                        "width": 512,
+                        "height": 512,
+                        "is_animated": False,
+                        "is_video": False,
+                    },
+                )
+            }
+        )
 
     def push_button(self, chat_id: int, data: str) -> str:
         query_id = f"q{self.next_update_id}"
-        self._push({"callback_query": {
-            "id": query_id, "from": {"id": chat_id, "is_bot": False, "first_name": "Học sinh"},
-            "chat_instance": "ci", "data": data,
-            "message": self._message(chat_id, text="(tin nhắn có nút)", **{"from": BOT_USER}),
-        }})
+        self._push(
+            {
+                "callback_query": {
+                    "id": query_id,
+                    "from": {"id": chat_id, "is_bot": False, "first_name": "Học sinh"},
+                    "chat_instance": "ci",
+                    "data": data,
+                    "message": self._message(chat_id, text="(tin nhắn có nút)", **{"from": BOT_USER}),
+                }
+            }
+        )
         return query_id
 
     def messages_to(self, chat_id: int) -> list[dict]:
@@ -73,7 +96,7 @@ class FakeTelegram(LoopbackJsonServer):
         prefix = f"/bot{self.token}/"
         if not path.startswith(prefix):
             return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
-        api_method = path[len(prefix):]
+        api_method = path[len(prefix) :]
         self.calls.append(api_method)
         return 200, {"ok": True, "result": self.handle(api_method, self._params(raw, headers.get("Content-Type", "")))}
 
@@ -121,8 +144,14 @@ class FakeTelegram(LoopbackJsonServer):
         if method == "sendMessage":
             chat_id = int(params["chat_id"])
             with self.cond:
-                self.sent.append({"chat_id": chat_id, "text": params.get("text", ""),
-                                  "reply_markup": params.get("reply_markup"), "at": time.monotonic()})
+                self.sent.append(
+                    {
+                        "chat_id": chat_id,
+                        "text": params.get("text", ""),
+                        "reply_markup": params.get("reply_markup"),
+                        "at": time.monotonic(),
+                    }
+                )
                 self.cond.notify_all()
             return self._message(chat_id, text=params.get("text", ""), **{"from": BOT_USER})
         return True

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from urllib.parse import parse_qs
 
-from tests.channels.loopback_server import LoopbackJsonServer
+from tests.bot.channels.loopback_server import LoopbackJsonServer
 
 APP_SECRET = "app-secret-for-tests"
 

@@ -6,8 +6,8 @@ import itertools
 import json
 import time
 
-from bot.channels.rasa_client import APOLOGY, TEXT_ONLY
 from bot.channels.telegram_gateway import HELP, RESET_DONE, ButtonPayloads
+from bot.rasa_client import APOLOGY, TEXT_ONLY
 
 chat_ids = itertools.count(1000)
 
@@ -107,17 +107,25 @@ def test_long_payloads_get_short_ids():
 def test_webhook_mode_checks_the_secret_token(rasa_proxy):
     import httpx
 
-    from tests.channels.conftest import TELEGRAM_TOKEN, free_port, start, stop
-    from tests.channels.fake_telegram import FakeTelegram
+    from tests.bot.channels.conftest import TELEGRAM_TOKEN, free_port, start, stop
+    from tests.bot.channels.fake_telegram import FakeTelegram
 
     fake = FakeTelegram(TELEGRAM_TOKEN)
     port = free_port()
-    process = start("bot.channels.telegram_gateway", {
-        "TELEGRAM_BOT_TOKEN": TELEGRAM_TOKEN, "TELEGRAM_API_URL": fake.url, "RASA_URL": rasa_proxy.url,
-        "TELEGRAM_MODE": "webhook", "TELEGRAM_WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram",
-        "TELEGRAM_WEBHOOK_SECRET": "s3cret-webhook-token", "TELEGRAM_WEBHOOK_LISTEN": "127.0.0.1",
-        "TELEGRAM_WEBHOOK_PORT": str(port),
-    }, "telegram-webhook")
+    process = start(
+        "bot.channels.telegram_gateway",
+        {
+            "TELEGRAM_BOT_TOKEN": TELEGRAM_TOKEN,
+            "TELEGRAM_API_URL": fake.url,
+            "RASA_URL": rasa_proxy.url,
+            "TELEGRAM_MODE": "webhook",
+            "TELEGRAM_WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram",
+            "TELEGRAM_WEBHOOK_SECRET": "s3cret-webhook-token",
+            "TELEGRAM_WEBHOOK_LISTEN": "127.0.0.1",
+            "TELEGRAM_WEBHOOK_PORT": str(port),
+        },
+        "telegram-webhook",
+    )
     try:
         fake.wait_for(lambda: "setWebhook" in fake.calls, timeout=60)
         chat = next(chat_ids)
@@ -137,7 +145,7 @@ def test_webhook_mode_checks_the_secret_token(rasa_proxy):
 
 
 def test_token_is_not_logged(telegram):
-    from tests.channels.conftest import ROOT, TELEGRAM_TOKEN
+    from tests.bot.channels.conftest import ROOT, TELEGRAM_TOKEN
 
     ask(telegram, next(chat_ids), "xin chào")
     log = (ROOT / "test-artifacts" / "channel-logs" / "telegram.log").read_text(errors="replace")

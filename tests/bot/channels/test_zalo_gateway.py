@@ -11,8 +11,8 @@ import time
 
 import httpx
 
-from bot.channels.rasa_client import APOLOGY, TEXT_ONLY
-from tests.channels.conftest import ZALO_APP_ID, ZALO_OA_SECRET
+from bot.rasa_client import APOLOGY, TEXT_ONLY
+from tests.bot.channels.conftest import ZALO_APP_ID, ZALO_OA_SECRET
 
 users = itertools.count(8_000_000_000_000_000_000)
 message_ids = itertools.count(1)
@@ -20,9 +20,12 @@ message_ids = itertools.count(1)
 
 def text_event(user: str, text: str, msg_id: str | None = None, timestamp_ms: int | None = None) -> dict:
     return {
-        "app_id": ZALO_APP_ID, "user_id_by_app": "u" + user, "event_name": "user_send_text",
+        "app_id": ZALO_APP_ID,
+        "user_id_by_app": "u" + user,
+        "event_name": "user_send_text",
         "timestamp": str(timestamp_ms or int(time.time() * 1000)),
-        "sender": {"id": user}, "recipient": {"id": "579745863508352884"},
+        "sender": {"id": user},
+        "recipient": {"id": "579745863508352884"},
         "message": {"msg_id": msg_id or f"msg{next(message_ids)}", "text": text},
     }
 
@@ -31,8 +34,9 @@ def signature(raw: bytes, timestamp: str, secret: str = ZALO_OA_SECRET) -> str:
     return "mac=" + hashlib.sha256(ZALO_APP_ID.encode() + raw + timestamp.encode() + secret.encode()).hexdigest()
 
 
-def post(zalo, event: dict, *, sign: str | None = "good", raw: bytes | None = None,
-         content_type: str = "application/json") -> httpx.Response:
+def post(
+    zalo, event: dict, *, sign: str | None = "good", raw: bytes | None = None, content_type: str = "application/json"
+) -> httpx.Response:
     raw = raw if raw is not None else json.dumps(event, ensure_ascii=False).encode("utf-8")
     headers = {"Content-Type": content_type}
     if sign == "good":
@@ -79,9 +83,12 @@ def test_missing_forged_and_stale_signatures_are_refused(zalo):
     stale = text_event(user, "xin chào", timestamp_ms=int((time.time() - 11 * 60) * 1000))
     assert post(zalo, stale).status_code == 401
     tampered = json.dumps(event, ensure_ascii=False).encode()
-    response = httpx.post(zalo.url, content=tampered.replace("xin chào".encode(), "tạm biệt".encode()),
-                          headers={"Content-Type": "application/json",
-                                   "X-ZEvent-Signature": signature(tampered, event["timestamp"])}, timeout=10)
+    response = httpx.post(
+        zalo.url,
+        content=tampered.replace("xin chào".encode(), "tạm biệt".encode()),
+        headers={"Content-Type": "application/json", "X-ZEvent-Signature": signature(tampered, event["timestamp"])},
+        timeout=10,
+    )
     assert response.status_code == 401
     time.sleep(1.5)
     assert zalo.fake.messages_to(user) == []
@@ -110,8 +117,13 @@ def test_redelivery_after_a_restart_is_still_dropped(zalo):
 
 def test_follow_gets_a_welcome_and_echoes_are_ignored(zalo):
     user = new_user()
-    follow = {"app_id": ZALO_APP_ID, "oa_id": "579745863508352884", "event_name": "follow",
-              "follower": {"id": user}, "timestamp": str(int(time.time() * 1000))}
+    follow = {
+        "app_id": ZALO_APP_ID,
+        "oa_id": "579745863508352884",
+        "event_name": "follow",
+        "follower": {"id": user},
+        "timestamp": str(int(time.time() * 1000)),
+    }
     assert post(zalo, follow).status_code == 200
     assert "Chào bạn" in wait_texts(zalo, user)
     for name in ("oa_send_text", "user_received_message", "user_seen_message"):
@@ -202,7 +214,7 @@ def test_malformed_wrong_type_and_huge_bodies_are_4xx(zalo):
 
 
 def test_secrets_are_not_logged(zalo):
-    from tests.channels.conftest import ROOT
+    from tests.bot.channels.conftest import ROOT
 
     log = (ROOT / "test-artifacts" / "channel-logs" / "zalo.log").read_text(errors="replace")
     assert ZALO_OA_SECRET not in log and "app-secret-for-tests" not in log

@@ -14,8 +14,9 @@ import openpyxl
 import pytest
 import uvicorn
 
-from catalog import accounts, importer
-from catalog.office.app import create_app
+from catalog import importer
+from staff import accounts
+from staff.web.app import create_app
 from tests.catalog.conftest import NATIONAL_DIR, SAMPLE_DIR
 
 SCHOOL_A = "QN-VHBM"
@@ -45,8 +46,9 @@ class ServerThread:
 
     def __init__(self, app):
         self.port = free_port()
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning",
-                                                    access_log=False, lifespan="off"))
+        self.server = uvicorn.Server(
+            uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", access_log=False, lifespan="off")
+        )
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def __enter__(self) -> str:
@@ -78,6 +80,7 @@ def office(catalog_url):
 
 
 # --- editing workbooks the way an officer does in Excel ------------------------------------
+
 
 def load_workbook(content: bytes) -> openpyxl.Workbook:
     return openpyxl.load_workbook(io.BytesIO(content))

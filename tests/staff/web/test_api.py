@@ -9,9 +9,11 @@ import threading
 import pytest
 from sqlalchemy import update
 
-from catalog import accounts, db, exporter, queries, school_updates
-from catalog.office_models import ApiToken
-from tests.catalog.office.conftest import (
+import settings
+from catalog import db, exporter, history, queries
+from staff import accounts
+from staff.models import ApiToken
+from tests.staff.web.conftest import (
     SCHOOL_A,
     SCHOOL_B,
     append_row,
@@ -36,8 +38,9 @@ def upload(client, content: bytes, code=SCHOOL_A, name="truong.xlsx"):
 
 
 def tuition(catalog_url, code, programme_code):
-    return next(p for p in queries.find_programmes(institution_code=code, limit=50)
-                if p.code == programme_code).tuition_vnd_per_year
+    return next(
+        p for p in queries.find_programmes(institution_code=code, limit=50) if p.code == programme_code
+    ).tuition_vnd_per_year
 
 
 def whole_catalog(catalog_url):
@@ -51,10 +54,18 @@ def test_officer_downloads_edits_previews_and_applies_and_the_bot_sees_it(office
         set_cell(workbook, "programmes", {"code": "6520227"}, "tuition_vnd_per_year", 11500000)
         set_cell(workbook, "programmes", {"code": "6520227"}, "application_deadline", "2027-09-30")
         delete_row(workbook, "programmes", {"code": "SC-DDD"})
-        append_row(workbook, "programmes", {
-            "institution_code": SCHOOL_A, "code": "6510303", "name": "Công nghệ kỹ thuật điện tử", "level": "cao_dang",
-            "field": "dien_dien_tu", "tuition_vnd_per_year": 10000000,
-        })
+        append_row(
+            workbook,
+            "programmes",
+            {
+                "institution_code": SCHOOL_A,
+                "code": "6510303",
+                "name": "Công nghệ kỹ thuật điện tử",
+                "level": "cao_dang",
+                "field": "dien_dien_tu",
+                "tuition_vnd_per_year": 10000000,
+            },
+        )
         content = save_workbook(workbook)
         before = whole_catalog(office.catalog_url)
 
@@ -97,10 +108,18 @@ def test_rows_of_another_school_are_refused_as_a_whole(office):
     with office.client("canbo.a") as client:
         workbook = download(client)
         set_cell(workbook, "programmes", {"code": "6520227"}, "tuition_vnd_per_year", 1)
-        append_row(workbook, "programmes", {
-            "institution_code": SCHOOL_B, "code": "6520227", "name": "Điện công nghiệp", "level": "cao_dang",
-            "field": "dien_dien_tu", "tuition_vnd_per_year": 1,
-        })
+        append_row(
+            workbook,
+            "programmes",
+            {
+                "institution_code": SCHOOL_B,
+                "code": "6520227",
+                "name": "Điện công nghiệp",
+                "level": "cao_dang",
+                "field": "dien_dien_tu",
+                "tuition_vnd_per_year": 1,
+            },
+        )
         before = whole_catalog(office.catalog_url)
         response = upload(client, save_workbook(workbook))
         assert response.status_code == 403
@@ -113,7 +132,9 @@ def test_rows_of_another_school_are_refused_as_a_whole(office):
         assert client.get(f"/api/institutions/{SCHOOL_B}/workbook").status_code == 403
 
         workbook = download(client)
-        append_row(workbook, "events", {"code": "EV-NEW", "title": "Ngày hội", "start_date": "2027-05-01", "province": "Quảng Ninh"})
+        append_row(
+            workbook, "events", {"code": "EV-NEW", "title": "Ngày hội", "start_date": "2027-05-01", "province": "Quảng Ninh"}
+        )
         assert upload(client, save_workbook(workbook)).status_code == 403
 
         workbook = download(client)
@@ -127,8 +148,17 @@ def test_rows_of_another_school_are_refused_as_a_whole(office):
         assert upload(client, save_workbook(workbook)).status_code == 403
 
         workbook = download(client)  # an event code that belongs to another school
-        append_row(workbook, "events", {"code": "EV-HP-2026-10", "title": "Chiếm mã", "start_date": "2027-05-01",
-                                        "province": "Quảng Ninh", "institution_code": SCHOOL_A})
+        append_row(
+            workbook,
+            "events",
+            {
+                "code": "EV-HP-2026-10",
+                "title": "Chiếm mã",
+                "start_date": "2027-05-01",
+                "province": "Quảng Ninh",
+                "institution_code": SCHOOL_A,
+            },
+        )
         assert upload(client, save_workbook(workbook)).status_code == 403
         assert whole_catalog(office.catalog_url) == before
 
@@ -168,13 +198,19 @@ def test_bad_credentials_get_401(office, how):
         accounts.revoke_token(token_id)
     elif how == "expired":
         with db.session(office.catalog_url) as session, session.begin():
-            session.execute(update(ApiToken).where(ApiToken.token_hash == digest).values(
-                expires_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=1)))
+            session.execute(
+                update(ApiToken)
+                .where(ApiToken.token_hash == digest)
+                .values(expires_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=1))
+            )
     elif how == "disabled":
         accounts.set_disabled("canbo.a", True)
     with office.client() as client:
-        for method, path in (("GET", "/api/me"), ("GET", f"/api/institutions/{SCHOOL_A}/workbook"),
-                             ("POST", "/api/uploads/abc/apply")):
+        for method, path in (
+            ("GET", "/api/me"),
+            ("GET", f"/api/institutions/{SCHOOL_A}/workbook"),
+            ("POST", "/api/uploads/abc/apply"),
+        ):
             response = client.request(method, path, headers=headers)
             assert response.status_code == 401, (how, path, response.text)
             assert response.headers["www-authenticate"] == "Bearer"
@@ -221,23 +257,35 @@ def test_two_uploads_for_the_same_school_at_once_both_land(office):
 
 
 def test_rollback_restores_exactly_an_earlier_version(office):
-    versions = {0: school_updates.school_cells(SCHOOL_A, office.catalog_url)}
+    versions = {0: history.school_cells(SCHOOL_A, office.catalog_url)}
     with office.client("canbo.a") as client:
         for version, edit in ((1, "first"), (2, "second")):
             workbook = download(client)
             if edit == "first":
                 set_cell(workbook, "programmes", {"code": "6520227"}, "tuition_vnd_per_year", 1)
                 delete_row(workbook, "programmes", {"code": "SC-DDD"})
-                append_row(workbook, "events", {"code": "EV-VHBM", "title": "Ngày hội mở", "start_date": "2027-04-01",
-                                                "province": "Quảng Ninh", "institution_code": SCHOOL_A})
+                append_row(
+                    workbook,
+                    "events",
+                    {
+                        "code": "EV-VHBM",
+                        "title": "Ngày hội mở",
+                        "start_date": "2027-04-01",
+                        "province": "Quảng Ninh",
+                        "institution_code": SCHOOL_A,
+                    },
+                )
             else:
                 set_cell(workbook, "programmes", {"code": "6480202"}, "description", "Mô tả mới ='hỏi' +1")
-                append_row(workbook, "programmes", {"institution_code": SCHOOL_A, "code": "NEW1", "name": "Ngành mới",
-                                                    "level": "so_cap", "field": "khac"})
+                append_row(
+                    workbook,
+                    "programmes",
+                    {"institution_code": SCHOOL_A, "code": "NEW1", "name": "Ngành mới", "level": "so_cap", "field": "khac"},
+                )
             preview = upload(client, save_workbook(workbook))
             assert preview.status_code == 200, preview.text
             assert client.post(f"/api/uploads/{preview.json()['upload_id']}/apply").json()["version"] == version
-            versions[version] = school_updates.school_cells(SCHOOL_A, office.catalog_url)
+            versions[version] = history.school_cells(SCHOOL_A, office.catalog_url)
         assert client.post(f"/api/institutions/{SCHOOL_A}/rollback", json={"version": 0}).status_code == 403
 
     others_before = {k: v for k, v in whole_catalog(office.catalog_url).items()}
@@ -245,9 +293,9 @@ def test_rollback_restores_exactly_an_earlier_version(office):
         response = admin.post(f"/api/institutions/{SCHOOL_A}/rollback", json={"version": 0})
         assert response.status_code == 200, response.text
         assert response.json()["version"] == 3
-        assert school_updates.school_cells(SCHOOL_A, office.catalog_url) == versions[0]
+        assert history.school_cells(SCHOOL_A, office.catalog_url) == versions[0]
         assert admin.post(f"/api/institutions/{SCHOOL_A}/rollback", json={"version": 1}).json()["version"] == 4
-        assert school_updates.school_cells(SCHOOL_A, office.catalog_url) == versions[1]
+        assert history.school_cells(SCHOOL_A, office.catalog_url) == versions[1]
         assert admin.post(f"/api/institutions/{SCHOOL_A}/rollback", json={"version": 99}).status_code == 404
         kinds = [h["kind"] for h in admin.get(f"/api/institutions/{SCHOOL_A}/history").json()]
         assert kinds == ["rollback", "rollback", "upload", "upload", "baseline"]
@@ -265,7 +313,9 @@ def test_changes_made_outside_the_service_are_versioned_before_an_upload(office,
     folder.mkdir()
     (folder / "programmes.csv").write_text(
         "institution_code,code,name,level,field,tuition_vnd_per_year\n"
-        f"{SCHOOL_A},6520227,Điện công nghiệp,cao_dang,dien_dien_tu,7000000\n", encoding="utf-8")
+        f"{SCHOOL_A},6520227,Điện công nghiệp,cao_dang,dien_dien_tu,7000000\n",
+        encoding="utf-8",
+    )
     from catalog import importer
 
     importer.import_catalog(folder)
@@ -290,6 +340,7 @@ def test_bad_files_get_every_error_and_nothing_is_written(office, monkeypatch, c
             name, content = "truong.pdf", b"%PDF-1.4"
         elif case == "too-many-rows":
             monkeypatch.setenv("OFFICE_MAX_UPLOAD_ROWS", "3")
+            settings.reload()
         elif case == "empty":
             content = b""
         elif case == "bad-value":
@@ -309,6 +360,7 @@ def test_bad_files_get_every_error_and_nothing_is_written(office, monkeypatch, c
 
 def test_uploads_over_the_size_limit_are_refused_before_reading(office, monkeypatch):
     monkeypatch.setenv("OFFICE_MAX_UPLOAD_BYTES", str(100 * 1024))
+    settings.reload()
     with office.client("canbo.a") as client:
         response = upload(client, b"x" * (300 * 1024))
         assert response.status_code == 413

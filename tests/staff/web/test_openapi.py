@@ -9,10 +9,11 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
-from catalog import accounts, importer
-from catalog.office.app import create_app
+from catalog import importer
+from staff import accounts
+from staff.web.app import create_app
 from tests.catalog.conftest import NATIONAL_DIR, SAMPLE_DIR
-from tests.catalog.office.conftest import PASSWORD, SCHOOL_A, ServerThread
+from tests.staff.web.conftest import PASSWORD, SCHOOL_A, ServerThread
 
 
 @pytest.fixture(scope="module")

@@ -13,14 +13,21 @@ import pytest
 from sqlalchemy import update
 
 from catalog import db, queries
-from catalog.office.pages import LOGIN_CSRF_COOKIE, SESSION_COOKIE
-from catalog.office_models import WebSession
-from tests.catalog.office.conftest import PASSWORD, SCHOOL_A, load_workbook, save_workbook, set_cell
+from staff.models import WebSession
+from staff.web.pages import LOGIN_CSRF_COOKIE, SESSION_COOKIE
+from tests.staff.web.conftest import PASSWORD, SCHOOL_A, load_workbook, save_workbook, set_cell
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "var" / "test-artifacts" / "office"
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="module")
@@ -139,8 +146,9 @@ def test_forms_without_the_csrf_token_are_refused(office):
         assert _login(client).status_code == 303
         school = client.get(f"/truong/{SCHOOL_A}")
         assert school.status_code == 200
-        upload = client.post(f"/truong/{SCHOOL_A}/tai-len", data={"csrf": "forged"},
-                             files={"file": ("a.xlsx", b"PK", "application/octet-stream")})
+        upload = client.post(
+            f"/truong/{SCHOOL_A}/tai-len", data={"csrf": "forged"}, files={"file": ("a.xlsx", b"PK", "application/octet-stream")}
+        )
         assert upload.status_code == 403 and "không hợp lệ" in upload.text
     with office.client() as other_site:  # a cross-site form post carries no login CSRF cookie
         response = other_site.post("/dang-nhap", data={"username": "canbo.a", "password": PASSWORD, "csrf": "x"})
@@ -182,7 +190,7 @@ def test_officer_pages_stay_inside_their_school(office):
 
 
 def test_change_detail_and_rollback_from_the_pages(office):
-    from tests.catalog.office.test_api import download, upload
+    from tests.staff.web.test_api import download, upload
 
     with office.client("canbo.a") as api:
         workbook = download(api)

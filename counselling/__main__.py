@@ -1,0 +1,5 @@
+import sys
+
+from counselling.cli import main
+
+sys.exit(main())

@@ -1,0 +1,226 @@
+"""Every environment variable the project reads, typed, with its default, read once per process.
+
+Why one place: settings scattered over many modules drift apart (two services
+once shared a default port). Each process calls `settings.get()`; the first
+call reads the environment, later calls return the same frozen object. Tests
+that change a variable call `settings.reload()`.
+
+Standard library only: the Rasa environment (Python 3.10) may import it too.
+The README's table of variables is checked against `VARIABLES` by a test;
+`python -m settings` prints that table.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from settings.ports import DEFAULTS
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _var(env: str, default, doc: str, *, secret: bool = False, group: str = ""):
+    return field(default=default, repr=not secret, metadata={"env": env, "doc": doc, "secret": secret, "group": group})
+
+
+@dataclass(frozen=True)
+class Settings:
+    # --- catalog -------------------------------------------------------------------------
+    catalog_database_url: str = _var(
+        "CATALOG_DATABASE_URL",
+        "",
+        "Cơ sở dữ liệu danh mục; trống = SQLite `var/catalog.sqlite3`. Chạy thật: `postgresql+psycopg://người_dùng@máy/csdl`.",
+        secret=True,
+        group="Danh mục",
+    )
+    catalog_import_max_bytes: int = _var(
+        "CATALOG_IMPORT_MAX_BYTES", 30 * 1024 * 1024, "Cỡ tệp lớn nhất khi `catalog import` (byte).", group="Danh mục"
+    )
+
+    # --- bot (Rasa, action server) ---------------------------------------------------------
+    rasa_host: str = _var("RASA_HOST", DEFAULTS["RASA_HOST"], "Địa chỉ Rasa lắng nghe.", group="Bot")
+    rasa_port: int = _var("RASA_PORT", DEFAULTS["RASA_PORT"], "Cổng của Rasa (kênh REST, API).", group="Bot")
+    actions_host: str = _var("ACTIONS_HOST", DEFAULTS["ACTIONS_HOST"], "Địa chỉ máy chủ hành động lắng nghe.", group="Bot")
+    actions_port: int = _var("ACTIONS_PORT", DEFAULTS["ACTIONS_PORT"], "Cổng của máy chủ hành động.", group="Bot")
+    action_endpoint_url: str = _var(
+        "ACTION_ENDPOINT_URL",
+        "",
+        "Địa chỉ Rasa gọi máy chủ hành động; trống = `http://127.0.0.1:ACTIONS_PORT/webhook`.",
+        group="Bot",
+    )
+    rasa_url: str = _var(
+        "RASA_URL",
+        "",
+        "Địa chỉ Rasa cho các cổng kênh, trang tư vấn và kiểm tra hội thoại; trống = `http://127.0.0.1:RASA_PORT`.",
+        group="Bot",
+    )
+    rasa_token: str = _var(
+        "RASA_TOKEN", "", "Mã truy cập API của Rasa (nếu Rasa chạy với `--auth-token`).", secret=True, group="Bot"
+    )
+    rasa_timeout: float = _var("RASA_TIMEOUT", 30.0, "Số giây các cổng kênh chờ Rasa trả lời.", group="Bot")
+    tracker_store_url: str = _var(
+        "TRACKER_STORE_URL",
+        "",
+        "Kho hội thoại của Rasa trên PostgreSQL (`postgresql://người_dùng@máy:5432/csdl`); trống = trong bộ nhớ.",
+        group="Bot",
+    )
+    tracker_store_password: str = _var(
+        "TRACKER_STORE_PASSWORD", "", "Mật khẩu của kho hội thoại (Rasa đọc).", secret=True, group="Bot"
+    )
+    redis_url: str = _var("REDIS_URL", "", "Redis cho khóa hội thoại của Rasa và kho chống trùng của kênh Zalo.", group="Bot")
+    redis_password: str = _var("REDIS_PASSWORD", "", "Mật khẩu Redis (Rasa đọc).", secret=True, group="Bot")
+    counsellor_contact: str = _var(
+        "COUNSELLOR_CONTACT", "", "Số điện thoại / Zalo của người tư vấn mà bot đưa ra khi chưa hiểu.", group="Bot"
+    )
+
+    # --- counselling records -----------------------------------------------------------------
+    gaps_low_confidence: float = _var(
+        "GAPS_LOW_CONFIDENCE", 0.6, 'Dưới độ tin cậy này câu hỏi được ghi vào "câu hỏi chưa trả lời".', group="Tư vấn"
+    )
+    handoff_callback_time: str = _var(
+        "HANDOFF_CALLBACK_TIME", "trong 2 ngày làm việc", "Thời hạn gọi lại mà bot hứa với học sinh.", group="Tư vấn"
+    )
+    privacy_retention_days: int = _var(
+        "PRIVACY_RETENTION_DAYS", 180, "Số ngày giữ câu hỏi chưa trả lời và yêu cầu gọi lại.", group="Tư vấn"
+    )
+    privacy_secret: str = _var(
+        "PRIVACY_SECRET",
+        "gdnn-default-secret-change-me",
+        "Khóa băm mã người gửi; **đặt giá trị riêng khi chạy thật**.",
+        secret=True,
+        group="Tư vấn",
+    )
+
+    # --- staff web service -------------------------------------------------------------------
+    office_host: str = _var(
+        "OFFICE_HOST", DEFAULTS["OFFICE_HOST"], "Địa chỉ trang web cho cán bộ lắng nghe.", group="Trang cán bộ"
+    )
+    office_port: int = _var("OFFICE_PORT", DEFAULTS["OFFICE_PORT"], "Cổng trang web cho cán bộ.", group="Trang cán bộ")
+    office_disabled: bool = _var(
+        "OFFICE_DISABLED", False, "`1` = `make run`/`make serve` không bật trang cán bộ.", group="Trang cán bộ"
+    )
+    office_session_hours: float = _var("OFFICE_SESSION_HOURS", 8.0, "Phiên đăng nhập kéo dài (giờ).", group="Trang cán bộ")
+    office_token_days: float = _var("OFFICE_TOKEN_DAYS", 365.0, "Hạn của mã truy cập API (ngày).", group="Trang cán bộ")
+    office_login_max_failures: int = _var(
+        "OFFICE_LOGIN_MAX_FAILURES", 5, "Số lần đăng nhập sai cho một tên trước khi tạm khóa.", group="Trang cán bộ"
+    )
+    office_login_max_failures_per_address: int = _var(
+        "OFFICE_LOGIN_MAX_FAILURES_PER_ADDRESS",
+        20,
+        "Số lần đăng nhập sai từ một địa chỉ trước khi tạm khóa.",
+        group="Trang cán bộ",
+    )
+    office_login_window_minutes: float = _var(
+        "OFFICE_LOGIN_WINDOW_MINUTES", 15.0, "Thời gian tạm khóa đăng nhập (phút).", group="Trang cán bộ"
+    )
+    office_max_upload_bytes: int = _var(
+        "OFFICE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024, "Cỡ tệp tải lên lớn nhất (byte).", group="Trang cán bộ"
+    )
+    office_max_upload_rows: int = _var(
+        "OFFICE_MAX_UPLOAD_ROWS", 5000, "Số dòng lớn nhất của một tệp tải lên.", group="Trang cán bộ"
+    )
+    office_trust_proxy: bool = _var(
+        "OFFICE_TRUST_PROXY", False, "`1` = tin `X-Forwarded-For` (chỉ khi đứng sau proxy của mình).", group="Trang cán bộ"
+    )
+    office_cookie_secure: str = _var(
+        "OFFICE_COOKIE_SECURE", "auto", "`1`/`0`/`auto`: cookie chỉ qua HTTPS (`auto` = theo yêu cầu).", group="Trang cán bộ"
+    )
+
+    # --- Telegram ------------------------------------------------------------------------
+    telegram_bot_token: str = _var(
+        "TELEGRAM_BOT_TOKEN", "", "Mã bot từ BotFather; có thì `make serve` bật kênh Telegram.", secret=True, group="Telegram"
+    )
+    telegram_api_url: str = _var(
+        "TELEGRAM_API_URL", "https://api.telegram.org", "Máy chủ Bot API (kiểm thử dùng bản giả).", group="Telegram"
+    )
+    telegram_mode: str = _var("TELEGRAM_MODE", "polling", "`polling` hoặc `webhook`.", group="Telegram")
+    telegram_webhook_url: str = _var("TELEGRAM_WEBHOOK_URL", "", "Địa chỉ HTTPS công khai cho chế độ webhook.", group="Telegram")
+    telegram_webhook_secret: str = _var(
+        "TELEGRAM_WEBHOOK_SECRET", "", "Mã bí mật Telegram gửi kèm mỗi webhook.", secret=True, group="Telegram"
+    )
+    telegram_webhook_listen: str = _var(
+        "TELEGRAM_WEBHOOK_LISTEN",
+        DEFAULTS["TELEGRAM_WEBHOOK_LISTEN"],
+        "Địa chỉ cổng webhook Telegram lắng nghe.",
+        group="Telegram",
+    )
+    telegram_webhook_port: int = _var(
+        "TELEGRAM_WEBHOOK_PORT", DEFAULTS["TELEGRAM_WEBHOOK_PORT"], "Cổng webhook Telegram.", group="Telegram"
+    )
+    telegram_poll_timeout: int = _var("TELEGRAM_POLL_TIMEOUT", 30, "Thời gian chờ mỗi lần hỏi tin mới (giây).", group="Telegram")
+    telegram_typing_delay_seconds: float = _var(
+        "TELEGRAM_TYPING_DELAY_SECONDS", 0.5, 'Hiện "đang nhập…" khi Rasa trả lời chậm hơn số giây này.', group="Telegram"
+    )
+
+    # --- Zalo ----------------------------------------------------------------------------
+    zalo_app_id: str = _var("ZALO_APP_ID", "", "ID ứng dụng Zalo; có thì `make serve` bật kênh Zalo.", group="Zalo")
+    zalo_oa_secret_key: str = _var("ZALO_OA_SECRET_KEY", "", "Khóa bí mật OA (kiểm chữ ký webhook).", secret=True, group="Zalo")
+    zalo_app_secret_key: str = _var(
+        "ZALO_APP_SECRET_KEY", "", "Khóa bí mật ứng dụng (làm mới access token).", secret=True, group="Zalo"
+    )
+    zalo_access_token: str = _var("ZALO_ACCESS_TOKEN", "", "Access token ban đầu của OA.", secret=True, group="Zalo")
+    zalo_refresh_token: str = _var("ZALO_REFRESH_TOKEN", "", "Refresh token ban đầu của OA.", secret=True, group="Zalo")
+    zalo_oa_api_url: str = _var("ZALO_OA_API_URL", "https://openapi.zalo.me", "Máy chủ OA API.", group="Zalo")
+    zalo_oauth_url: str = _var("ZALO_OAUTH_URL", "https://oauth.zaloapp.com", "Máy chủ OAuth của Zalo.", group="Zalo")
+    zalo_listen: str = _var("ZALO_LISTEN", DEFAULTS["ZALO_LISTEN"], "Địa chỉ cổng webhook Zalo lắng nghe.", group="Zalo")
+    zalo_port: int = _var("ZALO_PORT", DEFAULTS["ZALO_PORT"], "Cổng webhook Zalo.", group="Zalo")
+    zalo_signature_window_seconds: float = _var(
+        "ZALO_SIGNATURE_WINDOW_SECONDS", 600.0, "Webhook cũ hơn số giây này bị từ chối.", group="Zalo"
+    )
+    zalo_state_dir: str = _var("ZALO_STATE_DIR", "", "Thư mục giữ token và tin đã xử lý; trống = `var/zalo`.", group="Zalo")
+    zalo_send_backoff_seconds: float = _var("ZALO_SEND_BACKOFF_SECONDS", 0.5, "Chờ giữa hai lần gửi lại.", group="Zalo")
+
+    # --- values derived from the ones above -------------------------------------------------
+    @property
+    def rasa_base_url(self) -> str:
+        return (self.rasa_url or f"http://127.0.0.1:{self.rasa_port}").rstrip("/")
+
+    @property
+    def action_webhook_url(self) -> str:
+        return self.action_endpoint_url or f"http://127.0.0.1:{self.actions_port}/webhook"
+
+    @property
+    def zalo_state_path(self) -> Path:
+        return Path(self.zalo_state_dir) if self.zalo_state_dir else ROOT / "var" / "zalo"
+
+
+VARIABLES = tuple(dataclasses.fields(Settings))
+
+
+def _parse(kind: str, raw: str, name: str):
+    raw = raw.strip()
+    try:
+        if kind == "bool":
+            return raw.lower() in ("1", "true", "yes", "co", "có")
+        if kind == "int":
+            return int(raw)
+        if kind == "float":
+            return float(raw)
+    except ValueError:
+        raise SystemExit(f"Biến môi trường {name}={raw!r} không hợp lệ: cần một số.") from None
+    return raw
+
+
+def _read(environ) -> Settings:
+    values = {}
+    for variable in VARIABLES:
+        name = variable.metadata["env"]
+        if name in environ and environ[name].strip() != "":
+            values[variable.name] = _parse(str(variable.type), environ[name], name)
+    return Settings(**values)
+
+
+@lru_cache(maxsize=1)
+def get() -> Settings:
+    """This process's settings (read from the environment on the first call)."""
+    return _read(os.environ)
+
+
+def reload() -> Settings:
+    """Read the environment again (tests that change a variable)."""
+    get.cache_clear()
+    return get()

@@ -1,0 +1,47 @@
+"""The one table of listeners: every process that accepts connections, its address and port.
+
+Defaults bind to loopback: a service is reachable from outside only when an
+operator sets its host variable (e.g. `0.0.0.0` in a container). No two
+default ports are equal (a test checks it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Listener:
+    name: str
+    host_var: str
+    port_var: str
+    default_host: str
+    default_port: int
+    who: str  # who may reach it, in Vietnamese (README and docs/security.md)
+
+
+LISTENERS = (
+    Listener("Rasa", "RASA_HOST", "RASA_PORT", "127.0.0.1", 5005, "kênh chat REST cho cổng kênh và trang tư vấn; API của Rasa"),
+    Listener("Máy chủ hành động", "ACTIONS_HOST", "ACTIONS_PORT", "127.0.0.1", 5055, "chỉ Rasa"),
+    Listener(
+        "Trang cán bộ (staff)",
+        "OFFICE_HOST",
+        "OFFICE_PORT",
+        "127.0.0.1",
+        8090,
+        "phòng tuyển sinh, người tư vấn, quản trị (đăng nhập)",
+    ),
+    Listener("Cổng Zalo", "ZALO_LISTEN", "ZALO_PORT", "127.0.0.1", 8091, "máy chủ Zalo (webhook có chữ ký)"),
+    Listener(
+        "Cổng Telegram (chế độ webhook)",
+        "TELEGRAM_WEBHOOK_LISTEN",
+        "TELEGRAM_WEBHOOK_PORT",
+        "127.0.0.1",
+        8443,
+        "máy chủ Telegram (webhook có mã bí mật)",
+    ),
+)
+
+DEFAULTS = {listener.host_var: listener.default_host for listener in LISTENERS} | {
+    listener.port_var: listener.default_port for listener in LISTENERS
+}

@@ -1,0 +1,40 @@
+"""What a preview or an applied change looks like to the officer and to API clients."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from catalog.history import ACTIONS, RowChange, summary
+from catalog.problems import Problem
+from staff.errors import problems_as_dicts
+
+
+@dataclass
+class Outcome:
+    """A preview (nothing written yet) or an applied change."""
+
+    institution_code: str
+    changes: list[RowChange]
+    warnings: list[Problem] = field(default_factory=list)
+    upload_id: str | None = None
+    version: int | None = None  # the school version the data is at (after apply: the new one)
+    change_set_id: int | None = None
+    merged_from_version: int | None = None  # the file's version when it was older than the current one
+
+    def counts(self) -> dict[str, int]:
+        return {a: sum(1 for c in self.changes if c.action == a) for a in ACTIONS}
+
+    def summary(self) -> str:
+        return summary(self.changes)
+
+    def as_dict(self) -> dict:
+        return {
+            "institution_code": self.institution_code,
+            "upload_id": self.upload_id,
+            "version": self.version,
+            "change_set_id": self.change_set_id,
+            "merged_from_version": self.merged_from_version,
+            "counts": self.counts(),
+            "changes": [c.as_dict() for c in self.changes],
+            "warnings": problems_as_dicts(self.warnings),
+        }
