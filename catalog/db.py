@@ -20,7 +20,7 @@ DEFAULT_SQLITE_PATH = PROJECT_ROOT / "var" / "catalog.sqlite3"
 
 
 def database_url() -> str:
-    url = settings.get().catalog_database_url.strip()
+    url = settings.get().catalog_database_url
     return url or f"sqlite:///{DEFAULT_SQLITE_PATH}"
 
 

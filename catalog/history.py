@@ -9,7 +9,6 @@ rollback restores. `catalog import` records its own change sets (scope "*").
 
 from __future__ import annotations
 
-import datetime as dt
 import getpass
 import hashlib
 import json
@@ -21,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from catalog import db, exporter, schema, snapshot
 from catalog.history_models import ChangeRow, ChangeSet, SchoolVersion
-from catalog.models import Institution
+from catalog.models import Institution, as_utc
 from catalog.problems import CatalogFileError
 from catalog.reader import sheet_from_rows
 from catalog.validator import validate
@@ -64,10 +63,15 @@ class RowChange:
         }
 
 
+def counts(changes: list[RowChange]) -> dict[str, int]:
+    """Rows added, changed and removed."""
+    return {a: sum(1 for c in changes if c.action == a) for a in ACTIONS}
+
+
 def summary(changes: list[RowChange]) -> str:
-    """ "thêm 1, sửa 2, xóa 0 dòng"."""
-    counts = {a: sum(1 for c in changes if c.action == a) for a in ACTIONS}
-    return ", ".join(f"{label} {counts[action]}" for action, label in ACTIONS.items()) + " dòng"
+    """Like "thêm 1, sửa 2, xóa 0 dòng"."""
+    counted = counts(changes)
+    return ", ".join(f"{label} {counted[action]}" for action, label in ACTIONS.items()) + " dòng"
 
 
 def cells(name: str, values: Values) -> dict[str, str]:
@@ -273,10 +277,6 @@ def record_catalog_import(session: Session, plans: dict, path: Path, summary_tex
 # --- reading the history ------------------------------------------------------------------------
 
 
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
-
-
 def history(code: str, url: str | None = None, limit: int = 100) -> list[dict]:
     with db.session(url) as session:
         return [
@@ -285,7 +285,7 @@ def history(code: str, url: str | None = None, limit: int = 100) -> list[dict]:
                 "version": c.version,
                 "kind": c.kind,
                 "actor": c.actor,
-                "at": _aware(c.at).isoformat(),
+                "at": as_utc(c.at).isoformat(),
                 "file_name": c.file_name,
                 "file_sha256": c.file_sha256,
                 "summary": c.summary,
@@ -307,7 +307,7 @@ def change_set(change_set_id: int, url: str | None = None) -> dict:
             "version": change.version,
             "kind": change.kind,
             "actor": change.actor,
-            "at": _aware(change.at).isoformat(),
+            "at": as_utc(change.at).isoformat(),
             "file_name": change.file_name,
             "file_sha256": change.file_sha256,
             "summary": change.summary,

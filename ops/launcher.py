@@ -45,11 +45,11 @@ def say(message: str) -> None:
     print(f"[bot] {message}", flush=True)
 
 
-def endpoints_yaml(action_url: str | None = None) -> str:
+def endpoints_yaml(action_url: str) -> str:
     """Endpoints from the settings: action server, tracker store (PostgreSQL), lock store (Redis)."""
     config = settings.get()
-    lines = ["action_endpoint:", f'  url: "{action_url or config.action_webhook_url}"']
-    tracker = config.tracker_store_url.strip()
+    lines = ["action_endpoint:", f'  url: "{action_url}"']
+    tracker = config.tracker_store_url
     if tracker:
         parts = urlsplit(tracker)
         lines += [
@@ -64,7 +64,7 @@ def endpoints_yaml(action_url: str | None = None) -> str:
             lines.append(f'  username: "{parts.username}"')
         if parts.password:
             lines.append('  password: "${TRACKER_STORE_PASSWORD}"')
-    redis = config.redis_url.strip()
+    redis = config.redis_url
     if redis:
         parts = urlsplit(redis)
         lines += [
@@ -185,7 +185,7 @@ def start_servers(
     return processes
 
 
-def start_channels(rasa_port: int | None = None, log_dir: Path = VAR / "log") -> list[subprocess.Popen]:
+def start_channels(log_dir: Path = VAR / "log") -> list[subprocess.Popen]:
     """The gateways whose settings are present: Telegram (TELEGRAM_BOT_TOKEN), Zalo (ZALO_APP_ID);
     and the staff web service (admissions offices, counsellors) unless OFFICE_DISABLED=1."""
     config = settings.get()
@@ -193,8 +193,7 @@ def start_channels(rasa_port: int | None = None, log_dir: Path = VAR / "log") ->
         ("telegram", "bot.channels.telegram_gateway", config.telegram_bot_token),
         ("zalo", "bot.channels.zalo_gateway", config.zalo_app_id),
     ]
-    rasa_url = config.rasa_url or f"http://127.0.0.1:{rasa_port or config.rasa_port}"
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "RASA_URL": rasa_url}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "RASA_URL": config.rasa_base_url}
     processes = []
     for name, module, configured in enabled:
         if not configured:

@@ -180,10 +180,6 @@ class Settings:
         return (self.rasa_url or f"http://127.0.0.1:{self.rasa_port}").rstrip("/")
 
     @property
-    def action_webhook_url(self) -> str:
-        return self.action_endpoint_url or f"http://127.0.0.1:{self.actions_port}/webhook"
-
-    @property
     def zalo_state_path(self) -> Path:
         return Path(self.zalo_state_dir) if self.zalo_state_dir else ROOT / "var" / "zalo"
 
@@ -192,6 +188,7 @@ VARIABLES = tuple(dataclasses.fields(Settings))
 
 
 def _parse(kind: str, raw: str, name: str):
+    """The typed value of a variable; surrounding spaces (pasted values) are dropped here, once."""
     raw = raw.strip()
     try:
         if kind == "bool":

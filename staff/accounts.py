@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 import settings
 from catalog import db
 from catalog.migrate import migrate
+from catalog.models import as_utc
 from staff.models import (
     ROLES,
     Account,
@@ -202,7 +203,7 @@ def actor_for_token(token: str, url: str | None = None) -> Actor | None:
         row = session.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
         if row is None or not hmac.compare_digest(row.token_hash, digest) or row.revoked_at is not None:
             return None
-        if _aware(row.expires_at) <= utcnow():
+        if as_utc(row.expires_at) <= utcnow():
             return None
         account = session.get(Account, row.account_id)
         if account is None or account.disabled:
@@ -267,7 +268,7 @@ def actor_for_session(token: str, url: str | None = None) -> tuple[Actor, str] |
         row = session.scalar(select(WebSession).where(WebSession.token_hash == digest))
         if row is None or not hmac.compare_digest(row.token_hash, digest):
             return None
-        if _aware(row.expires_at) <= utcnow():
+        if as_utc(row.expires_at) <= utcnow():
             return None
         account = session.get(Account, row.account_id)
         if account is None or account.disabled:
@@ -278,8 +279,3 @@ def actor_for_session(token: str, url: str | None = None) -> tuple[Actor, str] |
 def log_out(token: str, url: str | None = None) -> None:
     with db.session(url) as session, session.begin():
         session.execute(delete(WebSession).where(WebSession.token_hash == _sha256(token)))
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    """SQLite returns naive datetimes for timezone-aware columns."""
-    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from catalog.history import ACTIONS, RowChange, summary
+from catalog.history import RowChange, counts, summary
 from catalog.problems import Problem
 from staff.errors import problems_as_dicts
 
@@ -22,7 +22,7 @@ class Outcome:
     merged_from_version: int | None = None  # the file's version when it was older than the current one
 
     def counts(self) -> dict[str, int]:
-        return {a: sum(1 for c in self.changes if c.action == a) for a in ACTIONS}
+        return counts(self.changes)
 
     def summary(self) -> str:
         return summary(self.changes)

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from catalog import exporter, history, importer, schema, snapshot
 from catalog.history import SCHOOL_SHEETS, NotFound, State
-from catalog.models import Institution, utcnow
+from catalog.models import Institution, as_utc, utcnow
 from catalog.problems import CatalogFileError, Problem
 from catalog.validator import validate
 from catalog.writer_lock import serialised_session
@@ -115,10 +115,6 @@ def preview(actor: Actor, code: str, content: bytes, filename: str, url: str | N
     return Outcome(code, changes, warnings, upload_id=upload.public_id, version=version, merged_from_version=merged_from)
 
 
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
-
-
 def apply_upload(actor: Actor, upload_id: str, url: str | None = None) -> Outcome:
     """Applies a previewed upload on the rows as they are now (others may have changed them since)."""
     with serialised_session(url) as session:
@@ -127,7 +123,7 @@ def apply_upload(actor: Actor, upload_id: str, url: str | None = None) -> Outcom
             raise NotFound(upload_id)
         if upload.status != "pending":
             raise Conflict([Problem(upload.filename, 0, "", "tệp này đã được áp dụng rồi")])
-        if _aware(upload.created_at) < utcnow() - UPLOAD_TTL:
+        if as_utc(upload.created_at) < utcnow() - UPLOAD_TTL:
             raise Conflict([Problem(upload.filename, 0, "", "bản xem trước đã quá 24 giờ; hãy tải tệp lên lại")])
         current, desired, ids, changes, warnings, version, merged_from = _prepare(
             session, actor, upload.institution_code, upload.content, upload.filename

@@ -41,22 +41,24 @@ RESET_DONE = "Mình đã bắt đầu lại cuộc trò chuyện."
 
 @dataclass
 class Settings:
+    """The gateway's view of the process settings (defaults live in the settings package)."""
+
     token: str
-    rasa_url: str = "http://127.0.0.1:5005"
-    api_url: str = "https://api.telegram.org"
-    mode: str = "polling"
-    webhook_url: str = ""
-    webhook_secret: str = ""
-    webhook_listen: str = "127.0.0.1"
-    webhook_port: int = 8443
-    poll_timeout: int = 30
-    rasa_timeout: float = 30.0
-    typing_delay: float = 0.5  # show "typing…" only when Rasa takes longer than this
+    rasa_url: str
+    api_url: str
+    mode: str  # polling | webhook
+    webhook_url: str
+    webhook_secret: str
+    webhook_listen: str
+    webhook_port: int
+    poll_timeout: int
+    rasa_timeout: float
+    typing_delay: float  # show "typing…" only when Rasa takes longer than this
 
     @classmethod
     def from_env(cls) -> Settings:
         config = settings.get()
-        token = config.telegram_bot_token.strip()
+        token = config.telegram_bot_token
         if not token:
             raise SystemExit("TELEGRAM_BOT_TOKEN chưa được đặt (xem README, mục Kênh Telegram).")
         return cls(

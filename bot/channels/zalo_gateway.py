@@ -22,7 +22,7 @@ import hmac
 import json
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -54,26 +54,28 @@ MEDIA_EVENTS = (
     "user_send_location",
     "user_send_link",
 )
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass
 class Settings:
+    """The gateway's view of the process settings (defaults live in the settings package),
+    plus the protocol constants below."""
+
     app_id: str
     oa_secret_key: str
     app_secret_key: str
-    access_token: str = ""
-    refresh_token: str = ""
-    rasa_url: str = "http://127.0.0.1:5005"
-    api_url: str = "https://openapi.zalo.me"
-    oauth_url: str = "https://oauth.zaloapp.com"
-    signature_window: float = 600.0
+    access_token: str
+    refresh_token: str
+    rasa_url: str
+    api_url: str
+    oauth_url: str
+    signature_window: float
+    redis_url: str
+    state_dir: Path
+    backoff: float
     max_body_bytes: int = 1024 * 1024
-    redis_url: str = ""
-    state_dir: Path = field(default_factory=lambda: ROOT / "var" / "zalo")
     refresh_margin: float = 600.0  # refresh when the token has less than this left
     send_retries: int = 3
-    backoff: float = 0.5
 
     @classmethod
     def from_env(cls) -> Settings:

@@ -23,7 +23,7 @@ from staff import accounts, school_updates
 from staff.errors import NotFound
 from staff.scope import institutions_for
 from staff.upload_file import max_upload_bytes
-from staff.web.auth import SESSION_COOKIE, Signed, SignedForm, SignedIn, catalog_url, signed_in_or_none
+from staff.web.auth import SESSION_COOKIE, CsrfFailed, Signed, SignedForm, SignedIn, catalog_url, signed_in_or_none
 from staff.web.errors import REFUSALS, refusal_for
 from staff.web.rendering import message_page, render
 from staff.web.security import client_address, cookie_secure, same_secret
@@ -61,12 +61,7 @@ def login(
     csrf: Annotated[str, Form(max_length=100)] = "",
 ):
     if not same_secret(csrf, request.cookies.get(LOGIN_CSRF_COOKIE)):
-        return message_page(
-            request,
-            403,
-            "Phiên làm việc không hợp lệ",
-            "Biểu mẫu đã cũ hoặc không đến từ trang này. Hãy tải lại trang rồi thử lại.",
-        )
+        raise CsrfFailed  # the same refusal page as every other form
     address = client_address(request)
     if accounts.login_blocked(username, address, catalog_url(request)):
         return render(
