@@ -22,6 +22,7 @@ _FOLD_D = str.maketrans({"đ": "d", "Đ": "D"})
 _SPACES = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WORD = re.compile(r"[0-9a-z]+")
+_STRETCHED = re.compile(r"([a-z])\1{2,}")  # "chàoooo", "ơiiii": a letter held down
 
 # Teencode and chat abbreviations, folded (no diacritics), mapped to the
 # folded full form. Only unambiguous ones: "k" alone means "không" in chat.
@@ -78,6 +79,42 @@ TEENCODE: dict[str, str] = {
     "uk": "u",
     "oke": "ok",
     "okie": "ok",
+    # chat spellings seen in students' messages (shared/research/student-language.md)
+    "hc": "hoc",
+    "vc": "viec",
+    "mun": "muon",
+    "bit": "biet",
+    "wa": "qua",
+    "wen": "quen",
+    "dh": "dai hoc",
+    "hp": "hoc phi",
+    "sdt": "so dien thoai",
+    "dt": "dien thoai",
+    "dki": "dang ky",
+    "dky": "dang ky",
+    "dangky": "dang ky",
+    "ki": "ky",
+    "khum": "khong",
+    "hum": "khong",
+    "chx": "chua",
+    "bh": "bao gio",
+    "bgio": "bao gio",
+    "rui": "roi",
+    "oy": "roi",
+    "trc": "truoc",
+    "thik": "thich",
+    "lp": "lop",
+    "tg": "thoi gian",
+    "kq": "ket qua",
+    "bnhiu": "bao nhieu",
+    "bnhieu": "bao nhieu",
+    "gium": "giup",
+    "zay": "vay",
+    "dzay": "vay",
+    "xkld": "xuat khau lao dong",
+    "tcn": "trung cap nghe",
+    "cdn": "cao dang nghe",
+    "mn": "moi nguoi",
 }
 
 
@@ -117,7 +154,8 @@ def key(text: str) -> str:
 
 def expand_teencode(text: str) -> str:
     """Folded text with chat abbreviations spelled out ("ko dc" -> "khong duoc")."""
-    return " ".join(TEENCODE.get(tok, tok) for tok in tokens(text))
+    words = (_STRETCHED.sub(r"\1", tok) for tok in tokens(text))
+    return " ".join(TEENCODE.get(tok, tok) for tok in words)
 
 
 def has_diacritics(text: str) -> bool:

@@ -27,7 +27,8 @@ def test_key_keeps_words_only():
 
 
 def test_teencode_is_spelled_out():
-    assert folding.expand_teencode("e ko bit hoc j dc ntn") == "em khong bit hoc gi duoc nhu the nao"
+    assert folding.expand_teencode("e ko bit hoc j dc ntn") == "em khong biet hoc gi duoc nhu the nao"
+    assert folding.expand_teencode("mk mún hc nghề, chàoooo ad") == "minh muon hoc nghe chao ad"
     assert folding.expand_teencode("Học phí bn ạ") == "hoc phi bao nhieu a"
 
 
