@@ -8,8 +8,9 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 import settings
-from actions import replies
+from actions import replies, routing
 from actions.request import ANYWHERE, read
+from actions.schools import ask_province
 from catalog import provinces, queries, status
 from vntext import folding
 
@@ -76,9 +77,7 @@ class ActionAskProvince(Action):
         return "action_ask_province"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        buttons = [replies.button(name, f'/inform{{"province":"{name}"}}') for name, _ in queries.provinces_with_schools()[:4]]
-        buttons.append(replies.button("Tỉnh nào cũng được", f'/inform{{"province":"{ANYWHERE}"}}'))
-        dispatcher.utter_message(text="Bạn muốn học ở tỉnh, thành phố nào?", buttons=buttons)
+        ask_province(dispatcher)
         return []
 
 
@@ -103,14 +102,20 @@ class ValidateSearchForm(FormValidationAction):
 
 
 class ActionFallback(Action):
-    """Low NLU confidence: ask to rephrase with suggestions; after two misses, a person to ask."""
+    """Low NLU confidence: when the message names catalog things (a school, a trade, a support
+    word), those decide the answer (actions.routing); otherwise ask to rephrase with
+    suggestions, and after two misses offer a person to ask."""
 
     def name(self) -> str:
         return "action_fallback"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        misses = int(tracker.get_slot("miss_count") or 0) + 1
         message = (tracker.latest_message.get("text") or "").strip()
+        if message and not message.startswith("/"):
+            answered = routing.answer(dispatcher, tracker, domain)
+            if answered is not None:
+                return answered
+        misses = int(tracker.get_slot("miss_count") or 0) + 1
         if misses >= MISSES_BEFORE_COUNSELLOR:
             line = settings.get().counsellor_contact.strip()
             dispatcher.utter_message(

@@ -115,8 +115,7 @@ class ActionCompareProgramme(Action):
         first, rest = replies.paged([replies.programme_line(p) for p in comparison.offers])
         cheapest = comparison.cheapest
         head = f"Ngành {comparison.name} có ở {len(comparison.provinces)} tỉnh, thành: {', '.join(comparison.provinces)}.\n" + (
-            f"Rẻ nhất: {cheapest.institution.name} ({cheapest.institution.province}), "
-            f"{replies.money(cheapest.tuition_vnd_per_year)}/năm.\n"
+            f"Rẻ nhất: {cheapest.institution.name} ({cheapest.institution.province}), {replies.tuition(cheapest)}.\n"
             if cheapest
             else "Chưa trường nào công bố học phí.\n"
         )

@@ -56,12 +56,37 @@ GROUP_NAMES = {
 
 
 def money(amount: int | None) -> str:
-    """9800000 → "9.800.000 đ"; 0 → "miễn phí"."""
+    """9800000 → "9.800.000 đ"."""
+    if amount is None:
+        return UNKNOWN
+    return f"{amount:,}".replace(",", ".") + " đ"
+
+
+def tuition(p: ProgrammeInfo) -> str:
+    """ "9.800.000 đ/năm", "miễn học phí", "chưa có thông tin"; a course shorter than a year
+    is priced per course ("3.500.000 đ/khóa")."""
+    amount = p.tuition_vnd_per_year
     if amount is None:
         return UNKNOWN
     if amount == 0:
-        return "miễn phí (0 đ)"
-    return f"{amount:,}".replace(",", ".") + " đ"
+        return "miễn học phí"
+    per = "khóa" if p.level == "so_cap" or (p.duration_months is not None and p.duration_months < 12) else "năm"
+    return f"{money(amount)}/{per}"
+
+
+def short(title: str, limit: int = 40) -> str:
+    """A button title that fits: cut at a word boundary, never mid-word."""
+    title = " ".join(title.split())
+    if len(title) <= limit:
+        return title
+    cut = title[: limit - 1].rsplit(" ", 1)[0].rstrip(" -–,(")
+    return cut + "…"
+
+
+def dormitory(school: InstitutionInfo) -> str:
+    if school.dormitory is None:
+        return UNKNOWN
+    return "có ký túc xá" if school.dormitory else "không có ký túc xá"
 
 
 def date(value: dt.date | None) -> str:
@@ -112,7 +137,7 @@ def school_line(school: InstitutionInfo) -> str:
 
 def programme_line(p: ProgrammeInfo, *, with_school: bool = True) -> str:
     where = f" – {p.institution.name}, {p.institution.province}" if with_school else ""
-    return f"• {p.name} ({LEVEL_NAMES[p.level]}){where}: học phí {money(p.tuition_vnd_per_year)}/năm"
+    return f"• {p.name} ({LEVEL_NAMES[p.level]}){where}: học phí {tuition(p)}"
 
 
 def event_line(e: EventInfo) -> str:
@@ -138,7 +163,7 @@ def school_detail(school: InstitutionInfo, detail: str) -> str:
         "phone": school.phone,
         "email": school.email,
         "website": school.website,
-        "dormitory": None if school.dormitory is None else ("có ký túc xá" if school.dormitory else "không có ký túc xá"),
+        "dormitory": None if school.dormitory is None else dormitory(school),
         "ownership": f"trường {OWNERSHIP_NAMES.get(school.ownership)}, {KIND_NAMES.get(school.kind)}",
     }[detail]
     label = {
@@ -160,17 +185,19 @@ def school_card(school: InstitutionInfo, details: Iterable[str] = ()) -> str:
     return "\n".join(lines)
 
 
-PROGRAMME_DETAILS = ("tuition", "duration", "entry", "quota", "method", "deadline", "prospects", "description")
+PROGRAMME_DETAILS = ("tuition", "duration", "entry", "quota", "method", "deadline", "start", "prospects", "description")
 
 
 def programme_detail(p: ProgrammeInfo, detail: str) -> str:
     value, label = {
-        "tuition": (money(p.tuition_vnd_per_year) + "/năm" if p.tuition_vnd_per_year is not None else None, "Học phí"),
+        "tuition": (tuition(p) if p.tuition_vnd_per_year is not None else None, "Học phí"),
         "duration": (months(p.duration_months) if p.duration_months else None, "Thời gian học"),
         "entry": (ENTRY_NAMES.get(p.entry_requirement) if p.entry_requirement else None, "Đầu vào"),
         "quota": (f"{p.quota:,}".replace(",", ".") + " chỉ tiêu" if p.quota is not None else None, "Chỉ tiêu"),
         "method": (p.admission_method, "Tuyển sinh"),
         "deadline": (date(p.application_deadline) if p.application_deadline else None, "Hạn nộp hồ sơ"),
+        # not in catalog format v1: always "chưa có thông tin" and the school's contact
+        "start": (None, "Ngày nhập học"),
         "prospects": (p.career_prospects, "Ra trường làm"),
         "description": (p.description, "Học gì"),
     }[detail]

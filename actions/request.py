@@ -29,6 +29,7 @@ class Request:
     province_anywhere: bool = False
     province_from_message: bool = False
     occupation: str | None = None  # a catalog programme name
+    occupations: list[str] = field(default_factory=list)  # every programme the message names equally well
     fields: list[str] = field(default_factory=list)
     level: str | None = None
     school: queries.InstitutionInfo | None = None
@@ -36,6 +37,11 @@ class Request:
     groups: list[str] = field(default_factory=list)
     details: list[str] = field(default_factory=list)
     entities: dict = field(default_factory=dict)
+
+    @property
+    def asks_support(self) -> bool:
+        """Words about state support ("hỗ trợ", "miễn học phí", "học bổng") in the message."""
+        return lexicon.asks_support(self.message)
 
     @property
     def province_name(self) -> str | None:
@@ -71,14 +77,17 @@ def read(tracker: Tracker, *, continuing: bool = False) -> Request:
 
     if not message.startswith("/"):
         # the province's words are not read as part of a programme or school name
-        names = queries.programme_names_mentioned(rest)
-        request.occupation = names[0] if names else None
-        request.fields = lexicon.fields_in(rest)
-        request.level = lexicon.level_in(message)
-        request.groups = lexicon.learner_groups_in(message)
-        request.details = lexicon.details_in(message)
         request.school = queries.institution_mentioned(rest)
         request.school_from_message = request.school is not None
+        # the school's own name is not read as a level or a programme ("Trường Cao đẳng Hàng hải")
+        asked = without_name(rest, request.school.name) if request.school else rest
+        names = queries.programme_names_mentioned(asked, within=queries.EQUALLY_NAMED)
+        request.occupation = names[0] if names else None
+        request.occupations = names
+        request.fields = lexicon.fields_in(asked)
+        request.level = lexicon.level_in(without_name(message, request.school.name) if request.school else message)
+        request.groups = lexicon.learner_groups_in(message)
+        request.details = lexicon.details_in(message)
     for key, attribute in (("level", "level"), ("detail", "details"), ("learner_group", "groups")):
         if entities.get(key):
             value = entities[key]
@@ -88,12 +97,14 @@ def read(tracker: Tracker, *, continuing: bool = False) -> Request:
         request.school_from_message = request.school is not None
     if entities.get("occupation"):
         request.occupation = entities["occupation"]
+        request.occupations = [entities["occupation"]]
     if entities.get("field"):
         request.fields = [entities["field"]]
 
     if continuing:
-        if not request.fields:  # a new field ("còn ngành may thì sao") replaces the old occupation
-            request.occupation = request.occupation or tracker.get_slot("occupation")
+        if not request.fields and not request.occupation:  # a new field ("còn ngành may thì sao") replaces it
+            request.occupation = tracker.get_slot("occupation")
+            request.occupations = [request.occupation] if request.occupation else []
         request.level = request.level or tracker.get_slot("level")
         if not request.fields and not request.occupation and tracker.get_slot("field"):
             request.fields = [tracker.get_slot("field")]
@@ -102,6 +113,22 @@ def read(tracker: Tracker, *, continuing: bool = False) -> Request:
     if not request.groups and tracker.get_slot("learner_groups"):
         request.groups = list(tracker.get_slot("learner_groups"))
     return request
+
+
+def without_name(message: str, name: str) -> str:
+    """The message (folded) without the longest run of words that belong to a school's name:
+    "truong cao dang viet han co nganh cao dang nao" keeps only "co nganh cao dang nao"."""
+    words = folding.expand_teencode(message).split()
+    name_words = set(folding.expand_teencode(name).split())
+    start, end, i = 0, 0, 0
+    while i < len(words):
+        j = i
+        while j < len(words) and words[j] in name_words:
+            j += 1
+        if j - i > end - start:
+            start, end = i, j
+        i = max(j, i + 1)
+    return " ".join(words[:start] + words[end:])
 
 
 def remember(

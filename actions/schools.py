@@ -7,7 +7,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import replies
-from actions.request import former_province_note, read, remember
+from actions.request import ANYWHERE, Request, former_province_note, read, remember
 from catalog import queries
 
 
@@ -30,62 +30,92 @@ class ActionSearch(Action):
             or tracker.latest_action_name == "search_form"
         )
         request = read(tracker, continuing=continuing)
+        if request.school_from_message and not request.province_from_message:
+            # a school is named: its province is known, never ask it
+            return answer_about_school(dispatcher, request, request.school)
         if request.province is None and not request.province_anywhere:
             return remember(request, topic="search") + [SlotSet("need_province", True)]
+        return search(dispatcher, request) + [SlotSet("need_province", False)]
 
-        note = former_province_note(request)
-        field = request.fields[0] if request.fields and not request.occupation else None
-        if request.occupation or field or request.level:
-            found = queries.find_programmes(
-                occupation=request.occupation,
-                field=field,
-                level=request.level,
-                province=request.province_name,
-                limit=50,
-            )
-            what = request.occupation or (replies.FIELD_NAMES[field] if field else "")
-            level = f" trình độ {replies.LEVEL_NAMES[request.level]}" if request.level else ""
-            where = f" ở {request.province_name}" if request.province_name else ""
-            if not found:
-                dispatcher.utter_message(
-                    text=f"{note}Mình chưa tìm thấy trường nào dạy {what or 'ngành này'}{level}{where} trong danh mục.",
-                    buttons=[
-                        replies.button("Tìm ở tỉnh khác", '/inform{"province":"toan_quoc"}'),
-                        replies.button("Làm trắc nghiệm nghề", "/start_quiz"),
-                    ],
-                )
-                return remember(request, topic="search") + [SlotSet("need_province", False)]
-            lines = [replies.programme_line(p) for p in found]
-            first, rest = replies.paged(lines)
-            buttons = [
-                replies.button(f"{p.institution.name[:40]}", f'/ask_school_info{{"school_code":"{p.institution.code}"}}')
-                for p in found[:3]
-            ]
-            buttons += replies.more_buttons(rest)
-            buttons.append(replies.button("Trường nào rẻ nhất?", "/ask_compare_programme"))
-            dispatcher.utter_message(
-                text=f"{note}Các nơi dạy {what}{level}{where} (rẻ trước):\n" + "\n".join(first),
-                buttons=buttons,
-            )
-            single = found[0] if len({(p.institution.code, p.code) for p in found}) == 1 else None
-            return remember(
-                request,
-                topic="search",
-                more=rest,
-                school=found[0].institution.code if len({p.institution.code for p in found}) == 1 else None,
-                programme=f"{single.institution.code}/{single.code}" if single else None,
-            ) + [SlotSet("need_province", False)]
 
-        schools = queries.find_institutions(province=request.province_name, limit=50)
+def ask_province(dispatcher: CollectingDispatcher) -> None:
+    """ "Bạn muốn học ở tỉnh nào?" with the provinces that have most schools as buttons."""
+    buttons = [replies.button(name, f'/inform{{"province":"{name}"}}') for name, _ in queries.provinces_with_schools()[:4]]
+    buttons.append(replies.button("Tỉnh nào cũng được", f'/inform{{"province":"{ANYWHERE}"}}'))
+    dispatcher.utter_message(text="Bạn muốn học ở tỉnh, thành phố nào?", buttons=buttons)
+
+
+def search(dispatcher: CollectingDispatcher, request: Request) -> list:
+    """The answer to a search whose province is known (or "anywhere")."""
+    note = former_province_note(request)
+    # "cơ khí hay điện": two trades named broadly search both fields, not one programme
+    fields = request.fields if not request.occupation or len(request.fields) > 1 else []
+    occupation = request.occupations or request.occupation if not fields else None
+    if occupation or fields or request.level:
+        found = queries.find_programmes(
+            occupation=occupation,
+            field=fields,
+            level=request.level,
+            province=request.province_name,
+            limit=50,
+        )
+        what = " hoặc ".join(request.occupations or [request.occupation or ""]) if occupation else ""
+        what = what or ", ".join(replies.FIELD_NAMES[f] for f in fields)
+        level = f" trình độ {replies.LEVEL_NAMES[request.level]}" if request.level else ""
         where = f" ở {request.province_name}" if request.province_name else ""
-        if not schools:
-            dispatcher.utter_message(text=f"{note}Danh mục chưa có trường nào{where}.")
-            return remember(request, topic="search") + [SlotSet("need_province", False)]
-        first, rest = replies.paged([replies.school_line(s) for s in schools])
-        buttons = [replies.button(s.name[:40], f'/ask_school_info{{"school_code":"{s.code}"}}') for s in schools[:3]]
+        if not found:
+            dispatcher.utter_message(
+                text=f"{note}Mình chưa tìm thấy trường nào dạy {what or 'ngành này'}{level}{where} trong danh mục.",
+                buttons=[
+                    replies.button("Tìm ở tỉnh khác", '/inform{"province":"toan_quoc"}'),
+                    replies.button("Làm trắc nghiệm nghề", "/start_quiz"),
+                ],
+            )
+            return remember(request, topic="search")
+        lines = [replies.programme_line(p) for p in found]
+        first, rest = replies.paged(lines)
+        schools = list({p.institution.code: p.institution for p in found}.values())
+        text = f"{note}Các nơi dạy {what}{level}{where} (rẻ trước):\n" + "\n".join(first) + _asked_too(request, schools)
+        buttons = [replies.button(replies.short(s.name), f'/ask_school_info{{"school_code":"{s.code}"}}') for s in schools[:3]]
         buttons += replies.more_buttons(rest)
-        dispatcher.utter_message(text=f"{note}Các trường nghề{where}:\n" + "\n".join(first), buttons=buttons)
-        return remember(request, topic="search", more=rest) + [SlotSet("need_province", False)]
+        buttons.append(_support_button(request) or replies.button("Trường nào rẻ nhất?", "/ask_compare_programme"))
+        dispatcher.utter_message(text=text, buttons=buttons)
+        single = found[0] if len({(p.institution.code, p.code) for p in found}) == 1 else None
+        return remember(
+            request,
+            topic="search",
+            more=rest,
+            school=schools[0].code if len(schools) == 1 else None,
+            programme=f"{single.institution.code}/{single.code}" if single else None,
+        )
+
+    schools = queries.find_institutions(province=request.province_name, limit=50)
+    where = f" ở {request.province_name}" if request.province_name else ""
+    if not schools:
+        dispatcher.utter_message(text=f"{note}Danh mục chưa có trường nào{where}.")
+        return remember(request, topic="search")
+    first, rest = replies.paged([replies.school_line(s) for s in schools])
+    buttons = [replies.button(replies.short(s.name), f'/ask_school_info{{"school_code":"{s.code}"}}') for s in schools[:3]]
+    buttons += replies.more_buttons(rest)
+    text = f"{note}Các trường nghề{where}:\n" + "\n".join(first) + _asked_too(request, schools[: replies.PAGE])
+    dispatcher.utter_message(text=text, buttons=buttons)
+    return remember(request, topic="search", more=rest)
+
+
+def _asked_too(request: Request, schools: list[queries.InstitutionInfo]) -> str:
+    """A parent's long question also asks about boarding or support: one line each, from the catalog."""
+    extra = ""
+    if "dormitory" in request.details:
+        extra += "\nKý túc xá: " + "; ".join(f"{replies.short(s.name)}: {replies.dormitory(s)}" for s in schools[:3])
+    if _support_button(request):
+        extra += "\nVề miễn, giảm học phí và hỗ trợ: bấm “Chính sách hỗ trợ”."
+    return extra
+
+
+def _support_button(request: Request) -> dict | None:
+    if request.groups and set(request.groups) - {"tot_nghiep_thcs", "tot_nghiep_thpt"} or request.asks_support:
+        return replies.button("Chính sách hỗ trợ", "/ask_policies")
+    return None
 
 
 class ActionSchoolInfo(Action):
@@ -100,17 +130,22 @@ class ActionSchoolInfo(Action):
         if school is None:
             dispatcher.utter_message(text="Bạn muốn hỏi trường nào? Bạn gõ tên trường giúp mình nhé (ví dụ: trường Việt - Hàn).")
             return []
-        if "programmes" in request.details:
-            return _programmes_of(dispatcher, request, school)
-        dispatcher.utter_message(
-            text=replies.school_card(school, request.details),
-            buttons=[
-                replies.button("Trường có ngành gì?", f'/ask_school_programmes{{"school_code":"{school.code}"}}'),
-                replies.button("Ký túc xá", f'/ask_school_info{{"school_code":"{school.code}","detail":"dormitory"}}'),
-                replies.button("Học phí", '/ask_programme_info{"detail":"tuition"}'),
-            ],
-        )
-        return remember(request, topic="school", school=school.code)
+        return answer_about_school(dispatcher, request, school)
+
+
+def answer_about_school(dispatcher: CollectingDispatcher, request: Request, school: queries.InstitutionInfo) -> list:
+    """A named school: its programmes when asked (or those matching a named trade), else its card."""
+    if "programmes" in request.details or (request.school_from_message and (request.occupation or request.fields)):
+        return _programmes_of(dispatcher, request, school)
+    dispatcher.utter_message(
+        text=replies.school_card(school, request.details),
+        buttons=[
+            replies.button("Trường có ngành gì?", f'/ask_school_programmes{{"school_code":"{school.code}"}}'),
+            replies.button("Ký túc xá", f'/ask_school_info{{"school_code":"{school.code}","detail":"dormitory"}}'),
+            replies.button("Học phí", '/ask_programme_info{"detail":"tuition"}'),
+        ],
+    )
+    return remember(request, topic="school", school=school.code)
 
 
 class ActionSchoolProgrammes(Action):
@@ -125,13 +160,31 @@ class ActionSchoolProgrammes(Action):
         return _programmes_of(dispatcher, request, request.school)
 
 
-def _programmes_of(dispatcher: CollectingDispatcher, request, school: queries.InstitutionInfo) -> list:
-    found = queries.find_programmes(institution_code=school.code, level=request.level, limit=100)
+def _programmes_of(dispatcher: CollectingDispatcher, request: Request, school: queries.InstitutionInfo) -> list:
+    """The school's programmes; only those of the trade asked about when the message names one
+    ("trường Việt Hàn có dạy điện không")."""
+    trade = request.occupations or request.occupation if request.school_from_message else None
+    fields = request.fields if request.school_from_message and not trade else []
+    found = queries.find_programmes(institution_code=school.code, occupation=trade, field=fields, level=request.level, limit=100)
+    if not found and (trade or fields):
+        asked = " hoặc ".join(request.occupations) or ", ".join(replies.FIELD_NAMES[f] for f in fields)
+        everything = queries.find_programmes(institution_code=school.code, limit=100)
+        dispatcher.utter_message(
+            text=f"Danh mục chưa thấy {school.name} dạy {asked}. Trường có {len(everything)} ngành, nghề khác.",
+            buttons=[replies.button("Xem các ngành của trường", f'/ask_school_programmes{{"school_code":"{school.code}"}}')],
+        )
+        return remember(request, topic="school", school=school.code)
     if not found:
         dispatcher.utter_message(text=f"Danh mục chưa có ngành, nghề nào của {school.name}. {replies.contact(school)}")
         return remember(request, topic="school", school=school.code)
     first, rest = replies.paged([replies.programme_line(p, with_school=False) for p in found])
-    buttons = [replies.button(p.name[:40], f'/ask_programme_info{{"programme_ref":"{school.code}/{p.code}"}}') for p in found[:3]]
+    buttons = [
+        replies.button(
+            replies.short(f"{p.name} ({replies.LEVEL_NAMES[p.level]})"),
+            f'/ask_programme_info{{"programme_ref":"{school.code}/{p.code}"}}',
+        )
+        for p in found[:3]
+    ]
     buttons += replies.more_buttons(rest)
     dispatcher.utter_message(text=f"{school.name} đào tạo:\n" + "\n".join(first), buttons=buttons)
     return remember(request, topic="school", school=school.code, more=rest)

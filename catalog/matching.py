@@ -189,7 +189,8 @@ def _unambiguous(key: str, message: str, message_key: str, written: str | None) 
     """False for a one-word name that is probably the everyday word ("được" is not "Dược")."""
     if key not in AMBIGUOUS_ONE_WORD:
         return True
-    if any(_contains_phrase(message_key, f"{cue} {key}") for cue in ("nganh", "nghe", "hoc nghe", "tho")):
+    cues = ("nganh", "nghe", "hoc nghe", "tho", "khoa") if key == "duoc" else ("nganh", "nghe", "tho", "khoa", "hoc", "day")
+    if any(_contains_phrase(message_key, f"{cue} {key}") for cue in cues):  # "học điện", but "học được" is not Dược
         return True
     if written and folding.has_diacritics(message):
         return _contains_phrase(" ".join(folding.normalize(message).lower().split()), written.lower())

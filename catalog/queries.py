@@ -138,11 +138,17 @@ def _matched_keys(session: Session, kind: str, column, query: str, limit: int = 
     return [m.key for m in matching.best_matches(query, _name_index(session, kind, column), limit=limit)]
 
 
-def programme_names_mentioned(message: str, limit: int = 3) -> list[str]:
-    """Programme names (as stored) that a free-text message talks about, best first."""
+EQUALLY_NAMED = 2.0  # score gap within which a message names several programmes at once ("nghề may")
+
+
+def programme_names_mentioned(message: str, limit: int = 3, *, within: float = matching.RELATIVE_WINDOW) -> list[str]:
+    """Programme names (as stored) that a free-text message talks about, best first; `within`
+    keeps only names scoring that close to the best ("nghề may" names both May thời trang and
+    May công nghiệp equally; "điện tử công nghiệp" names one programme, not Điện công nghiệp too)."""
     with db.session() as session:
         index = _name_index(session, "programmes", Programme.name_key)
-        keys = [m.key for m in matching.mentioned(message, index, limit=limit)]
+        matches = matching.mentioned(message, index, limit=limit)
+        keys = [m.key for m in matches if m.score >= matches[0].score - within]
         if not keys:
             return []
         names = dict(
@@ -291,17 +297,19 @@ def get_institution(code: str) -> InstitutionInfo | None:
 
 def find_programmes(
     *,
-    occupation: str | None = None,
-    field: str | None = None,
+    occupation: str | Sequence[str] | None = None,
+    field: str | Sequence[str] | None = None,
     level: str | None = None,
     province: str | None = None,
     entry_requirement: str | None = None,
     institution_code: str | None = None,
     limit: int = 20,
 ) -> list[ProgrammeInfo]:
-    """Programmes matching an occupation name (fuzzy, synonyms), field, level, province, entry
-    requirement or school; best name match first, then cheapest."""
-    _check(field, schema.FIELDS, "field")
+    """Programmes matching an occupation name (fuzzy, synonyms) or any of several names, field,
+    level, province, entry requirement or school; best name match first, then cheapest."""
+    fields = [field] if isinstance(field, str) else list(field or [])
+    for one in fields:
+        _check(one, schema.FIELDS, "field")
     _check(level, schema.LEVELS, "level")
     _check(entry_requirement, schema.ENTRY_REQUIREMENTS, "entry_requirement")
     place = resolve_province(province)
@@ -309,13 +317,16 @@ def find_programmes(
         query = _programmes_with_school()
         order = []
         if occupation:
-            keys = _matched_keys(session, "programmes", Programme.name_key, occupation)
+            wanted = [occupation] if isinstance(occupation, str) else list(occupation)
+            keys = list(
+                dict.fromkeys(k for name in wanted for k in _matched_keys(session, "programmes", Programme.name_key, name))
+            )
             if not keys:
                 return []
             query = query.where(Programme.name_key.in_(keys))
             order.append(_rank(Programme.name_key, keys))
-        if field:
-            query = query.where(Programme.field == field)
+        if fields:
+            query = query.where(Programme.field.in_(fields))
         if level:
             query = query.where(Programme.level == level)
         if entry_requirement:

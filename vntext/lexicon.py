@@ -157,11 +157,55 @@ DETAIL_PHRASES = {
         "dang ky the nao",
         "nop ho so the nao",
         "cach dang ky",
+        "ho so",
+        "giay to",
+        "thu tuc",
+        "dang ky online",
+        "nop o dau",
+        "dang ky o dau",
     ],
+    "start": ["nhap hoc", "khai giang", "bat dau hoc", "khi nao hoc", "bao gio hoc", "ngay nhap hoc"],
     "deadline": ["han nop", "han chot", "het han", "den bao gio", "thoi han", "han dang ky", "han nop ho so", "nop ho so den"],
     "prospects": ["ra truong", "lam gi", "viec lam", "co viec", "co de xin viec", "thu nhap", "luong", "co hoi"],
     "description": ["hoc gi", "la gi", "la nghe gi", "hoc nhung gi", "gioi thieu"],
     "programmes": ["nganh gi", "nghe gi", "co nhung nganh", "dao tao nhung", "day nhung", "cac nganh", "dao tao gi"],
+}
+
+
+# Words that ask where something is taught (a search), not about one programme.
+WHERE_PHRASES = {
+    "where": [
+        "truong nao",
+        "hoc o dau",
+        "o dau day",
+        "o dau co",
+        "noi nao",
+        "cho nao day",
+        "co truong nao",
+        "nhung truong",
+        "cac truong",
+        "co dao tao",
+        "co day",
+    ]
+}
+
+# Words that ask about state support rather than a school's own fees.
+SUPPORT_PHRASES = {
+    "support": [
+        "ho tro",
+        "mien hoc phi",
+        "giam hoc phi",
+        "mien giam",
+        "hoc bong",
+        "chinh sach",
+        "tro cap",
+        "vay von",
+        "tien an",
+        "mien phi",
+        "duoc mien",
+        "duoc giam",
+        "uu dai",
+    ]
 }
 
 
@@ -174,6 +218,8 @@ _LEVELS = _index(LEVEL_PHRASES)
 _FIELDS = _index(FIELD_PHRASES)
 _GROUPS = _index(LEARNER_GROUP_PHRASES)
 _DETAILS = _index(DETAIL_PHRASES)
+_SUPPORT = _index(SUPPORT_PHRASES)
+_WHERE = _index(WHERE_PHRASES)
 
 
 def _find_all(message: str, index: list[tuple[str, str]]) -> list[str]:
@@ -218,3 +264,11 @@ def grade_in(message: str) -> int | None:
     if "thpt" in words or "cap 3" in " ".join(words):
         return 12
     return None
+
+
+def asks_support(message: str) -> bool:
+    return bool(_find_all(message, _SUPPORT))
+
+
+def asks_where(message: str) -> bool:
+    return bool(_find_all(message, _WHERE))

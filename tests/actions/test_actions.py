@@ -8,7 +8,7 @@ from actions.conversation import ActionFallback, ActionGreet, ActionShowMore, Va
 from actions.events import ActionEvents
 from actions.policies import ActionPolicies
 from actions.programmes import ActionCompareProgramme, ActionProgrammeInfo
-from actions.schools import ActionSchoolInfo, ActionSearch
+from actions.schools import ActionSchoolInfo, ActionSchoolProgrammes, ActionSearch
 from tests.actions.conftest import run, tracker
 
 
@@ -155,3 +155,53 @@ def test_province_words_are_not_read_as_a_programme(catalog):
         ActionSearch(), "con o hai duong thi sao", "inform", slots={"occupation": "Điện công nghiệp", "province": "Quảng Ninh"}
     )
     assert "Hải Dương nay thuộc Hải Phòng" in text and "Điện công nghiệp" in text and "Điều dưỡng" not in text
+
+
+def test_fallback_answers_what_the_message_names(catalog):
+    """The classifier gave up, but the catalog knows the school, the trade, the support words."""
+    text, _, slots = run(ActionFallback(), "truong cao dang viet han binh minh o dau", "nlu_fallback")
+    assert "Việt - Hàn Bình Minh" in text and "Địa chỉ" in text and "tỉnh, thành phố nào" not in text
+    text, buttons, slots = run(ActionFallback(), "Em muốn học nghề điện", "nlu_fallback")
+    assert "tỉnh, thành phố nào" in text and any(b["title"] == "Tỉnh nào cũng được" for b in buttons)
+    assert slots["need_province"] is False and slots["occupation"]
+    text, _, _ = run(ActionFallback(), "có được học bổng không", "nlu_fallback")
+    assert "nhóm nào" in text
+    text, _, slots = run(ActionFallback(), "asdf qwer", "nlu_fallback")
+    assert "chưa hiểu" in text and slots["miss_count"] == 1
+
+
+def test_parent_long_question_gets_one_combined_answer(catalog):
+    message = (
+        "Cho tôi hỏi ở Quảng Ninh có trường nào dạy cơ khí hay điện cho học sinh vừa hết lớp 9 không, "
+        "học phí bao nhiêu, có chỗ ở không, có được hỗ trợ gì không?"
+    )
+    text, buttons, _ = run(ActionSearch(), message, "ask_schools")
+    assert "Điện công nghiệp" in text and "Việt - Hàn Bình Minh" in text and "Sao Biển" not in text
+    assert "Ký túc xá" in text and "Chính sách hỗ trợ" in text
+    assert any(b["payload"] == "/ask_policies" for b in buttons)
+
+
+def test_a_keyword_shows_every_programme_it_fits(catalog):
+    text, _, _ = run(ActionSearch(), "học nghề may ở Hải Phòng", "ask_schools")
+    assert "May thời trang" in text and "May công nghiệp" in text
+    text, _, _ = run(ActionSearch(), "học điện ở Hải Phòng", "ask_schools")
+    assert "Điện công nghiệp" in text and "Điện dân dụng" in text
+
+
+def test_level_word_in_a_school_name_is_not_a_filter(catalog):
+    text, _, _ = run(
+        ActionSchoolProgrammes(), "Trường Cao đẳng Việt - Hàn Bình Minh có những ngành nào?", "ask_school_programmes"
+    )
+    assert "(trung cấp)" in text and "(sơ cấp)" in text
+    text, _, _ = run(ActionSchoolProgrammes(), "cđ Việt Hàn Bình Minh có ngành trung cấp nào", "ask_school_programmes")
+    assert "(trung cấp)" in text and "(cao đẳng)" not in text
+
+
+def test_a_named_school_answers_a_search_without_asking_the_province(catalog):
+    text, _, slots = run(ActionSearch(), "truong viet han binh minh co day dien khong", "ask_schools")
+    assert "Điện công nghiệp" in text and "tỉnh, thành phố nào" not in text and not slots.get("need_province")
+
+
+def test_start_date_is_unknown_with_the_school_contact(catalog):
+    text, _, _ = run(ActionProgrammeInfo(), "khi nào nhập học", "ask_programme_info", slots={"last_programme": "QN-VHBM/6520227"})
+    assert "Ngày nhập học: chưa có thông tin" in text and "Bạn liên hệ" in text

@@ -1,14 +1,38 @@
 """actions.replies: Vietnamese formats and "chưa có thông tin"."""
 
 import datetime as dt
+from dataclasses import fields
 
 from actions import replies
+from catalog.queries import InstitutionInfo, ProgrammeInfo
 
 
-def test_money_uses_dots_and_says_free():
+def test_money_uses_dots():
     assert replies.money(9800000) == "9.800.000 đ"
-    assert replies.money(0) == "miễn phí (0 đ)"
     assert replies.money(None) == "chưa có thông tin"
+
+
+def _programme(tuition, level="trung_cap", months=24):
+    school = InstitutionInfo(*[None] * len(fields(InstitutionInfo)))
+    values = {f.name: None for f in fields(ProgrammeInfo)}
+    values.update(tuition_vnd_per_year=tuition, level=level, duration_months=months, institution=school)
+    return ProgrammeInfo(**values)
+
+
+def test_tuition_says_free_per_course_and_unknown_without_per_year():
+    assert replies.tuition(_programme(9800000)) == "9.800.000 đ/năm"
+    assert replies.tuition(_programme(0)) == "miễn học phí"
+    assert replies.tuition(_programme(3500000, level="so_cap", months=3)) == "3.500.000 đ/khóa"
+    assert replies.tuition(_programme(None)) == "chưa có thông tin"
+    assert replies.programme_line(_programme(None)).endswith("học phí chưa có thông tin")
+
+
+def test_button_titles_are_cut_between_words():
+    title = replies.short("Trường Cao đẳng Kỹ thuật Công nghiệp Việt - Hàn Bình Minh")
+    assert len(title) <= 40 and title.endswith("…")
+    assert "Trường Cao đẳng Kỹ thuật Công nghiệp Việt - Hàn Bình Minh".startswith(title[:-1])
+    assert title[:-1].split()[-1] in "Trường Cao đẳng Kỹ thuật Công nghiệp Việt - Hàn Bình Minh".split()
+    assert replies.short("Hàn (trung cấp)") == "Hàn (trung cấp)"
 
 
 def test_dates_are_day_month_year():
