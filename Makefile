@@ -3,7 +3,7 @@ PY := .venv/bin/python
 RASA_ENV := PYTHONPATH=$(CURDIR) RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=3 PYTHONWARNINGS=ignore SQLALCHEMY_SILENCE_UBER_WARNING=1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup run serve test lint train eval lookups bench bench-catalog bench-channels template migrate status office checks
+.PHONY: setup run serve test lint train eval lookups labelled bench bench-catalog bench-channels template migrate status office checks
 
 setup:
 	@scripts/setup.sh
@@ -38,6 +38,10 @@ eval: setup
 ## Regenerate the NLU lookup tables (data/nlu/lookups/) from the catalog.
 lookups: setup
 	@$(PY) -m catalog lookups
+
+## Counsellors' labels (page "Câu hỏi chưa trả lời") → data/nlu/tu-van-gan-nhan.yml; then `make train`.
+labelled: setup
+	@$(PY) -m counselling export-labelled
 
 bench: bench-catalog bench-channels
 

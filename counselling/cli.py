@@ -1,4 +1,4 @@
-"""`python -m counselling report gaps | requests … | privacy purge`: the counsellors' command line."""
+"""`python -m counselling report gaps | requests … | privacy purge | export-labelled`: the counsellors' command line."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from catalog.migrate import migrate
-from counselling import conversation_log, handoff, privacy
+from counselling import conversation_log, handoff, labels, privacy
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CHART = PROJECT_ROOT / "var" / "reports" / "tin-nhan-moi-ngay.png"
@@ -82,6 +82,32 @@ def cmd_purge(args) -> int:
     return 0
 
 
+def cmd_export_labelled(args) -> int:
+    migrate()
+    try:
+        result = labels.export(args.out)
+    except labels.NotOurFile:
+        print(f"Lỗi: {args.out} đã có và không do lệnh này tạo ra; không ghi đè. Chọn tệp khác bằng --out.", file=sys.stderr)
+        return 2
+    print(f"Đã ghi {result.written} câu ({len(result.examples)} ý định) vào {result.path}.")
+    for intent, texts in result.examples.items():
+        print(f"  {intent}: {len(texts)}")
+    if result.kept:
+        print(f"  (trong đó {result.kept} câu giữ lại từ lần ghi trước: câu hỏi gốc đã bị xóa theo thời hạn lưu)")
+    skipped = []
+    if result.already_known:
+        skipped.append(f"{result.already_known} câu đã có trong data/nlu")
+    if result.duplicates:
+        skipped.append(f"{result.duplicates} câu trùng")
+    if result.unknown:
+        names = ", ".join(sorted(result.unknown))
+        skipped.append(f"{sum(result.unknown.values())} câu có ý định không còn trong domain.yml ({names})")
+    if skipped:
+        print("Bỏ qua: " + "; ".join(skipped) + ".")
+    print("Huấn luyện lại để bot học các câu này: make train (rồi khởi động lại Rasa).")
+    return 0
+
+
 def add_parsers(commands) -> None:
     report = commands.add_parser("report", help="báo cáo cho người tư vấn")
     sub = report.add_subparsers(dest="report_command", required=True)
@@ -112,10 +138,22 @@ def add_parsers(commands) -> None:
     p.add_argument("--days", type=int, help=f"mặc định PRIVACY_RETENTION_DAYS ({privacy.DEFAULT_RETENTION_DAYS})")
     p.set_defaults(func=cmd_purge)
 
+    p = commands.add_parser(
+        "export-labelled", help="ghi các câu hỏi người tư vấn đã gán nhãn thành dữ liệu huấn luyện NLU của Rasa"
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=labels.DEFAULT_EXPORT,
+        help=f"tệp YAML ghi ra (mặc định {labels.DEFAULT_EXPORT.relative_to(PROJECT_ROOT)})",
+    )
+    p.set_defaults(func=cmd_export_labelled)
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m counselling", description="Hồ sơ tư vấn: câu hỏi chưa trả lời, yêu cầu gọi lại, dữ liệu cá nhân"
+        prog="python -m counselling",
+        description="Hồ sơ tư vấn: câu hỏi chưa trả lời, nhãn của người tư vấn, yêu cầu gọi lại, dữ liệu cá nhân",
     )
     add_parsers(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(argv)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rapidfuzz import fuzz
@@ -111,6 +111,13 @@ class GapGroup:
     variants: list[str]
     last_at: dt.datetime
     top_intent: str | None
+    # The messages of the group (a counsellor labels them together) and their labels:
+    # label → number of messages (None: not labelled yet); the latest label and who gave it.
+    ids: list[int] = field(default_factory=list)
+    labels: dict[str | None, int] = field(default_factory=dict)
+    label: str | None = None
+    labelled_by: str | None = None
+    labelled_at: dt.datetime | None = None
 
 
 def gaps(since: dt.date, url: str | None = None, limit: int = 30) -> list[GapGroup]:
@@ -118,24 +125,37 @@ def gaps(since: dt.date, url: str | None = None, limit: int = 30) -> list[GapGro
     start = dt.datetime.combine(since, dt.time(), tzinfo=dt.timezone.utc)
     with db.session(url) as session:
         rows = session.execute(
-            select(UnansweredMessage.text, UnansweredMessage.kind, UnansweredMessage.at, UnansweredMessage.intents)
+            select(
+                UnansweredMessage.text,
+                UnansweredMessage.kind,
+                UnansweredMessage.at,
+                UnansweredMessage.intents,
+                UnansweredMessage.id,
+                UnansweredMessage.label,
+                UnansweredMessage.labelled_by,
+                UnansweredMessage.labelled_at,
+            )
             .where(UnansweredMessage.at >= start, UnansweredMessage.channel.not_in(STAFF_CHANNELS))
             .order_by(UnansweredMessage.at)
         ).all()
     groups: list[dict] = []
-    for message, kind, at, intents in rows:
+    for message, kind, at, intents, message_id, label, labelled_by, labelled_at in rows:
         folded = folding.key(message)
         for group in groups:
             if fuzz.token_set_ratio(folded, group["key"]) >= SIMILAR:
                 break
         else:
-            group = {"key": folded, "texts": {}, "kinds": {}, "last": at, "intents": {}}
+            group = {"key": folded, "texts": {}, "kinds": {}, "last": at, "intents": {}, "ids": [], "labels": {}, "latest": None}
             groups.append(group)
         group["texts"][message] = group["texts"].get(message, 0) + 1
         group["kinds"][kind] = group["kinds"].get(kind, 0) + 1
         group["last"] = max(group["last"], at)
         top = (json.loads(intents) or [[None]])[0][0]
         group["intents"][top] = group["intents"].get(top, 0) + 1
+        group["ids"].append(message_id)
+        group["labels"][label] = group["labels"].get(label, 0) + 1
+        if label and (group["latest"] is None or labelled_at > group["latest"][2]):
+            group["latest"] = (label, labelled_by, labelled_at)
     result = [
         GapGroup(
             example=max(g["texts"], key=g["texts"].get),
@@ -144,6 +164,11 @@ def gaps(since: dt.date, url: str | None = None, limit: int = 30) -> list[GapGro
             variants=sorted(g["texts"], key=g["texts"].get, reverse=True)[:5],
             last_at=g["last"],
             top_intent=max(g["intents"], key=g["intents"].get),
+            ids=g["ids"],
+            labels=g["labels"],
+            label=g["latest"] and g["latest"][0],
+            labelled_by=g["latest"] and g["latest"][1],
+            labelled_at=g["latest"] and g["latest"][2],
         )
         for g in groups
     ]

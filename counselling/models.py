@@ -22,6 +22,12 @@ class UnansweredMessage(Base):
     intents: Mapped[str] = mapped_column(Text)  # JSON: [[intent, confidence], …] top 3
     sender_key: Mapped[str] = mapped_column(String(64), index=True)
     message_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # What a counsellor says the message was (an intent of domain.yml, out_of_scope included), so
+    # `python -m counselling export-labelled` can turn it into training data. The staff account is
+    # kept by name only: counselling does not depend on the staff tables.
+    label: Mapped[str | None] = mapped_column(String(64))
+    labelled_by: Mapped[str | None] = mapped_column(String(64))
+    labelled_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class DailyMessageCount(Base):

@@ -1,5 +1,6 @@
 """Pages for counsellors (role `counsellor`, or `admin`): try the bot in a web chat with the
-details of what it understood, see what it could not answer, and work the call-back requests."""
+details of what it understood, see what it could not answer and label it with the intent it
+should have had (exported as training data), and work the call-back requests."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 import settings
 from bot.rasa_client import RasaClient, RasaUnavailable, last_turn
-from counselling import conversation_log, handoff
+from counselling import conversation_log, handoff, labels
 from staff.web.auth import CounsellorForm, CounsellorIn, CsrfFailed, catalog_url
 from staff.web.rendering import message_page, render
 from staff.web.security import same_secret
@@ -120,7 +121,44 @@ def gaps_page(request: Request, signed: CounsellorIn, tu: str | None = None):
         answered=sum(a for _, a, _ in counts),
         unanswered=sum(u for _, _, u in counts),
         kinds=conversation_log.KINDS,
+        choices=labels.choices(),
+        describe=labels.describe,
     )
+
+
+def _message_ids(value: str) -> list[int]:
+    """The group's message ids as the page wrote them ("12,15,31"); anything else is a forged form."""
+    try:
+        ids = [int(part) for part in value.split(",") if part.strip()]
+    except ValueError:
+        raise CsrfFailed from None
+    if not ids:
+        raise CsrfFailed
+    return ids
+
+
+@router.post("/tu-van/cau-hoi-chua-tra-loi/gan-nhan")
+def label_gap(
+    request: Request,
+    signed: CounsellorForm,
+    ids: Annotated[str, Form(max_length=100_000)],
+    intent: Annotated[str, Form(max_length=64)] = "",
+    tu: Annotated[str, Form(max_length=10)] = "",
+):
+    """Labels every message of a group at once: the page shows one row per group of similar
+    wordings, and those wordings are what the bot should learn together."""
+    try:
+        labels.set_label(_message_ids(ids), intent, signed.actor.username, url=catalog_url(request))
+    except labels.LabelError:
+        return message_page(
+            request,
+            400,
+            "Chưa gán được nhãn",
+            "Ý định này không còn trong danh sách của bot. Hãy tải lại trang rồi chọn lại.",
+            actor=signed.actor,
+            csrf=signed.csrf,
+        )
+    return RedirectResponse(f"/tu-van/cau-hoi-chua-tra-loi?tu={_since(tu).isoformat()}", status_code=303)
 
 
 @router.get("/tu-van/bieu-do.png")
