@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 import settings
 from actions import replies, routing
 from actions.request import ANYWHERE, read
-from actions.schools import ask_province
+from actions.search import ask_province
 from catalog import provinces, queries, status
 from vntext import folding
 

@@ -18,9 +18,16 @@ class ActionPolicies(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         request = read(tracker)
+        where = _programmes_asked_too(request)
         if not request.groups:
+            named = queries.policies_mentioned(request.message, level=request.level, province=request.province_name)
+            if named:
+                first, rest = replies.paged([replies.policy_text(p) for p in named])
+                dispatcher.utter_message(text=where + "Chính sách liên quan đang có hiệu lực:\n\n" + "\n\n".join(first))
+                return remember(request, topic="policies", more=rest)
             dispatcher.utter_message(
-                text="Chính sách hỗ trợ tùy vào bạn thuộc nhóm nào. Bạn thuộc nhóm nào dưới đây (hoặc gõ, ví dụ: em là người dân tộc thiểu số)?",
+                text=where
+                + "Chính sách hỗ trợ tùy vào bạn thuộc nhóm nào. Bạn thuộc nhóm nào dưới đây (hoặc gõ, ví dụ: em là người dân tộc thiểu số)?",
                 buttons=[
                     replies.button(replies.GROUP_NAMES[g].capitalize(), f'/ask_policies{{"learner_group":"{g}"}}')
                     for g in GROUP_BUTTONS
@@ -39,7 +46,7 @@ class ActionPolicies(Action):
         specific = [p for p in found if set(p.learner_groups) & set(request.groups)] or found
         first, rest = replies.paged([replies.policy_text(p) for p in specific])
         rest += [replies.policy_text(p) for p in found if p not in specific]
-        text = f"{former_province_note(request)}Chính sách cho {who}{level} đang có hiệu lực:\n\n" + "\n\n".join(first)
+        text = f"{where or former_province_note(request)}Chính sách cho {who}{level} đang có hiệu lực:\n\n" + "\n\n".join(first)
         if any(replies.NEEDS_CONFIRMATION in line for line in first):
             text += '\n\nMục ghi "cần xác nhận" là thông tin chưa chắc chắn, bạn hỏi lại nhà trường trước khi làm hồ sơ.'
         buttons = replies.more_buttons(rest)
@@ -52,3 +59,21 @@ class ActionPolicies(Action):
             ]
         dispatcher.utter_message(text=text, buttons=buttons)
         return remember(request, topic="policies", more=rest)
+
+
+def _programmes_asked_too(request) -> str:
+    """A parent asking support for a trade in a province ("cháu người Dao muốn học may ở Lạng
+    Sơn, có được miễn học phí không") also gets where it is taught, first."""
+    if not (request.occupations or request.fields) or request.province is None:
+        return ""
+    found = queries.find_programmes(
+        occupation=request.occupations or None,
+        field=request.fields if not request.occupations else None,
+        level=request.level,
+        province=request.province_name,
+        limit=3,
+    )
+    if not found:
+        return ""
+    lines = [replies.programme_line(p) for p in found]
+    return f"{former_province_note(request)}Nơi dạy ở {request.province_name}:\n" + "\n".join(lines) + "\n\n"

@@ -7,7 +7,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import replies
 from actions.request import read, remember
+from actions.search import search
 from catalog import queries
+from vntext import lexicon
 
 
 def _programme_from_ref(ref: str | None) -> queries.ProgrammeInfo | None:
@@ -105,6 +107,9 @@ class ActionCompareProgramme(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         request = read(tracker, continuing=True)
+        if request.province_from_message and not lexicon.asks_elsewhere(request.message):
+            # "học logistics ở Hải Phòng ở đâu": a search in that province, not a comparison
+            return search(dispatcher, request)
         if not request.occupation:
             dispatcher.utter_message(text="Bạn muốn so sánh ngành nào? Ví dụ: so sánh học phí ngành điện công nghiệp.")
             return []

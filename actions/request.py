@@ -77,11 +77,18 @@ def read(tracker: Tracker, *, continuing: bool = False) -> Request:
 
     if not message.startswith("/"):
         # the province's words are not read as part of a programme or school name
-        request.school = queries.institution_mentioned(rest)
+        request.school = queries.institution_mentioned(rest, typed=message)
+        if place is not None and place.via_short_form and not entities.get("province"):
+            # "Vịnh Ngọc" is a school's name, not the city of Vinh: the whole message names a school
+            whole = queries.institution_mentioned(message)
+            if whole is not None and (request.school is None or whole.code != request.school.code):
+                request.school, rest = whole, folding.key(message)
+                request.province, request.province_from_message = None, False
         request.school_from_message = request.school is not None
-        # the school's own name is not read as a level or a programme ("Trường Cao đẳng Hàng hải")
-        asked = without_name(rest, request.school.name) if request.school else rest
-        names = queries.programme_names_mentioned(asked, within=queries.EQUALLY_NAMED)
+        # the school's own name is not read as a level or a programme ("Trường Cao đẳng Hàng hải"),
+        # nor the words asking a detail ("số điện thoại" is not the trade "điện")
+        asked = lexicon.without_details(without_name(rest, request.school.name) if request.school else rest)
+        names = queries.programme_names_mentioned(asked, within=queries.EQUALLY_NAMED, typed=message)
         request.occupation = names[0] if names else None
         request.occupations = names
         request.fields = lexicon.fields_in(asked)
@@ -108,7 +115,7 @@ def read(tracker: Tracker, *, continuing: bool = False) -> Request:
         request.level = request.level or tracker.get_slot("level")
         if not request.fields and not request.occupation and tracker.get_slot("field"):
             request.fields = [tracker.get_slot("field")]
-    if request.school is None and tracker.get_slot("last_school") and not request.occupation:
+    if request.school is None and tracker.get_slot("last_school") and (not request.occupation or lexicon.refers_back(message)):
         request.school = queries.get_institution(tracker.get_slot("last_school"))
     if not request.groups and tracker.get_slot("learner_groups"):
         request.groups = list(tracker.get_slot("learner_groups"))

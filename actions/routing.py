@@ -18,7 +18,8 @@ from actions.policies import ActionPolicies
 from actions.programmes import ActionProgrammeInfo
 from actions.replies import PROGRAMME_DETAILS
 from actions.request import Request, read
-from actions.schools import ActionSchoolInfo, ActionSearch, ask_province
+from actions.schools import ActionSchoolInfo, ActionSearch
+from actions.search import ask_province
 from vntext import lexicon
 
 GRADE_GROUPS = {"tot_nghiep_thcs", "tot_nghiep_thpt"}

@@ -186,61 +186,93 @@ def best_matches(query: str, index: NameIndex | list[str], *, limit: int = 10, p
 
 
 def _unambiguous(key: str, message: str, message_key: str, written: str | None) -> bool:
-    """False for a one-word name that is probably the everyday word ("được" is not "Dược")."""
+    """False for a one-word name that is probably the everyday word ("được" is not "Dược").
+
+    A trade word after "ngành"/"nghề" always counts; typed with diacritics, the diacritics
+    decide ("học điện" yes, "học mấy năm" is not May); typed without, "học/dạy điện" counts,
+    but "hoc may" and "hoc duoc" stay everyday words ("học mấy năm", "học được không")."""
     if key not in AMBIGUOUS_ONE_WORD:
         return True
-    cues = ("nganh", "nghe", "hoc nghe", "tho", "khoa") if key == "duoc" else ("nganh", "nghe", "tho", "khoa", "hoc", "day")
-    if any(_contains_phrase(message_key, f"{cue} {key}") for cue in cues):  # "học điện", but "học được" is not Dược
+    if any(_contains_phrase(message_key, f"{cue} {key}") for cue in ("nganh", "nghe", "hoc nghe", "tho", "khoa")):
         return True
-    if written and folding.has_diacritics(message):
-        return _contains_phrase(" ".join(folding.normalize(message).lower().split()), written.lower())
-    return False
+    if folding.has_diacritics(message):
+        return bool(written) and _contains_phrase(" ".join(folding.normalize(message).lower().split()), written.lower())
+    loose = () if key in ("duoc", "may") else ("hoc", "day")
+    return any(_contains_phrase(message_key, f"{cue} {key}") for cue in loose)
 
 
 def _contains_phrase(haystack: str, phrase: str) -> bool:
     return f" {phrase} " in f" {haystack} "
 
 
+def corrected(message_key: str, index: NameIndex) -> str:
+    """Misspelt words of a message replaced by the name word they are one slip from
+    ("dieu duogn" → "dieu duong"); short words are left alone (too many near neighbours)."""
+    words = message_key.split()
+    for i, word in enumerate(words):
+        if len(word) < 5 or word in index.postings or not word.isalpha():
+            continue
+        near = [t for t in index.postings if len(t) >= 5 and OSA.distance(word, t, score_cutoff=1) <= 1]
+        if len(near) == 1:
+            words[i] = near[0]
+    return " ".join(words)
+
+
 def mentioned(
-    message: str, index: NameIndex, *, limit: int = 5, min_ratio: float = MENTION_MIN, min_words: int = 1
+    message: str,
+    index: NameIndex,
+    *,
+    limit: int = 5,
+    min_ratio: float = MENTION_MIN,
+    min_words: int = 1,
+    typed: str | None = None,
+    common: frozenset[str] = frozenset(),
 ) -> list[Match]:
     """Catalog names a whole message talks about ("trường nào dạy điện công nghiệp ở QN?").
 
     Unlike best_matches (the query *is* a name), here the name must be inside the
     message: the whole name, a synonym phrase, or enough of its distinctive words
-    (`min_ratio` of their weight and at least `min_words` of them).
+    (`min_ratio` of their weight and at least `min_words` of them, one of which is not in
+    `common`: "du lịch" names the trade, not the "Trường Trung cấp Du lịch Vịnh Ngọc").
+    Diacritics the user typed must agree ("nhà thuộc" is not the alias "nhà thuốc").
     """
-    message_key = folding.key(message)
+    message_key = corrected(folding.key(message), index)
     if not message_key:
         return []
+    message = message if typed is None else typed  # diacritics are read from what the user typed
     words = set(message_key.split())
     results: dict[str, float] = {}
+
+    def fits(key: str, written: str | None) -> bool:
+        return _unambiguous(key, message, message_key, written) and typed_agrees(message, written)
+
     whole = [
         k
         for p in {p for w in words for p in index.postings.get(w, ())}
-        if _contains_phrase(message_key, k := index.keys[p]) and _unambiguous(k, message, message_key, index.display.get(k))
+        if _contains_phrase(message_key, k := index.keys[p]) and fits(k, index.display.get(k))
     ]
+    aliases = [a for a in synonyms() if _contains_phrase(message_key, a) and fits(a, _ALIAS_WRITTEN.get(a))]
+    # "hàn" inside "tiếng hàn": the longer phrase is what the user means
+    whole = [k for k in whole if not any(a != k and _contains_phrase(a, k) and k not in synonyms()[a] for a in aliases)]
     for key in whole:
         results[key] = 100.0
-    for alias, targets in synonyms().items():
+    for alias in aliases:
         # "điện" inside "điện công nghiệp" is not a second mention
-        if (
-            _contains_phrase(message_key, alias)
-            and not any(_contains_phrase(k, alias) for k in whole)
-            and _unambiguous(alias, message, message_key, _ALIAS_WRITTEN.get(alias))
-        ):
-            for target in targets:
+        if not any(_contains_phrase(k, alias) for k in whole):
+            for target in synonyms()[alias]:
                 if target in index.available:
                     results[target] = max(results.get(target, 0.0), 90.0 + min(len(alias), 10) / 2)
     for position in {p for w in words for p in index.postings.get(w, ())}:
         key = index.keys[position]
-        if key in results or not _unambiguous(key, message, message_key, index.display.get(key)):
+        if key in results or not fits(key, index.display.get(key)):
             continue
         distinctive = [w for w in key.split() if index.weights.get(w, 0.0) > 0]
         total = sum(index.weights[w] for w in distinctive)
         hits = [w for w in distinctive if w in words]
-        if total <= 0 or len(hits) < min(min_words, len(distinctive)):
+        if total <= 0 or len(hits) < min(min_words, len(distinctive)) or (common and set(hits) <= common):
             continue
+        if min_words > 1 and len(distinctive) > 1 and not _adjacent_pair(key, message_key, index):
+            continue  # "Ngọc … mới được" is not "Ngọc Linh Mới": two of the name's words must be side by side
         ratio = sum(index.weights[w] for w in hits) / total
         if ratio >= min_ratio:
             results[key] = 60.0 + 30.0 * ratio
@@ -249,3 +281,31 @@ def mentioned(
         return []
     floor = ranked[0][1] - RELATIVE_WINDOW
     return [Match(k, s) for k, s in ranked[:limit] if s >= floor]
+
+
+def _adjacent_pair(key: str, message_key: str, index: NameIndex) -> bool:
+    names = key.split()
+    pairs = {f"{a} {b}" for a, b in zip(names, names[1:]) if index.weights.get(a) or index.weights.get(b)}
+    said = message_key.split()
+    return bool(pairs & {f"{a} {b}" for a, b in zip(said, said[1:])})
+
+
+def typed_agrees(message: str, written: str | None) -> bool:
+    """False when the user typed the phrase's letters with other diacritics ("nhà thuộc hộ
+    nghèo" does not say "nhà thuốc"). Words typed without diacritics agree with anything."""
+    if not written or not folding.has_diacritics(message):
+        return True
+    typed_words = folding.normalize(message).lower().split()
+    typed_words = ["".join(ch for ch in w if ch.isalnum()) for w in typed_words]
+    phrase = ["".join(ch for ch in w if ch.isalnum()) for w in folding.normalize(written).lower().split()]
+    phrase = [w for w in phrase if w]
+    folded = [folding.fold(w) for w in typed_words]
+    target = [folding.fold(w) for w in phrase]
+    found = False
+    for start in range(len(folded) - len(target) + 1):
+        if folded[start : start + len(target)] == target:
+            found = True
+            pairs = zip(typed_words[start : start + len(target)], phrase)
+            if all(not folding.has_diacritics(t) or t == w for t, w in pairs):
+                return True
+    return not found

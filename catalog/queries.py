@@ -29,6 +29,7 @@ from catalog.models import (
     Programme,
     Province,
 )
+from vntext import folding
 
 
 class UnknownProvince(ValueError):
@@ -141,13 +142,15 @@ def _matched_keys(session: Session, kind: str, column, query: str, limit: int = 
 EQUALLY_NAMED = 2.0  # score gap within which a message names several programmes at once ("nghề may")
 
 
-def programme_names_mentioned(message: str, limit: int = 3, *, within: float = matching.RELATIVE_WINDOW) -> list[str]:
+def programme_names_mentioned(
+    message: str, limit: int = 3, *, within: float = matching.RELATIVE_WINDOW, typed: str | None = None
+) -> list[str]:
     """Programme names (as stored) that a free-text message talks about, best first; `within`
     keeps only names scoring that close to the best ("nghề may" names both May thời trang and
     May công nghiệp equally; "điện tử công nghiệp" names one programme, not Điện công nghiệp too)."""
     with db.session() as session:
         index = _name_index(session, "programmes", Programme.name_key)
-        matches = matching.mentioned(message, index, limit=limit)
+        matches = matching.mentioned(message, index, limit=limit, typed=typed)
         keys = [m.key for m in matches if m.score >= matches[0].score - within]
         if not keys:
             return []
@@ -157,11 +160,13 @@ def programme_names_mentioned(message: str, limit: int = 3, *, within: float = m
     return [names[k] for k in keys if k in names]
 
 
-def institution_mentioned(message: str) -> InstitutionInfo | None:
+def institution_mentioned(message: str, *, typed: str | None = None) -> InstitutionInfo | None:
     """The school a free-text message names ("trường Việt Hàn có ký túc xá không"), if exactly one fits best."""
     with db.session() as session:
         index = _name_index(session, "institutions", Institution.name_key)
-        matches = matching.mentioned(message, index, limit=2, min_ratio=0.4, min_words=2)
+        # words of programme names ("du lịch", "thời trang") alone do not name a school
+        trades = frozenset(_name_index(session, "programmes", Programme.name_key).postings)
+        matches = matching.mentioned(message, index, limit=2, min_ratio=0.4, min_words=2, typed=typed, common=trades)
         if not matches or (len(matches) > 1 and matches[1].score == matches[0].score):
             return None
         row = session.execute(
@@ -261,9 +266,11 @@ def find_institutions(
     kind: str | None = None,
     ownership: str | None = None,
     name: str | None = None,
+    describes: str | None = None,
     limit: int = 20,
 ) -> list[InstitutionInfo]:
-    """Schools by province, kind, ownership and/or (fuzzy) name; best name match first."""
+    """Schools by province, kind, ownership, (fuzzy) name and/or a phrase their own
+    description or a programme's contains ("9+"); best name match first."""
     _check(kind, schema.INSTITUTION_KINDS, "kind")
     _check(ownership, schema.OWNERSHIPS, "ownership")
     place = resolve_province(province)
@@ -282,6 +289,10 @@ def find_institutions(
             query = query.where(Institution.kind == kind)
         if ownership:
             query = query.where(Institution.ownership == ownership)
+        if describes:
+            pattern = f"%{describes}%"
+            in_programme = exists().where(Programme.institution_id == Institution.id, Programme.description.like(pattern))
+            query = query.where(or_(Institution.description.like(pattern), in_programme))
         rows = session.execute(query.order_by(*order, Institution.name, Institution.code).limit(limit)).all()
     return [_institution_info(inst, prov) for inst, prov in rows]
 
@@ -507,3 +518,33 @@ def find_policies(
         )
         for p, prov in rows
     ]
+
+
+# Word pairs every support policy shares: they say nothing about which policy is meant.
+_POLICY_GENERIC_PAIRS = frozenset(
+    "hoc phi|ho tro|duoc giam|duoc mien|mien hoc|giam hoc|hoc nghe|nguoi hoc|co duoc|trung cap|cao dang|so cap|"
+    "chinh sach|duoc ho|tro hoc|hoc sinh|sinh vien|di hoc|theo hoc|co so|giao duc|duc nghe|nghe nghiep|"
+    "khong a|duoc khong|co khong|hoc tai|tai co|em co|em duoc|nha em|con toi|chau nha".split("|")
+)
+
+
+def _pairs(text: str) -> set[str]:
+    words = folding.expand_teencode(text).split()
+    return {f"{a} {b}" for a, b in zip(words, words[1:])} - _POLICY_GENERIC_PAIRS
+
+
+def policies_mentioned(message: str, *, level: str | None = None, province: str | None = None) -> list[PolicyInfo]:
+    """Policies in force whose own words the message uses ("tai nạn lao động", "vay vốn",
+    "nặng nhọc, độc hại"), best first: for questions that name no learner group."""
+    wanted = _pairs(message)
+    if not wanted:
+        return []
+    scored = []
+    for policy in find_policies(level=level, province=province):
+        overlap = len(wanted & _pairs(f"{policy.title} {policy.eligibility} {policy.benefit}"))
+        if overlap:
+            scored.append((overlap, policy))
+    if not scored:
+        return []
+    best = max(score for score, _ in scored)
+    return [policy for score, policy in sorted(scored, key=lambda item: -item[0]) if score == best]

@@ -87,7 +87,6 @@ TEENCODE: dict[str, str] = {
     "wa": "qua",
     "wen": "quen",
     "dh": "dai hoc",
-    "hp": "hoc phi",
     "sdt": "so dien thoai",
     "dt": "dien thoai",
     "dki": "dang ky",

@@ -272,3 +272,30 @@ def asks_support(message: str) -> bool:
 
 def asks_where(message: str) -> bool:
     return bool(_find_all(message, _WHERE))
+
+
+def without_details(message: str) -> str:
+    """The message (teencode spelled out) without the words that ask for a detail, so
+    "số điện thoại" is not read as the trade "điện" nor "học mấy năm" as "May"."""
+    padded = f" {folding.expand_teencode(message)} "
+    for phrase, _code in _DETAILS:
+        padded = padded.replace(f" {phrase} ", " ")
+    return " ".join(padded.split())
+
+
+BACK_REFERENCES = ("o do", "truong do", "truong nay", "truong ay", "o truong", "o day", "truong day", "ben do", "cho do")
+
+
+def refers_back(message: str) -> bool:
+    """ "ở đó", "trường đó", "trường này": the school just discussed."""
+    padded = f" {folding.expand_teencode(message)} "
+    return any(f" {phrase} " in padded for phrase in BACK_REFERENCES)
+
+
+ELSEWHERE = ("ngoai", "khac", "con tinh nao", "con truong nao", "so sanh", "re hon", "re nhat", "gan hon", "tot hon")
+
+
+def asks_elsewhere(message: str) -> bool:
+    """ "ngoài Hải Phòng", "tỉnh khác", "rẻ hơn": a comparison across places, not one search."""
+    padded = f" {folding.expand_teencode(message)} "
+    return any(f" {phrase} " in padded for phrase in ELSEWHERE)

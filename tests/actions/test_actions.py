@@ -6,6 +6,7 @@ import settings
 from actions.career import ActionCareerAdvice, ActionQuizResult, fields_for, top_types
 from actions.conversation import ActionFallback, ActionGreet, ActionShowMore, ValidateSearchForm
 from actions.events import ActionEvents
+from actions.pathways import ActionPathway
 from actions.policies import ActionPolicies
 from actions.programmes import ActionCompareProgramme, ActionProgrammeInfo
 from actions.schools import ActionSchoolInfo, ActionSchoolProgrammes, ActionSearch
@@ -165,7 +166,7 @@ def test_fallback_answers_what_the_message_names(catalog):
     assert "tỉnh, thành phố nào" in text and any(b["title"] == "Tỉnh nào cũng được" for b in buttons)
     assert slots["need_province"] is False and slots["occupation"]
     text, _, _ = run(ActionFallback(), "có được học bổng không", "nlu_fallback")
-    assert "nhóm nào" in text
+    assert "học bổng" in text.lower() and "Căn cứ" in text
     text, _, slots = run(ActionFallback(), "asdf qwer", "nlu_fallback")
     assert "chưa hiểu" in text and slots["miss_count"] == 1
 
@@ -205,3 +206,34 @@ def test_a_named_school_answers_a_search_without_asking_the_province(catalog):
 def test_start_date_is_unknown_with_the_school_contact(catalog):
     text, _, _ = run(ActionProgrammeInfo(), "khi nào nhập học", "ask_programme_info", slots={"last_programme": "QN-VHBM/6520227"})
     assert "Ngày nhập học: chưa có thông tin" in text and "Bạn liên hệ" in text
+
+
+def test_policies_named_by_their_own_words_without_a_group(catalog):
+    text, _, _ = run(ActionPolicies(), "Học các nghề nặng nhọc, độc hại có được giảm học phí không ạ", "ask_policies")
+    assert "70%" in text and "nhóm nào" not in text
+    text, _, _ = run(ActionPolicies(), "có được học bổng không", "ask_policies")
+    assert "học bổng" in text.lower() and "Căn cứ" in text  # the policies that pay scholarships
+    text, _, _ = run(ActionPolicies(), "em được hỗ trợ gì không ạ", "ask_policies")
+    assert "nhóm nào" in text
+
+
+def test_support_question_naming_a_trade_and_province_lists_the_schools_first(catalog):
+    message = "cháu nhà tôi là người Dao, hộ nghèo, muốn học may ở Lạng Sơn, có được miễn học phí không"
+    text, _, _ = run(ActionPolicies(), message, "ask_policies")
+    assert text.index("Mẫu Sơn") < text.index("Chính sách")
+
+
+def test_pathway_question_naming_a_trade_and_province_gets_schools(catalog):
+    text, _, _ = run(ActionPathway(), "Con tôi học hết lớp 9, ở Hải Dương, muốn học nghề may thì học trường nào?", "ask_after_grade9")
+    assert "Hải Dương nay thuộc Hải Phòng" in text and "May thời trang" in text
+    text, _, _ = run(ActionPathway(), "Ở Hải Phòng có khóa sơ cấp ngắn hạn nào không ạ", "ask_levels")
+    assert "Cát Vàng" in text or "Đông Triều Vàng" in text
+
+
+def test_detail_words_are_not_trades_and_back_references_keep_the_school(catalog):
+    text, _, _ = run(ActionSchoolInfo(), "sdt truong sao bien la j a", "ask_school_info")
+    assert "Điện thoại" in text and "đào tạo" not in text
+    text, _, _ = run(ActionProgrammeInfo(), "ngành kế toán ở đó học phí bao nhiêu", "ask_programme_info", slots={"last_school": "LS-CDKL"})
+    assert "Kỳ Lừa Mới" in text and "Đông Triều Vàng" not in text
+    text, _, _ = run(ActionSearch(), "hoc dieu duogn o quang ngai truong nao", "ask_schools")
+    assert "Điều dưỡng" in text

@@ -1,0 +1,53 @@
+"""Pathway questions (after grade 9 or 12, the training levels, 9+): the general answer,
+unless the message also names a trade or a province with a level ("con tôi hết lớp 9 muốn
+học may ở Hải Dương", "ở Hải Phòng có khóa sơ cấp nào"): then the schools are the answer."""
+
+from __future__ import annotations
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import replies, routing
+from actions.request import former_province_note, read, remember
+from catalog import queries
+
+RESPONSES = {
+    "ask_after_grade9": "utter_after_grade9",
+    "ask_after_grade12": "utter_after_grade12",
+    "ask_levels": "utter_levels",
+    "ask_9plus": "utter_9plus",
+}
+
+
+class ActionPathway(Action):
+    def name(self) -> str:
+        return "action_pathway"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
+        request = read(tracker)
+        if request.occupation or request.fields or (request.province_from_message and request.level):
+            answered = routing.answer(dispatcher, tracker, domain)
+            if answered is not None:
+                return answered
+        if intent == "ask_9plus" and request.province_from_message:
+            return _nine_plus_in(dispatcher, request)
+        dispatcher.utter_message(response=RESPONSES.get(intent, "utter_levels"))
+        return []
+
+
+def _nine_plus_in(dispatcher: CollectingDispatcher, request) -> list:
+    """Where the 9+ model is taught in a province: the schools whose catalog entry says so."""
+    schools = queries.find_institutions(province=request.province_name, describes="9+")
+    note = former_province_note(request)
+    if not schools:
+        dispatcher.utter_message(
+            text=f"{note}Danh mục chưa ghi trường nào ở {request.province_name} dạy theo mô hình 9+. "
+            "Bạn hỏi trung tâm GDNN - GDTX hoặc trường trung cấp gần nhà nhé.",
+            buttons=[replies.button("Mô hình 9+ là gì?", "/ask_9plus")],
+        )
+        return remember(request, topic="search")
+    lines = [replies.school_line(s) for s in schools[: replies.PAGE]]
+    buttons = [replies.button(replies.short(s.name), f'/ask_school_info{{"school_code":"{s.code}"}}') for s in schools[:3]]
+    dispatcher.utter_message(text=f"{note}Nơi có mô hình 9+ ở {request.province_name}:\n" + "\n".join(lines), buttons=buttons)
+    return remember(request, topic="search", school=schools[0].code if len(schools) == 1 else None)
