@@ -114,6 +114,9 @@ TEENCODE: dict[str, str] = {
     "tcn": "trung cap nghe",
     "cdn": "cao dang nghe",
     "mn": "moi nguoi",
+    "c3": "cap 3",
+    "c2": "cap 2",
+    "dag": "dang",
 }
 
 

@@ -145,7 +145,7 @@ DETAIL_PHRASES = {
     "dormitory": ["ky tuc xa", "ktx", "cho o", "noi tru", "o lai truong", "phong o"],
     "ownership": ["cong lap", "tu thuc", "dan lap", "truong tu", "truong cong"],
     "tuition": ["hoc phi", "bao nhieu tien", "chi phi", "tien hoc", "dong tien", "mat bao nhieu", "hp"],
-    "duration": ["bao lau", "may nam", "thoi gian hoc", "bao nhieu nam", "bao nhieu thang", "hoc trong"],
+    "duration": ["bao lau", "may nam", "thoi gian hoc", "bao nhieu nam", "bao nhieu thang", "hoc trong bao lau"],
     "entry": ["dieu kien", "dau vao", "yeu cau", "can bang gi", "tot nghiep gi", "dieu kien du tuyen"],
     "quota": ["chi tieu", "tuyen bao nhieu", "bao nhieu suat", "so luong"],
     "method": [
