@@ -114,6 +114,25 @@ TEENCODE: dict[str, str] = {
     "tcn": "trung cap nghe",
     "cdn": "cao dang nghe",
     "mn": "moi nguoi",
+    "b": "ban",
+    "mng": "moi nguoi",
+    "gv": "giao vien",
+    "hso": "ho so",
+    "tt": "thong tin",
+    "xt": "xet tuyen",
+    "ts": "tuyen sinh",
+    "nv": "nguyen vong",
+    "lt": "lien thong",
+    "qtkd": "quan tri kinh doanh",
+    "dcn": "dien cong nghiep",
+    "hn": "ha noi",
+    "sg": "sai gon",
+    "ntnao": "nhu the nao",
+    "hnay": "hom nay",
+    "tks": "cam on",
+    "thanks": "cam on",
+    "oki": "ok",
+    "okii": "ok",
     "c3": "cap 3",
     "c2": "cap 2",
     "dag": "dang",
@@ -156,8 +175,22 @@ def key(text: str) -> str:
 
 def expand_teencode(text: str) -> str:
     """Folded text with chat abbreviations spelled out ("ko dc" -> "khong duoc")."""
-    words = (_STRETCHED.sub(r"\1", tok) for tok in tokens(text))
+    words = (_swap_letters(_STRETCHED.sub(r"\1", tok)) for tok in tokens(text))
     return " ".join(TEENCODE.get(tok, tok) for tok in words)
+
+
+def _swap_letters(word: str) -> str:
+    """Fast typing's letter swaps, where Vietnamese has no such letter: "fí" → "phi",
+    "wá" → "qua", "jờ" → "gio", "nka" → "nha"."""
+    if len(word) < 2 or word in TEENCODE or not word.isalpha():
+        return word
+    if word[0] == "f":
+        word = "ph" + word[1:]
+    elif word[0] == "w":
+        word = "qu" + word[1:]
+    elif word[0] == "j":
+        word = ("g" if word[1] == "i" else "gi") + word[1:]
+    return word.replace("nk", "nh")
 
 
 def has_diacritics(text: str) -> bool:
