@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from collections import Counter
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import replies
 from actions.request import read, remember
+from actions.voice import Answer, Voice
 from catalog import queries
 
 QUESTIONS = [
@@ -106,24 +107,24 @@ def _programmes_near(dispatcher: CollectingDispatcher, request, fields: list[str
     return remember(request, topic="career", more=rest)
 
 
-class ActionQuizStart(Action):
+class ActionQuizStart(Answer):
     """Clears earlier answers so the quiz always starts at question 1."""
 
     def name(self) -> str:
         return "action_quiz_start"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+    def answer(self, dispatcher: Voice, tracker: Tracker, domain: dict) -> list:
         dispatcher.utter_message(
             text="Mình có 6 câu hỏi ngắn về sở thích (theo mô hình Holland – RIASEC). Bạn bấm chọn đáp án gần với mình nhất nhé."
         )
         return [SlotSet(s, None) for s in QUIZ_SLOTS]
 
 
-class ActionQuizResult(Action):
+class ActionQuizResult(Answer):
     def name(self) -> str:
         return "action_quiz_result"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+    def answer(self, dispatcher: Voice, tracker: Tracker, domain: dict) -> list:
         answers = [tracker.get_slot(s) or "" for s in QUIZ_SLOTS]
         types = top_types(answers)
         reset = [SlotSet(s, None) for s in QUIZ_SLOTS]
@@ -144,13 +145,13 @@ class ActionQuizResult(Action):
         return _programmes_near(dispatcher, request, fields, intro) + reset
 
 
-class ActionCareerAdvice(Action):
+class ActionCareerAdvice(Answer):
     """ "Em thích máy tính thì học nghề gì" → field groups and where to study them."""
 
     def name(self) -> str:
         return "action_career_advice"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+    def answer(self, dispatcher: Voice, tracker: Tracker, domain: dict) -> list:
         request = read(tracker)
         if not request.fields:
             dispatcher.utter_message(
@@ -164,7 +165,7 @@ class ActionCareerAdvice(Action):
         return _programmes_near(dispatcher, request, request.fields[:3], intro)
 
 
-class ActionAskQuizQuestion(Action):
+class ActionAskQuizQuestion(Answer):
     """Asks question N of the quiz (the quiz form calls action_ask_quiz_N)."""
 
     number = 0
@@ -172,7 +173,7 @@ class ActionAskQuizQuestion(Action):
     def name(self) -> str:
         return f"action_ask_quiz_{self.number}"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+    def answer(self, dispatcher: Voice, tracker: Tracker, domain: dict) -> list:
         question, options = QUESTIONS[self.number - 1]
         dispatcher.utter_message(
             text=f"Câu {self.number}/{len(QUESTIONS)}: {question}",

@@ -3,7 +3,7 @@ form, and what happens when the bot does not understand."""
 
 from __future__ import annotations
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -11,6 +11,7 @@ import settings
 from actions import replies, routing
 from actions.request import ANYWHERE, read
 from actions.search import ask_province
+from actions.voice import Answer, Voice
 from catalog import provinces, queries, status
 from vntext import folding
 
@@ -40,11 +41,11 @@ def counsellor_contact(tracker: Tracker) -> str:
     return "Bạn có thể hỏi thầy cô tư vấn hướng nghiệp ở trường mình, hoặc phòng tuyển sinh của trường bạn quan tâm."
 
 
-class ActionGreet(Action):
+class ActionGreet(Answer):
     def name(self) -> str:
         return "action_greet"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+    def answer(self, dispatcher: Voice, tracker: Tracker, domain: dict) -> list:
         text_ = (
             "Chào bạn! Mình là trợ lý tư vấn học nghề. Mình giúp bạn tìm trường, ngành học, học phí, "
             "chính sách hỗ trợ và ngày hội tuyển sinh."
@@ -55,28 +56,30 @@ class ActionGreet(Action):
         return []
 
 
-class ActionShowMore(Action):
+class ActionShowMore(Answer):
     def name(self) -> str:
         return "action_show_more"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+    def answer(self, dispatcher: Voice, tracker: Tracker, domain: dict) -> list:
         remaining = tracker.get_slot("more") or []
         if not remaining:
             dispatcher.utter_message(text="Mình đã gửi hết rồi. Bạn muốn hỏi gì thêm không?", buttons=MENU[:2])
             return []
-        first, rest = replies.paged(list(remaining))
+        remaining = list(remaining)
+        long_items = any(len(line) > 200 for line in remaining)  # policies
+        first, rest = replies.paged(remaining, replies.POLICY_CHARS if long_items else replies.LIST_CHARS)
         separator = "\n\n" if any("\n" in line for line in first) else "\n"
         dispatcher.utter_message(text=separator.join(first), buttons=replies.more_buttons(rest))
         return [SlotSet("more", rest or None)]
 
 
-class ActionAskProvince(Action):
+class ActionAskProvince(Answer):
     """The search form's question, with the provinces that have schools as buttons."""
 
     def name(self) -> str:
         return "action_ask_province"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+    def answer(self, dispatcher: Voice, tracker: Tracker, domain: dict) -> list:
         ask_province(dispatcher)
         return []
 
@@ -101,7 +104,7 @@ class ValidateSearchForm(FormValidationAction):
         return {"province": None}
 
 
-class ActionFallback(Action):
+class ActionFallback(Answer):
     """Low NLU confidence: when the message names catalog things (a school, a trade, a support
     word), those decide the answer (actions.routing); otherwise ask to rephrase with
     suggestions, and after two misses offer a person to ask."""
@@ -109,7 +112,7 @@ class ActionFallback(Action):
     def name(self) -> str:
         return "action_fallback"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+    def answer(self, dispatcher: Voice, tracker: Tracker, domain: dict) -> list:
         message = (tracker.latest_message.get("text") or "").strip()
         if message and not message.startswith("/"):
             answered = routing.answer(dispatcher, tracker, domain)
@@ -125,10 +128,11 @@ class ActionFallback(Action):
                 buttons=[HANDOFF_BUTTON, *MENU[:3]],
             )
             return [SlotSet("miss_count", 0.0)]
+        examples = "“Trường nào dạy nấu ăn ở Quảng Ninh?”, “Học phí ngành điện?”, “Em là người dân tộc thì được hỗ trợ gì?”"
         if not folding.key(message):
-            reply = "Mình chỉ đọc được chữ thôi. Bạn gõ câu hỏi giúp mình nhé, ví dụ:"
+            reply = f"Mình chỉ đọc được chữ thôi. Bạn gõ câu hỏi giúp mình nhé, ví dụ: {examples}."
         else:
-            reply = "Mình chưa hiểu ý bạn. Bạn hỏi lại giúp mình, ví dụ:"
+            reply = f"Mình chưa hiểu ý bạn. Bạn hỏi lại giúp mình, ví dụ: {examples}."
         dispatcher.utter_message(
             text=reply,
             buttons=[
@@ -140,11 +144,11 @@ class ActionFallback(Action):
         return [SlotSet("miss_count", float(misses))]
 
 
-class ActionOutOfScope(Action):
+class ActionOutOfScope(Answer):
     def name(self) -> str:
         return "action_out_of_scope"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+    def answer(self, dispatcher: Voice, tracker: Tracker, domain: dict) -> list:
         misses = int(tracker.get_slot("miss_count") or 0) + 1
         reply = (
             "Câu này mình không trả lời được. Mình chỉ tư vấn về học nghề: trường, ngành, học phí, "

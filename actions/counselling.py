@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 import re
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import replies
 from actions.conversation import MENU, counsellor_contact
 from actions.request import ANYWHERE
+from actions.voice import Answer, Voice
 from catalog import queries
 from counselling import conversation_log, handoff, privacy
 
@@ -35,13 +36,13 @@ def _channel(tracker: Tracker) -> str:
     return str(metadata.get("channel") or tracker.get_latest_input_channel() or "rest")
 
 
-class ActionRecordTurn(Action):
+class ActionRecordTurn(Answer):
     """Called by Rasa for every user message (custom mapping of the `turn_recorded` slot)."""
 
     def name(self) -> str:
         return "action_record_turn"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+    def answer(self, dispatcher: Voice, tracker: Tracker, domain: dict) -> list:
         latest = tracker.latest_message or {}
         intent = latest.get("intent") or {}
         try:
@@ -83,11 +84,11 @@ def _last_question(tracker: Tracker) -> str:
     return ""
 
 
-class ActionAskHandoffConsent(Action):
+class ActionAskHandoffConsent(Answer):
     def name(self) -> str:
         return "action_ask_handoff_consent"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+    def answer(self, dispatcher: Voice, tracker: Tracker, domain: dict) -> list:
         _, _, who = _route(tracker)
         dispatcher.utter_message(
             text=f"Mình sẽ nhờ thầy cô tư vấn {who} gọi lại cho bạn. Để làm vậy, mình cần lưu số điện thoại "
@@ -99,11 +100,11 @@ class ActionAskHandoffConsent(Action):
         return []
 
 
-class ActionAskHandoffContact(Action):
+class ActionAskHandoffContact(Answer):
     def name(self) -> str:
         return "action_ask_handoff_contact"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+    def answer(self, dispatcher: Voice, tracker: Tracker, domain: dict) -> list:
         dispatcher.utter_message(
             text='Bạn cho mình số điện thoại hoặc số Zalo để thầy cô liên hệ nhé (ví dụ 0912 345 678). Gõ "thôi" nếu bạn đổi ý.'
         )
@@ -144,11 +145,11 @@ def _digits_part(text: str) -> str:
     return match.group(0) if match else text
 
 
-class ActionSubmitHandoff(Action):
+class ActionSubmitHandoff(Answer):
     def name(self) -> str:
         return "action_submit_handoff"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+    def answer(self, dispatcher: Voice, tracker: Tracker, domain: dict) -> list:
         reset = [SlotSet(slot, None) for slot in HANDOFF_SLOTS] + [SlotSet("miss_count", 0.0)]
         contact = tracker.get_slot("handoff_contact")
         if tracker.get_slot("handoff_consent") != "yes" or not contact or contact == DECLINED:
@@ -183,11 +184,11 @@ def _contact_hint(tracker: Tracker) -> str:
     return counsellor_contact(tracker)
 
 
-class ActionDeleteMyData(Action):
+class ActionDeleteMyData(Answer):
     def name(self) -> str:
         return "action_delete_my_data"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+    def answer(self, dispatcher: Voice, tracker: Tracker, domain: dict) -> list:
         removed = handoff.delete_for_sender(tracker.sender_id)
         requests, messages = removed["counselling_requests"], removed["unanswered_messages"]
         if requests or messages:

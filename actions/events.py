@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk import Tracker
 
 from actions import replies
 from actions.request import former_province_note, read, remember
+from actions.voice import Answer, Voice
 from catalog import queries
 
 
-class ActionEvents(Action):
+class ActionEvents(Answer):
     def name(self) -> str:
         return "action_events"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+    def answer(self, dispatcher: Voice, tracker: Tracker, domain: dict) -> list:
         request = read(tracker)
         found = queries.upcoming_events(province=request.province_name, limit=50)
         where = f" ở {request.province_name}" if request.province_name else ""

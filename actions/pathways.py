@@ -4,11 +4,12 @@ học may ở Hải Dương", "ở Hải Phòng có khóa sơ cấp nào"): then
 
 from __future__ import annotations
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import replies, routing
 from actions.request import former_province_note, read, remember
+from actions.voice import Answer, Voice
 from catalog import queries
 
 RESPONSES = {
@@ -19,11 +20,11 @@ RESPONSES = {
 }
 
 
-class ActionPathway(Action):
+class ActionPathway(Answer):
     def name(self) -> str:
         return "action_pathway"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+    def answer(self, dispatcher: Voice, tracker: Tracker, domain: dict) -> list:
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
         request = read(tracker)
         if request.occupation or request.fields or (request.province_from_message and request.level):

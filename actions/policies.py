@@ -2,27 +2,27 @@
 
 from __future__ import annotations
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk import Tracker
 
 from actions import replies
 from actions.request import former_province_note, read, remember
+from actions.voice import Answer, Voice
 from catalog import queries
 
 GROUP_BUTTONS = ("dan_toc_thieu_so", "ho_ngheo", "khuyet_tat", "bo_doi_xuat_ngu", "tot_nghiep_thcs")
 
 
-class ActionPolicies(Action):
+class ActionPolicies(Answer):
     def name(self) -> str:
         return "action_policies"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+    def answer(self, dispatcher: Voice, tracker: Tracker, domain: dict) -> list:
         request = read(tracker)
         where = _programmes_asked_too(request)
         if not request.groups:
             named = queries.policies_mentioned(request.message, level=request.level, province=request.province_name)
             if named:
-                first, rest = replies.paged([replies.policy_text(p) for p in named])
+                first, rest = replies.paged([replies.policy_text(p) for p in named], replies.POLICY_CHARS)
                 dispatcher.utter_message(text=where + "Chính sách liên quan đang có hiệu lực:\n\n" + "\n\n".join(first))
                 return remember(request, topic="policies", more=rest)
             dispatcher.utter_message(
@@ -44,7 +44,7 @@ class ActionPolicies(Action):
             return remember(request, topic="policies")
         # policies naming the group come first; show those (at most 5)
         specific = [p for p in found if set(p.learner_groups) & set(request.groups)] or found
-        first, rest = replies.paged([replies.policy_text(p) for p in specific])
+        first, rest = replies.paged([replies.policy_text(p) for p in specific], replies.POLICY_CHARS)
         rest += [replies.policy_text(p) for p in found if p not in specific]
         text = f"{where or former_province_note(request)}Chính sách cho {who}{level} đang có hiệu lực:\n\n" + "\n\n".join(first)
         if any(replies.NEEDS_CONFIRMATION in line for line in first):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk import Tracker
 
 from actions import replies
 from actions.request import read, remember
 from actions.search import search
+from actions.voice import Answer, Voice
 from catalog import queries
 from vntext import lexicon
 
@@ -19,13 +19,13 @@ def _programme_from_ref(ref: str | None) -> queries.ProgrammeInfo | None:
     return queries.get_programme(school, code)
 
 
-class ActionProgrammeInfo(Action):
+class ActionProgrammeInfo(Answer):
     """ "Ngành điện công nghiệp học bao lâu", "học phí bao nhiêu", "hạn nộp hồ sơ"…"""
 
     def name(self) -> str:
         return "action_programme_info"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+    def answer(self, dispatcher: Voice, tracker: Tracker, domain: dict) -> list:
         request = read(tracker, continuing=True)
         programme = _programme_from_ref(request.entities.get("programme_ref"))
         if programme is None and not request.school_from_message and not request.entities.get("occupation"):
@@ -99,13 +99,13 @@ class ActionProgrammeInfo(Action):
         return remember(request, topic="programme", more=rest)
 
 
-class ActionCompareProgramme(Action):
+class ActionCompareProgramme(Answer):
     """The same programme across schools: the cheapest and the provinces that teach it."""
 
     def name(self) -> str:
         return "action_compare_programme"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+    def answer(self, dispatcher: Voice, tracker: Tracker, domain: dict) -> list:
         request = read(tracker, continuing=True)
         if request.province_from_message and not lexicon.asks_elsewhere(request.message):
             # "học logistics ở Hải Phòng ở đâu": a search in that province, not a comparison

@@ -126,9 +126,21 @@ def contact(school: InstitutionInfo) -> str:
     return f"Bạn liên hệ {school.name}: " + ", ".join(ways) + "."
 
 
-def paged(lines: list[str]) -> tuple[list[str], list[str]]:
-    """(first page, the rest for "xem thêm")."""
-    return lines[:PAGE], lines[PAGE:]
+LIST_CHARS = 500  # a list's items; with its header the message stays under 600 characters
+POLICY_CHARS = 800  # policy answers stay under 900 with their header
+
+
+def paged(lines: list[str], budget: int = LIST_CHARS) -> tuple[list[str], list[str]]:
+    """(first page, the rest for "xem thêm"): at most five items and `budget` characters,
+    never fewer than one item, so a phone screen shows the answer without scrolling."""
+    first: list[str] = []
+    used = 0
+    for line in lines[:PAGE]:
+        if first and used + len(line) + 1 > budget:
+            break
+        first.append(line)
+        used += len(line) + 1
+    return first, lines[len(first) :]
 
 
 def school_line(school: InstitutionInfo) -> str:

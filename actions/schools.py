@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -10,10 +10,11 @@ from actions import replies
 from actions.programmes import ActionProgrammeInfo
 from actions.request import Request, read, remember
 from actions.search import search
+from actions.voice import Answer, Voice
 from catalog import queries
 
 
-class ActionSearch(Action):
+class ActionSearch(Answer):
     """Schools or programmes for an occupation/field/level in a province.
 
     With no province known, it sets `need_province` and the search form asks
@@ -23,7 +24,7 @@ class ActionSearch(Action):
     def name(self) -> str:
         return "action_search"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+    def answer(self, dispatcher: Voice, tracker: Tracker, domain: dict) -> list:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         continuing = (
             intent in ("inform", None)
@@ -40,13 +41,13 @@ class ActionSearch(Action):
         return search(dispatcher, request) + [SlotSet("need_province", False)]
 
 
-class ActionSchoolInfo(Action):
+class ActionSchoolInfo(Answer):
     """Address, phone, e-mail, website, dormitory, public/private of one school."""
 
     def name(self) -> str:
         return "action_school_info"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+    def answer(self, dispatcher: Voice, tracker: Tracker, domain: dict) -> list:
         request = read(tracker)
         school = request.school
         asks = set(request.details)
@@ -74,11 +75,11 @@ def answer_about_school(dispatcher: CollectingDispatcher, request: Request, scho
     return remember(request, topic="school", school=school.code)
 
 
-class ActionSchoolProgrammes(Action):
+class ActionSchoolProgrammes(Answer):
     def name(self) -> str:
         return "action_school_programmes"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+    def answer(self, dispatcher: Voice, tracker: Tracker, domain: dict) -> list:
         request = read(tracker)
         if request.school is None:
             dispatcher.utter_message(text="Bạn muốn xem ngành của trường nào? Bạn gõ tên trường giúp mình nhé.")

@@ -528,9 +528,13 @@ _POLICY_GENERIC_PAIRS = frozenset(
 )
 
 
+_FUNCTION_WORDS = frozenset("co gi khong duoc la cua va cho thi em toi a o thi nao nhu the nay do voi cac nhung mot".split())
+
+
 def _pairs(text: str) -> set[str]:
     words = folding.expand_teencode(text).split()
-    return {f"{a} {b}" for a, b in zip(words, words[1:])} - _POLICY_GENERIC_PAIRS
+    pairs = {f"{a} {b}" for a, b in zip(words, words[1:]) if a not in _FUNCTION_WORDS and b not in _FUNCTION_WORDS}
+    return pairs - _POLICY_GENERIC_PAIRS
 
 
 def policies_mentioned(message: str, *, level: str | None = None, province: str | None = None) -> list[PolicyInfo]:

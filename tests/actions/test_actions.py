@@ -237,3 +237,24 @@ def test_detail_words_are_not_trades_and_back_references_keep_the_school(catalog
     assert "Kỳ Lừa Mới" in text and "Đông Triều Vàng" not in text
     text, _, _ = run(ActionSearch(), "hoc dieu duogn o quang ngai truong nao", "ask_schools")
     assert "Điều dưỡng" in text
+
+
+def test_answers_stay_short_lists_600_policies_900(catalog):
+    text, buttons, _ = run(ActionPolicies(), "em là người dân tộc thiểu số", "ask_policies")
+    assert len(text) <= 900 and any(b["title"] == "Xem thêm" for b in buttons)
+    text, _, _ = run(ActionSearch(), "trường nào ở Hải Phòng", "ask_schools")
+    assert len(text) <= 600
+
+
+def test_fallback_reads_complete_without_buttons(catalog):
+    text, _, _ = run(ActionFallback(), "asdf qwer", "nlu_fallback")
+    assert "Học phí ngành điện?" in text and not text.endswith(":")
+
+
+def test_a_parent_is_answered_as_anh_chi_a_student_as_ban(catalog):
+    text, _, slots = run(ActionFallback(), "con tôi muốn học nghề điện", "nlu_fallback")
+    assert "Anh/chị muốn học ở tỉnh" in text and "bạn" not in text.lower() and slots["parent"] is True
+    text, _, _ = run(ActionPolicies(), "có hỗ trợ gì không", "ask_policies", slots={"parent": True})
+    assert "anh/chị thuộc nhóm nào" in text.lower()
+    text, _, slots = run(ActionFallback(), "em muốn học nghề điện", "nlu_fallback")
+    assert "Bạn muốn học ở tỉnh" in text and "parent" not in slots

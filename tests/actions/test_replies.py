@@ -47,3 +47,10 @@ def test_months_read_naturally():
 def test_paging_keeps_five():
     first, rest = replies.paged([str(i) for i in range(12)])
     assert first == ["0", "1", "2", "3", "4"] and len(rest) == 7
+
+
+def test_pages_keep_to_a_character_budget_but_never_empty():
+    first, rest = replies.paged(["x" * 300] * 4, 800)
+    assert len(first) == 2 and len(rest) == 2
+    first, rest = replies.paged(["x" * 2000], 800)
+    assert len(first) == 1 and rest == []
