@@ -224,7 +224,9 @@ def test_support_question_naming_a_trade_and_province_lists_the_schools_first(ca
 
 
 def test_pathway_question_naming_a_trade_and_province_gets_schools(catalog):
-    text, _, _ = run(ActionPathway(), "Con tôi học hết lớp 9, ở Hải Dương, muốn học nghề may thì học trường nào?", "ask_after_grade9")
+    text, _, _ = run(
+        ActionPathway(), "Con tôi học hết lớp 9, ở Hải Dương, muốn học nghề may thì học trường nào?", "ask_after_grade9"
+    )
     assert "Hải Dương nay thuộc Hải Phòng" in text and "May thời trang" in text
     text, _, _ = run(ActionPathway(), "Ở Hải Phòng có khóa sơ cấp ngắn hạn nào không ạ", "ask_levels")
     assert "Cát Vàng" in text or "Đông Triều Vàng" in text
@@ -233,7 +235,9 @@ def test_pathway_question_naming_a_trade_and_province_gets_schools(catalog):
 def test_detail_words_are_not_trades_and_back_references_keep_the_school(catalog):
     text, _, _ = run(ActionSchoolInfo(), "sdt truong sao bien la j a", "ask_school_info")
     assert "Điện thoại" in text and "đào tạo" not in text
-    text, _, _ = run(ActionProgrammeInfo(), "ngành kế toán ở đó học phí bao nhiêu", "ask_programme_info", slots={"last_school": "LS-CDKL"})
+    text, _, _ = run(
+        ActionProgrammeInfo(), "ngành kế toán ở đó học phí bao nhiêu", "ask_programme_info", slots={"last_school": "LS-CDKL"}
+    )
     assert "Kỳ Lừa Mới" in text and "Đông Triều Vàng" not in text
     text, _, _ = run(ActionSearch(), "hoc dieu duogn o quang ngai truong nao", "ask_schools")
     assert "Điều dưỡng" in text
