@@ -8,16 +8,10 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import replies, routing
+from actions.pathway_texts import PATHWAY_ANSWERS
 from actions.request import former_province_note, read, remember
 from actions.voice import Answer, Voice
 from catalog import queries
-
-RESPONSES = {
-    "ask_after_grade9": "utter_after_grade9",
-    "ask_after_grade12": "utter_after_grade12",
-    "ask_levels": "utter_levels",
-    "ask_9plus": "utter_9plus",
-}
 
 
 class ActionPathway(Answer):
@@ -33,7 +27,8 @@ class ActionPathway(Answer):
                 return answered
         if intent == "ask_9plus" and request.province_from_message:
             return _nine_plus_in(dispatcher, request)
-        dispatcher.utter_message(response=RESPONSES.get(intent, "utter_levels"))
+        general = PATHWAY_ANSWERS.get(intent, PATHWAY_ANSWERS["ask_levels"])
+        dispatcher.utter_message(text=general["text"], buttons=general["buttons"])
         return []
 
 

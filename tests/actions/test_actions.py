@@ -262,3 +262,10 @@ def test_a_parent_is_answered_as_anh_chi_a_student_as_ban(catalog):
     assert "anh/chị thuộc nhóm nào" in text.lower()
     text, _, slots = run(ActionFallback(), "em muốn học nghề điện", "nlu_fallback")
     assert "Bạn muốn học ở tỉnh" in text and "parent" not in slots
+
+
+def test_pathway_question_without_names_gets_the_general_answer_in_the_right_voice(catalog):
+    text, buttons, _ = run(ActionPathway(), "học xong lớp 9 thì học gì", "ask_after_grade9")
+    assert "Sau lớp 9" in text and "Luật Giáo dục nghề nghiệp" in text and buttons
+    text, _, _ = run(ActionPathway(), "con tôi học xong lớp 9 thì học gì", "ask_after_grade9")
+    assert "anh/chị có thể" in text.lower() or "Anh/chị" in text
