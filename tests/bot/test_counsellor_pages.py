@@ -15,8 +15,7 @@ import settings
 from staff import accounts
 from staff.web.app import create_app
 from tests.bot_servers import Chat
-from tests.staff.web.conftest import ServerThread
-from tests.staff.web.test_pages import CHROMIUM, CHROMIUM_ARGS
+from tests.staff.web.conftest import CHROMIUM, CHROMIUM_ARGS, ServerThread
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "var" / "test-artifacts" / "counsellors"
 PASSWORD = "mat-khau-tu-van-1"

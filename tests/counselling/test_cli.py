@@ -7,6 +7,7 @@ import datetime as dt
 from catalog.migrate import migrate
 from counselling import conversation_log, handoff
 from tests.catalog.test_cli import run as run_cli
+from tests.counselling.unanswered import record_unanswered
 
 
 def run(url: str, *args: str, stdin: str | None = None):
@@ -17,17 +18,7 @@ def test_gaps_report_groups_questions_and_writes_a_chart(catalog_url, tmp_path):
     migrate(catalog_url)
     today = dt.datetime.now(dt.timezone.utc)
     for text in ("trường có xe đưa đón không", "truong co xe dua don ko", "em gọi 0912345678 hỏi học bổng"):
-        conversation_log.record_turn(
-            text=text,
-            intent="nlu_fallback",
-            confidence=0.2,
-            ranking=[],
-            channel="zalo",
-            sender_id="s",
-            message_id=None,
-            at=today,
-            url=catalog_url,
-        )
+        record_unanswered(catalog_url, text, sender="s", at=today)
     conversation_log.record_turn(
         text="thử",
         intent="nlu_fallback",

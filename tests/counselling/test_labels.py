@@ -16,6 +16,7 @@ from catalog.migrate import migrate
 from counselling import conversation_log, labels
 from counselling.models import UnansweredMessage
 from tests.counselling.test_cli import run
+from tests.counselling.unanswered import record_unanswered
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = dt.datetime.now(dt.timezone.utc)
@@ -23,17 +24,7 @@ NOW = dt.datetime.now(dt.timezone.utc)
 
 def record(url, text: str) -> int:
     """One question the bot did not understand; returns its id."""
-    conversation_log.record_turn(
-        text=text,
-        intent="nlu_fallback",
-        confidence=0.2,
-        ranking=[],
-        channel="zalo",
-        sender_id="hs",
-        message_id=None,
-        at=NOW,
-        url=url,
-    )
+    record_unanswered(url, text, at=NOW)
     with db.session(url) as session:
         return session.scalar(select(UnansweredMessage.id).order_by(UnansweredMessage.id.desc()).limit(1))
 

@@ -4,10 +4,13 @@ officer A (school QN-VHBM), officer B (school QN-CDN) and an administrator."""
 from __future__ import annotations
 
 import io
+import os
+import shutil
 import socket
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
 import openpyxl
@@ -18,6 +21,30 @@ from catalog import importer
 from staff import accounts
 from staff.web.app import create_app
 from tests.catalog.conftest import NATIONAL_DIR, SAMPLE_DIR
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: install it with `apt install chromium` (make setup does it as root)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
 
 SCHOOL_A = "QN-VHBM"
 SCHOOL_B = "QN-MOHL"

@@ -12,27 +12,14 @@ import pytest
 from sqlalchemy import select
 
 from catalog import db
-from counselling import conversation_log
 from counselling.models import UnansweredMessage
 from staff import accounts
+from tests.counselling.unanswered import record_unanswered
 from tests.staff.web.conftest import PASSWORD
-from tests.staff.web.test_pages import CHROMIUM, CHROMIUM_ARGS
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "var" / "test-artifacts" / "counsellors"
 QUESTION = "nhà nước có đỡ đần tiền học nghề không"
 PAGE = "/tu-van/cau-hoi-chua-tra-loi"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install it with `apt install chromium` (make setup does it as root)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -41,17 +28,7 @@ def questions(office):
     accounts.add_user("tuvan.qn", PASSWORD, "counsellor", [], url=office.catalog_url)
     now = dt.datetime.now(dt.timezone.utc)
     for text in (QUESTION, "nha nuoc co do dan tien hoc nghe ko", "zxqv plmo 0912 345 678"):
-        conversation_log.record_turn(
-            text=text,
-            intent="nlu_fallback",
-            confidence=0.2,
-            ranking=[],
-            channel="zalo",
-            sender_id="hs",
-            message_id=None,
-            at=now,
-            url=office.catalog_url,
-        )
+        record_unanswered(office.catalog_url, text, at=now)
     return office
 
 

@@ -4,12 +4,9 @@ security rules of the forms over plain HTTP. Screenshots go to var/test-artifact
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import shutil
 from pathlib import Path
 
-import pytest
 from sqlalchemy import update
 
 from catalog import db, queries
@@ -18,28 +15,6 @@ from staff.web.pages import LOGIN_CSRF_COOKIE, SESSION_COOKIE
 from tests.staff.web.conftest import PASSWORD, SCHOOL_A, load_workbook, save_workbook, set_cell
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "var" / "test-artifacts" / "office"
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install it with `apt install chromium` (make setup does it as root)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def shot(page, name: str, backend: str) -> None:
