@@ -9,6 +9,7 @@ slot keeps it for the rest of the conversation.
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -60,11 +61,12 @@ class Voice:
         self.dispatcher.utter_message(text=text, **kwargs)
 
 
-class Answer(Action):
-    """Base of the answer actions: `answer()` writes through a Voice."""
+class Answer(Action, ABC):
+    """Base of the answer actions: `answer()` writes through a Voice. Abstract, so the action
+    server does not register the base itself (rasa_sdk skips abstract classes)."""
 
-    def answer(self, dispatcher: Voice, tracker: Tracker, domain: dict) -> list:
-        raise NotImplementedError
+    @abstractmethod
+    def answer(self, dispatcher: Voice, tracker: Tracker, domain: dict) -> list: ...
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         known = bool(tracker.get_slot("parent"))

@@ -269,3 +269,15 @@ def test_pathway_question_without_names_gets_the_general_answer_in_the_right_voi
     assert "Sau lớp 9" in text and "Luật Giáo dục nghề nghiệp" in text and buttons
     text, _, _ = run(ActionPathway(), "con tôi học xong lớp 9 thì học gì", "ask_after_grade9")
     assert "anh/chị có thể" in text.lower() or "Anh/chị" in text
+
+
+def test_the_action_server_registers_every_custom_action_of_the_domain():
+    """rasa_sdk registers every Action subclass: a base class must not break start-up."""
+    import yaml
+    from rasa_sdk.executor import ActionExecutor
+
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    domain = yaml.safe_load(open("domain.yml", encoding="utf-8"))
+    custom = {a for a in domain["actions"] if a.startswith(("action_", "validate_"))}
+    assert custom <= set(executor.actions)
