@@ -72,9 +72,13 @@ def test_missing_value_is_said_plainly_with_the_contact(chat):
 
 def test_policies_carry_their_legal_basis(chat):
     reply = chat.say("em là người dân tộc thiểu số, học trung cấp có được hỗ trợ gì")
-    assert "Quyết định 53/2015/QĐ-TTg" in reply
-    assert "Nghị định 238/2025/NĐ-CP" in reply
-    assert "bộ đội" not in reply.lower()
+    assert len(reply) <= 900 and reply.count("Căn cứ:") == reply.count("•") > 0
+    everything = reply
+    while any(b["title"] == "Xem thêm" for b in chat.buttons):
+        everything += chat.press("Xem thêm")
+    assert "Quyết định 53/2015/QĐ-TTg" in everything
+    assert "Nghị định 238/2025/NĐ-CP" in everything
+    assert "bộ đội" not in everything.lower()
 
 
 def test_policies_without_a_group_ask_which_group(chat):

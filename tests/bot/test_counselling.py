@@ -28,7 +28,8 @@ def test_unanswered_messages_are_recorded_with_personal_data_masked(chat, bot_ca
     assert answered_today(bot_catalog_url) == before + 1
     assert stored(bot_catalog_url, UnansweredMessage, chat.sender) == []
 
-    chat.say("qwzx plokm 0912 345 678 em.hoc@gmail.com cccd 001203004567")
+    # mostly unreadable (a phone number and an e-mail alone would read as contact details)
+    chat.say("qwzx plokm vbnmq trrkz xdfqw 0912 345 678 em.hoc@gmail.com cccd 001203004567")
     chat.say("thời tiết hôm nay thế nào")
     rows = stored(bot_catalog_url, UnansweredMessage, chat.sender)
     assert [r.kind for r in rows] == ["fallback", "out_of_scope"]
