@@ -42,10 +42,10 @@ class ActionPolicies(Answer):
                 text=f"Danh mục chưa có chính sách nào cho {who}{level}. Bạn hỏi phòng tuyển sinh của trường nhé."
             )
             return remember(request, topic="policies")
-        # policies naming the group come first; show those (at most 5)
-        specific = [p for p in found if set(p.learner_groups) & set(request.groups)] or found
-        first, rest = replies.paged([replies.policy_text(p) for p in specific], replies.POLICY_CHARS)
-        rest += [replies.policy_text(p) for p in found if p not in specific]
+        # policies naming the group first, then those for every learner; the page fills up to 900 characters
+        specific = [p for p in found if set(p.learner_groups) & set(request.groups)]
+        ordered = specific + [p for p in found if p not in specific]
+        first, rest = replies.paged([replies.policy_text(p) for p in ordered], replies.POLICY_CHARS)
         text = f"{where or former_province_note(request)}Chính sách cho {who}{level} đang có hiệu lực:\n\n" + "\n\n".join(first)
         if any(replies.NEEDS_CONFIRMATION in line for line in first):
             text += '\n\nMục ghi "cần xác nhận" là thông tin chưa chắc chắn, bạn hỏi lại nhà trường trước khi làm hồ sơ.'

@@ -127,7 +127,7 @@ def contact(school: InstitutionInfo) -> str:
 
 
 LIST_CHARS = 500  # a list's items; with its header the message stays under 600 characters
-POLICY_CHARS = 800  # policy answers stay under 900 with their header
+POLICY_CHARS = 820  # policy answers stay under 900 with their header
 
 
 def paged(lines: list[str], budget: int = LIST_CHARS) -> tuple[list[str], list[str]]:
@@ -159,11 +159,11 @@ def event_line(e: EventInfo) -> str:
 
 
 def policy_text(p: PolicyInfo) -> str:
+    """One policy in a list: what it gives and its legal basis (the title says who it is for),
+    short enough that a 900-character answer shows several."""
     scope = "" if p.scope == "toan_quoc" else f" (riêng {p.scope})"
-    lines = [f"• {p.title}{scope}", f"  Được hưởng: {p.benefit}", f"  Ai được: {p.eligibility}", f"  Căn cứ: {p.legal_basis}"]
-    if p.source_url:
-        lines.append(f"  Nguồn: {p.source_url}")
-    return "\n".join(lines)
+    benefit = short(p.benefit, 110)
+    return "\n".join([f"• {p.title}{scope}", f"  Được hưởng: {benefit}", f"  Căn cứ: {p.legal_basis}"])
 
 
 SCHOOL_DETAILS = ("address", "phone", "email", "website", "dormitory", "ownership")

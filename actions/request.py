@@ -14,6 +14,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
 from catalog import provinces, queries
+from catalog.matching import GENERIC_WORDS as GENERIC_NAME_WORDS
 from catalog.provinces import ProvinceMatch
 from vntext import folding, lexicon
 
@@ -81,7 +82,11 @@ def read(tracker: Tracker, *, continuing: bool = False) -> Request:
         if place is not None and place.via_short_form and not entities.get("province"):
             # "Vịnh Ngọc" is a school's name, not the city of Vinh: the whole message names a school
             whole = queries.institution_mentioned(message)
-            if whole is not None and (request.school is None or whole.code != request.school.code):
+            said = set(folding.key(message).split())
+            taken = said - set(rest.split())  # the short form's words
+            own = set(folding.key(whole.name).split()) & said - taken - GENERIC_NAME_WORDS if whole else set()
+            # "Vịnh Ngọc": "ngọc" is the school's own word; "ở Sài Gòn": only the city's words
+            if whole is not None and own and (request.school is None or whole.code != request.school.code):
                 request.school, rest = whole, folding.key(message)
                 request.province, request.province_from_message = None, False
         request.school_from_message = request.school is not None

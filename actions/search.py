@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import replies
 from actions.request import ANYWHERE, Request, former_province_note, remember
 from catalog import queries
+from vntext import folding
 
 
 def ask_province(dispatcher: CollectingDispatcher) -> None:
@@ -22,7 +23,8 @@ def search(dispatcher: CollectingDispatcher, request: Request) -> list:
     """The answer to a search whose province is known (or "anywhere")."""
     note = former_province_note(request)
     # "cơ khí hay điện": two trades named broadly search both fields, not one programme
-    fields = request.fields if not request.occupation or len(request.fields) > 1 else []
+    named_exactly = any(folding.key(name) in folding.key(request.message) for name in request.occupations)
+    fields = request.fields if not request.occupation or (len(request.fields) > 1 and not named_exactly) else []
     occupation = request.occupations or request.occupation if not fields else None
     if occupation or fields or request.level:
         found = queries.find_programmes(

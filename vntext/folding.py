@@ -179,10 +179,13 @@ def expand_teencode(text: str) -> str:
     return " ".join(TEENCODE.get(tok, tok) for tok in words)
 
 
+_FOREIGN = frozenset("web website wifi facebook fanpage fb free form file font word windowsway".split())
+
+
 def _swap_letters(word: str) -> str:
     """Fast typing's letter swaps, where Vietnamese has no such letter: "fí" → "phi",
     "wá" → "qua", "jờ" → "gio", "nka" → "nha"."""
-    if len(word) < 2 or word in TEENCODE or not word.isalpha():
+    if len(word) < 2 or word in TEENCODE or word in _FOREIGN or not word.isalpha():
         return word
     if word[0] == "f":
         word = "ph" + word[1:]
