@@ -36,6 +36,9 @@ def catalog_action(request: Request) -> Action | None:
         if programme_detail and not lexicon.asks_where(request.message):
             return ActionProgrammeInfo()
         return ActionSearch()
+    if request.school is not None and request.details:
+        # "trường đó học mấy năm": a detail about the school just discussed
+        return ActionSchoolInfo()
     if request.asks_support or set(request.groups) - GRADE_GROUPS:
         return ActionPolicies()
     if request.level and request.province_from_message:

@@ -281,3 +281,9 @@ def test_the_action_server_registers_every_custom_action_of_the_domain():
     domain = yaml.safe_load(open("domain.yml", encoding="utf-8"))
     custom = {a for a in domain["actions"] if a.startswith(("action_", "validate_"))}
     assert custom <= set(executor.actions)
+
+
+def test_fallback_on_a_follow_up_answers_about_the_school_just_shown(catalog):
+    slots = {"last_school": "QNG-CDSG", "occupation": "Điện công nghiệp"}
+    text, _, _ = run(ActionFallback(), "trường đó học mấy năm", "nlu_fallback", slots=slots)
+    assert "Thời gian học" in text and "chưa hiểu" not in text
