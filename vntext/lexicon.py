@@ -286,16 +286,20 @@ def without_details(message: str) -> str:
 BACK_REFERENCES = ("o do", "truong do", "truong nay", "truong ay", "o truong", "o day", "truong day", "ben do", "cho do")
 
 
+_BACK = _index({"back": list(BACK_REFERENCES)})
+
+
 def refers_back(message: str) -> bool:
     """ "ở đó", "trường đó", "trường này": the school just discussed."""
-    padded = f" {folding.expand_teencode(message)} "
-    return any(f" {phrase} " in padded for phrase in BACK_REFERENCES)
+    return bool(_find_all(message, _BACK))
 
 
 ELSEWHERE = ("ngoai", "khac", "con tinh nao", "con truong nao", "so sanh", "re hon", "re nhat", "gan hon", "tot hon")
 
 
+_ELSEWHERE = _index({"elsewhere": list(ELSEWHERE)})
+
+
 def asks_elsewhere(message: str) -> bool:
     """ "ngoài Hải Phòng", "tỉnh khác", "rẻ hơn": a comparison across places, not one search."""
-    padded = f" {folding.expand_teencode(message)} "
-    return any(f" {phrase} " in padded for phrase in ELSEWHERE)
+    return bool(_find_all(message, _ELSEWHERE))
