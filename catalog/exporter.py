@@ -25,7 +25,7 @@ def cell_text(value) -> str:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, tuple):
-        return ";".join(value)
+        return schema.escape_cell(";".join(value))
     return schema.escape_cell(str(value))
 
 
@@ -43,39 +43,69 @@ def catalog_rows(url: str | None = None, *, empty: bool = False) -> dict[str, li
 def export_catalog(target: Path | str, url: str | None = None, *, empty: bool = False) -> dict[str, int]:
     """Write to a folder (CSV files) or a `.xlsx` file; returns rows written per file.
 
-    `empty=True` writes only the headers: the template admissions offices fill in.
+    `empty=True` writes only the headers of every file and column: the template people fill in.
+    Otherwise a file or column newer than format v1 is written only when some row uses it,
+    so a v1 catalog exports exactly as it did before v1.1.
     """
     target = Path(target)
-    rows = catalog_rows(url, empty=empty)
+    tables = used_tables(catalog_rows(url, empty=empty), every=empty)
     if target.suffix.lower() == ".xlsx":
-        _write_xlsx(target, rows)
+        _write_xlsx(target, tables)
     else:
-        _write_csv_folder(target, rows)
-    return {name: len(r) for name, r in rows.items()}
+        _write_csv_folder(target, tables)
+    return {name: len(rows) for name, (_, rows) in tables.items()}
 
 
-def _write_csv_folder(folder: Path, rows: dict[str, list[list[str]]]) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
+Tables = dict[str, tuple[tuple[str, ...], list[list[str]]]]  # file name → (column names, rows)
+
+
+def used_tables(rows: dict[str, list[list[str]]], *, every: bool) -> Tables:
+    """The files and columns to write: all of them when `every`, otherwise the v1 ones and
+    the newer ones that hold a value."""
+    tables: Tables = {}
     for name, spec in schema.FILES.items():
-        path = folder / spec.filename
+        if name not in rows:
+            continue
+        table = rows[name]
+        if not every and spec.since != "1" and not table:
+            continue
+        keep = [i for i, c in enumerate(spec.columns) if every or c.since == "1" or any(row[i] for row in table)]
+        tables[name] = (tuple(spec.columns[i].name for i in keep), [[row[i] for i in keep] for row in table])
+    return tables
+
+
+def _write_csv_folder(folder: Path, tables: Tables) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, (columns, rows) in tables.items():
+        path = folder / schema.FILES[name].filename
         tmp = path.with_suffix(".csv.tmp")
         with tmp.open("w", encoding=CSV_ENCODING, newline="") as handle:
             writer = csv.writer(handle, lineterminator="\r\n")
-            writer.writerow(spec.column_names)
-            writer.writerows(rows[name])
+            writer.writerow(columns)
+            writer.writerows(rows)
         tmp.replace(path)
 
 
-_NUMERIC = {"duration_months", "tuition_vnd_per_year", "quota"}
+_NUMERIC = {
+    "duration_months",
+    "tuition_vnd_per_year",
+    "quota",
+    "employment_rate_percent",
+    "employment_rate_year",
+    "graduate_income_vnd_per_month",
+    "income_min_vnd_per_month",
+    "income_max_vnd_per_month",
+}
 
 
 def school_workbook(path: Path, rows: dict[str, list[list[str]]], institution_code: str, version: int) -> None:
     """One school's rows with a hidden version stamp, so an upload made from this file
-    is merged with changes others made since (see staff.school_updates)."""
-    _write_xlsx(path, rows, stamp={"institution_code": institution_code, "version": version})
+    is merged with changes others made since (see staff.school_updates). Every column is
+    there, so an office can fill in what the format added since its last download."""
+    _write_xlsx(path, used_tables(rows, every=True), stamp={"institution_code": institution_code, "version": version})
 
 
-def _write_xlsx(path: Path, rows: dict[str, list[list[str]]], stamp: dict | None = None) -> None:
+def _write_xlsx(path: Path, tables: Tables, stamp: dict | None = None) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -86,26 +116,24 @@ def _write_xlsx(path: Path, rows: dict[str, list[list[str]]], stamp: dict | None
     _write_guide(guide)
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDEBF7")
-    for name, spec in schema.FILES.items():
-        if name not in rows:
-            continue
+    for name, (columns, rows) in tables.items():
         sheet = workbook.create_sheet(name)
-        sheet.append(list(spec.column_names))
+        sheet.append(list(columns))
         for cell in sheet[1]:
             cell.font = bold
             cell.fill = fill
-        numeric = [i for i, c in enumerate(spec.column_names) if c in _NUMERIC]
-        for row in rows[name]:
+        numeric = [i for i, c in enumerate(columns) if c in _NUMERIC]
+        for row in rows:
             values: list = list(row)
             for i in numeric:
                 if values[i]:
                     values[i] = int(values[i])
             sheet.append(values)
         sheet.freeze_panes = "A2"
-        for index, column in enumerate(spec.columns, start=1):
+        for index, column in enumerate(columns, start=1):
             letter = sheet.cell(row=1, column=index).column_letter
-            sheet.column_dimensions[letter].width = max(14, min(40, len(column.name) + 4))
-            choices = _choices(column.name)
+            sheet.column_dimensions[letter].width = max(14, min(40, len(column) + 4))
+            choices = _choices(column)
             if choices:
                 validation = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True)
                 validation.error = "Chọn một giá trị trong danh sách"
@@ -134,6 +162,7 @@ def _choices(column: str) -> tuple[str, ...] | None:
         "level": schema.LEVELS,
         "field": schema.FIELDS,
         "entry_requirement": schema.ENTRY_REQUIREMENTS,
+        "demand": schema.DEMANDS,
     }.get(column)
 
 
@@ -150,9 +179,12 @@ def _write_guide(sheet) -> None:
         cell.font = Font(bold=True)
     for name, spec in schema.FILES.items():
         for column in spec.columns:
-            sheet.append([name, column.name, "có" if column.required else "", column.description])
+            since = "" if column.since == "1" else f" (thêm từ v{column.since})"
+            sheet.append([name, column.name, "có" if column.required else "", column.description + since])
     sheet.append([])
     sheet.append(["Nhóm ngành (field)", ", ".join(schema.FIELDS)])
     sheet.append(["Nhóm người học (learner_groups)", ", ".join(schema.LEARNER_GROUPS)])
+    sheet.append(["Nhu cầu tuyển dụng (demand)", ", ".join(schema.DEMANDS)])
+    sheet.append(["Mã Holland (riasec)", "R Kỹ thuật, I Nghiên cứu, A Nghệ thuật, S Xã hội, E Quản lý, C Nghiệp vụ"])
     for letter, width in zip("ABCD", (22, 24, 10, 80)):
         sheet.column_dimensions[letter].width = width

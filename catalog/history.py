@@ -109,7 +109,7 @@ def snapshot_json(state: State) -> str:
 def state_from_json(session: Session, stored: str) -> State:
     data = json.loads(stored)
     sheets = [sheet_from_rows(schema.FILES[n], n, data.get(n, [])) for n in SCHOOL_SHEETS]
-    checked = validate(sheets, set(session.scalars(select(Institution.code))))
+    checked = validate(sheets, *snapshot.known_codes(session))
     if checked.errors:  # a stored version is always valid; this would be a bug
         raise CatalogFileError(checked.errors)
     return {n: {r.key(schema.FILES[n]): r.values for r in checked.records[n]} for n in SCHOOL_SHEETS}

@@ -21,6 +21,8 @@ from catalog.models import (
     CatalogMeta,
     Event,
     Institution,
+    LabourMarketFigure,
+    Occupation,
     Policy,
     PolicyLearnerGroup,
     PolicyLevel,
@@ -32,7 +34,7 @@ from catalog.reader import read_catalog
 from catalog.validator import ValidatedCatalog, validate
 from vntext import folding
 
-ORDER = ("institutions", "programmes", "events", "policies")
+ORDER = ("institutions", "programmes", "events", "policies", "occupations", "labour_market")
 CHUNK = 900
 LARGE_IMPORT_ROWS = 5000
 ANALYZE_AFTER_ROWS = 1000  # stays under SQLite's bound-parameter limit for IN (…)
@@ -84,8 +86,7 @@ def import_catalog(
         progress = None  # small files: the summary is enough
     with db.session(url) as session:
         with session.begin():
-            known = set(session.scalars(select(Institution.code)))
-            checked = validate(sheets, known)
+            checked = validate(sheets, *snapshot.known_codes(session))
             if checked.errors:
                 raise CatalogFileError(checked.errors)
             if progress:
@@ -132,10 +133,14 @@ def plan(session: Session, checked: ValidatedCatalog, prune: bool) -> dict[str, 
         existing = snapshot.load(session, name)
         table = TablePlan(ids=existing.ids)
         listed: set[tuple] = set()
+        present = checked.columns.get(name, frozenset(spec.column_names))
         for record in checked.records[name]:
             key = record.key(spec)
             listed.add(key)
             before = existing.get(key)
+            if before is not None:
+                # a column the file does not have keeps its value: an office's v1 file leaves zalo alone
+                record.values = {c: record.values[c] if c in present else before[c] for c in spec.column_names}
             if before is None:
                 table.added.append(record.values)
             elif before != record.values:
@@ -166,6 +171,13 @@ def apply(session: Session, plans: dict[str, TablePlan], *, source: str, demo: b
         _apply_table(session, Event, plans["events"], lambda v: _event_row(v, province_ids, institution_ids))
     if "policies" in plans:
         _apply_policies(session, plans["policies"], province_ids)
+    if "occupations" in plans:
+        _apply_table(session, Occupation, plans["occupations"], _occupation_row)
+    if "labour_market" in plans:
+        occupation_ids = dict(session.execute(select(Occupation.code, Occupation.id)).all())
+        _apply_table(
+            session, LabourMarketFigure, plans["labour_market"], lambda v: _labour_market_row(v, province_ids, occupation_ids)
+        )
     meta = session.get(CatalogMeta, 1)
     if any(p.touched for p in plans.values()):
         meta.version += 1
@@ -181,7 +193,7 @@ def _key(spec_name: str, values: dict) -> tuple:
 
 
 def _apply_table(session: Session, model, table: TablePlan, to_row: Callable[[dict], dict]) -> None:
-    spec_name = model.__tablename__
+    spec_name = model.__tablename__  # each table is named after its file
     if table.added:
         session.execute(insert(model), [to_row(v) for v in table.added])
     if table.changed:
@@ -221,6 +233,20 @@ def _policy_row(v: dict, province_ids: dict[str, int]) -> dict:
     return row
 
 
+def _occupation_row(v: dict) -> dict:
+    row = {k: v[k] for k in schema.OCCUPATIONS.column_names}
+    row["aliases"] = ";".join(v["aliases"]) if v["aliases"] else None
+    row["name_key"] = folding.key(v["name"])
+    return row
+
+
+def _labour_market_row(v: dict, province_ids: dict[str, int], occupation_ids: dict[str, int]) -> dict:
+    row = {k: v[k] for k in schema.LABOUR_MARKET.column_names if k not in ("occupation_code", "scope")}
+    row["occupation_id"] = occupation_ids[v["occupation_code"]]
+    row["province_id"] = None if v["scope"] == schema.NATIONAL_SCOPE else province_ids[v["scope"]]
+    return row
+
+
 def _apply_policies(session: Session, table: TablePlan, province_ids: dict[str, int]) -> None:
     _apply_table(session, Policy, table, lambda v: _policy_row(v, province_ids))
     touched = table.added + [after for _, after in table.changed]
@@ -244,6 +270,8 @@ LABELS = {
     "programmes": "ngành, nghề",
     "events": "sự kiện",
     "policies": "chính sách",
+    "occupations": "nghề",
+    "labour_market": "số liệu thị trường lao động",
 }
 
 

@@ -79,6 +79,13 @@ class Institution(Base):
     website: Mapped[str | None] = mapped_column(String(255))
     dormitory: Mapped[bool | None] = mapped_column(Boolean)
     description: Mapped[str | None] = mapped_column(Text)
+    # format v1.1: how to apply, whom to ask, the school's own scholarships
+    admission_phone: Mapped[str | None] = mapped_column(String(64))
+    zalo: Mapped[str | None] = mapped_column(String(255))
+    application_url: Mapped[str | None] = mapped_column(String(512))
+    how_to_apply: Mapped[str | None] = mapped_column(Text)
+    application_documents: Mapped[str | None] = mapped_column(Text)
+    scholarships: Mapped[str | None] = mapped_column(Text)
 
     province: Mapped[Province] = relationship()
     programmes: Mapped[list[Programme]] = relationship(
@@ -105,6 +112,13 @@ class Programme(Base):
     application_deadline: Mapped[dt.date | None] = mapped_column(Date)
     description: Mapped[str | None] = mapped_column(Text)
     career_prospects: Mapped[str | None] = mapped_column(Text)
+    # format v1.1. occupation_code holds only what the file said; an empty one is derived
+    # from a 7-digit code at query time, so a v1 catalog exports exactly as it was imported.
+    occupation_code: Mapped[str | None] = mapped_column(String(32), index=True)
+    intake_start: Mapped[dt.date | None] = mapped_column(Date)
+    employment_rate_percent: Mapped[int | None] = mapped_column(Integer)
+    employment_rate_year: Mapped[int | None] = mapped_column(Integer)
+    graduate_income_vnd_per_month: Mapped[int | None] = mapped_column(BigInteger)
 
     institution: Mapped[Institution] = relationship(back_populates="programmes")
 
@@ -166,6 +180,44 @@ class PolicyLearnerGroup(Base):
 
     policy_id: Mapped[int] = mapped_column(ForeignKey("policies.id", ondelete="CASCADE"), primary_key=True)
     learner_group: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)
+
+
+class Occupation(Base):
+    """An occupation (nghề) independent of any school: what the work is, who it suits,
+    and the names people use for it (matched like programme names, see catalog.matching)."""
+
+    __tablename__ = "occupations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    name_key: Mapped[str] = mapped_column(String(255), index=True)
+    field: Mapped[str] = mapped_column(String(32), index=True)
+    aliases: Mapped[str | None] = mapped_column(Text)  # ";"-separated, as in the file
+    description: Mapped[str | None] = mapped_column(Text)
+    suited_for: Mapped[str | None] = mapped_column(Text)
+    riasec: Mapped[str | None] = mapped_column(String(3))
+
+
+class LabourMarketFigure(Base):
+    """Demand and income of one occupation in one place (NULL province = national) for one
+    period, always with its published source."""
+
+    __tablename__ = "labour_market"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occupation_id: Mapped[int] = mapped_column(ForeignKey("occupations.id", ondelete="CASCADE"), index=True)
+    province_id: Mapped[int | None] = mapped_column(ForeignKey("provinces.id"), index=True)
+    period: Mapped[str] = mapped_column(String(8))
+    demand: Mapped[str | None] = mapped_column(String(16))
+    income_min_vnd_per_month: Mapped[int | None] = mapped_column(BigInteger)
+    income_max_vnd_per_month: Mapped[int | None] = mapped_column(BigInteger)
+    note: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(Text)
+    source_url: Mapped[str | None] = mapped_column(String(512))
+
+    occupation: Mapped[Occupation] = relationship()
+    province: Mapped[Province | None] = relationship()
 
 
 class CatalogMeta(Base):

@@ -1,4 +1,4 @@
-"""The catalog interchange format v1 (docs/catalog-format.md) as data.
+"""The catalog interchange format v1.1 (docs/catalog-format.md) as data.
 
 One place lists every file, column, whether it is required and how a cell is
 parsed, so that the importer, the exporter, the template and the guide agree.
@@ -17,7 +17,7 @@ from typing import Any
 from catalog import provinces
 from vntext import folding
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = "1.1"
 
 INSTITUTION_KINDS = ("cao_dang", "trung_cap", "trung_tam_gdnn_gdtx", "khac")
 OWNERSHIPS = ("cong_lap", "tu_thuc")
@@ -55,6 +55,8 @@ LEARNER_GROUPS = (
     "vung_dac_biet_kho_khan",
 )
 NATIONAL_SCOPE = "toan_quoc"
+DEMANDS = ("cao", "trung_binh", "thap")
+RIASEC = "RIASEC"
 
 MAX_SHORT_TEXT = 255
 MAX_LONG_TEXT = 5000
@@ -167,6 +169,39 @@ def url(value: str) -> str:
     return value
 
 
+def year(value: str) -> int:
+    if not re.fullmatch(r"\d{4}", value) or not 1990 <= int(value) <= 2100:
+        raise CellError(f'năm "{value}" không hợp lệ; ghi 4 chữ số, ví dụ 2025')
+    return int(value)
+
+
+_PERIOD = re.compile(r"^(\d{4})(-Q([1-4]))?$")
+
+
+def period(value: str) -> str:
+    """`YYYY` or `YYYY-Qn`: the reference period of a labour-market figure."""
+    match = _PERIOD.match(value.upper())
+    if not match or not 1990 <= int(match.group(1)) <= 2100:
+        raise CellError(f'kỳ số liệu "{value}" không hợp lệ; ghi NĂM (2025) hoặc NĂM-Qquý (2026-Q2)')
+    return value.upper()
+
+
+def riasec(value: str) -> str:
+    letters = value.replace(" ", "").upper()
+    if not 1 <= len(letters) <= 3 or any(ch not in RIASEC for ch in letters) or len(set(letters)) != len(letters):
+        raise CellError(f'"{value}" không hợp lệ; ghi 1–3 chữ cái khác nhau trong R, I, A, S, E, C, mạnh nhất trước')
+    return letters
+
+
+def aliases(value: str) -> tuple[str, ...] | None:
+    """`;`-separated names people use, kept in the order written, without repeats."""
+    items = [" ".join(item.split()) for item in value.split(";") if item.strip()]
+    too_long = [item for item in items if len(item) > 64]
+    if too_long:
+        raise CellError(f'tên gọi "{too_long[0][:40]}…" dài quá 64 ký tự')
+    return tuple(dict.fromkeys(items)) or None
+
+
 def yes_no(value: str) -> bool:
     if value not in ("co", "khong"):
         raise CellError(f'giá trị "{value}" không hợp lệ; dùng "co" hoặc "khong"')
@@ -201,6 +236,7 @@ class Column:
     required: bool
     parse: Parser
     description: str  # Vietnamese, shown in the template and the guide
+    since: str = "1"  # format version that added the column; newer ones are exported only when used
 
 
 @dataclass(frozen=True)
@@ -216,6 +252,11 @@ class FileSpec:
     @property
     def column_names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns)
+
+    @property
+    def since(self) -> str:
+        """Format version that added this file."""
+        return self.columns[0].since
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -235,6 +276,12 @@ INSTITUTIONS = FileSpec(
         Column("website", False, url, "Trang web, bắt đầu bằng http:// hoặc https://"),
         Column("dormitory", False, yes_no, "Ký túc xá: co hoặc khong"),
         Column("description", False, long_text, "Giới thiệu ngắn"),
+        Column("admission_phone", False, phone, "Đường dây nóng tuyển sinh, nếu khác số điện thoại chung", "1.1"),
+        Column("zalo", False, short_text, "Zalo tuyển sinh: số điện thoại hoặc đường dẫn Zalo OA", "1.1"),
+        Column("application_url", False, url, "Trang đăng ký xét tuyển trực tuyến (http:// hoặc https://)", "1.1"),
+        Column("how_to_apply", False, long_text, "Cách nộp hồ sơ: trực tuyến, trực tiếp, qua bưu điện; các bước", "1.1"),
+        Column("application_documents", False, long_text, "Hồ sơ xét tuyển gồm những giấy tờ gì", "1.1"),
+        Column("scholarships", False, long_text, "Học bổng, ưu đãi riêng của trường (không ghi chính sách nhà nước)", "1.1"),
     ),
     key=("code",),
 )
@@ -255,6 +302,17 @@ PROGRAMMES = FileSpec(
         Column("application_deadline", False, date, "Hạn nộp hồ sơ (NĂM-THÁNG-NGÀY)"),
         Column("description", False, long_text, "Mô tả ngành, nghề"),
         Column("career_prospects", False, long_text, "Việc làm sau khi tốt nghiệp"),
+        Column("occupation_code", False, code, "Mã nghề trong trang occupations (để trống: lấy 6 số cuối của mã 7 số)", "1.1"),
+        Column("intake_start", False, date, "Ngày nhập học, bắt đầu học của khóa tuyển sinh này (NĂM-THÁNG-NGÀY)", "1.1"),
+        Column("employment_rate_percent", False, integer(0, 100), "Tỷ lệ người tốt nghiệp có việc làm trong 12 tháng (%)", "1.1"),
+        Column("employment_rate_year", False, year, "Năm tốt nghiệp mà tỷ lệ việc làm nói tới (bắt buộc khi có tỷ lệ)", "1.1"),
+        Column(
+            "graduate_income_vnd_per_month",
+            False,
+            integer(0),
+            "Thu nhập phổ biến của người tốt nghiệp (đồng/tháng, khảo sát của trường)",
+            "1.1",
+        ),
     ),
     key=("institution_code", "code"),
 )
@@ -292,7 +350,41 @@ POLICIES = FileSpec(
     key=("code",),
 )
 
-FILES: dict[str, FileSpec] = {spec.name: spec for spec in (INSTITUTIONS, PROGRAMMES, EVENTS, POLICIES)}
+OCCUPATIONS = FileSpec(
+    "occupations",
+    (
+        Column("code", True, code, "Mã nghề, duy nhất; mã 6 số quốc gia nếu có (mã ngành bỏ chữ số trình độ)", "1.1"),
+        Column("name", True, short_text, "Tên nghề, ví dụ Hàn, Điện công nghiệp", "1.1"),
+        Column("field", True, enum(*FIELDS), "Nhóm ngành: " + ", ".join(FIELDS), "1.1"),
+        Column("aliases", False, aliases, "Những tên người học hay gọi, ngăn cách bằng ; (thợ hàn; hàn xì)", "1.1"),
+        Column("description", False, long_text, "Nghề này làm gì, làm ở đâu", "1.1"),
+        Column("suited_for", False, long_text, "Hợp với ai: sở thích, khả năng, sức khỏe", "1.1"),
+        Column("riasec", False, riasec, "1–3 chữ cái Holland R I A S E C, mạnh nhất trước", "1.1"),
+    ),
+    key=("code",),
+)
+
+LABOUR_MARKET = FileSpec(
+    "labour_market",
+    (
+        Column("occupation_code", True, code, "Mã nghề (cột code của occupations)", "1.1"),
+        Column("scope", True, scope, "toan_quoc hoặc tên tỉnh/thành phố", "1.1"),
+        Column("period", True, period, "Kỳ số liệu: NĂM (2025) hoặc NĂM-Qquý (2026-Q2)", "1.1"),
+        Column("demand", False, enum(*DEMANDS), "Nhu cầu tuyển dụng: cao, trung_binh, thap", "1.1"),
+        Column("income_min_vnd_per_month", False, integer(0), "Thu nhập thấp nhất (đồng/tháng)", "1.1"),
+        Column(
+            "income_max_vnd_per_month", False, integer(0), "Thu nhập cao nhất (đồng/tháng, không nhỏ hơn mức thấp nhất)", "1.1"
+        ),
+        Column("note", False, long_text, "Ghi chú", "1.1"),
+        Column("source", True, long_text, "Nguồn: cơ quan công bố và tên bản tin, khảo sát", "1.1"),
+        Column("source_url", False, url, "Địa chỉ web của nguồn", "1.1"),
+    ),
+    key=("occupation_code", "scope", "period"),
+)
+
+FILES: dict[str, FileSpec] = {
+    spec.name: spec for spec in (INSTITUTIONS, PROGRAMMES, EVENTS, POLICIES, OCCUPATIONS, LABOUR_MARKET)
+}
 
 # Spreadsheets execute cells starting with these; export prefixes them with "'"
 # and import removes that prefix again, so a round trip is lossless.

@@ -14,12 +14,16 @@ from catalog import schema
 from catalog.models import (
     Event,
     Institution,
+    LabourMarketFigure,
+    Occupation,
     Policy,
     PolicyLearnerGroup,
     PolicyLevel,
     Programme,
     Province,
 )
+
+DEPARTMENT_FILES = ("policies", "occupations", "labour_market")  # kept by the department, not by a school
 
 
 class Rows(dict):
@@ -32,9 +36,14 @@ class Rows(dict):
 
 def load(session: Session, name: str, institution_code: str | None = None) -> Rows:
     """All rows of one file, or only one institution's (its own row, programmes, hosted events)."""
-    if institution_code is not None and name == "policies":
-        raise ValueError("policies do not belong to an institution")
+    if institution_code is not None and name in DEPARTMENT_FILES:
+        raise ValueError(f"{name} do not belong to an institution")
     return _LOADERS[name](session, institution_code)
+
+
+def known_codes(session: Session) -> tuple[set[str], set[str]]:
+    """(institution codes, occupation codes) already in the catalog: what an imported file may refer to."""
+    return set(session.scalars(select(Institution.code))), set(session.scalars(select(Occupation.code)))
 
 
 def event_hosts(session: Session, codes: list[str]) -> dict[str, str | None]:
@@ -71,8 +80,12 @@ def _institutions(session: Session, institution_code: str | None = None) -> Rows
             "website": inst.website,
             "dormitory": inst.dormitory,
             "description": inst.description,
+            **{name: getattr(inst, name) for name in _INSTITUTION_V11},
         }
     return rows
+
+
+_INSTITUTION_V11 = ("admission_phone", "zalo", "application_url", "how_to_apply", "application_documents", "scholarships")
 
 
 def _programmes(session: Session, institution_code: str | None = None) -> Rows:
@@ -146,9 +159,57 @@ def _policies(session: Session, _institution_code: None = None) -> Rows:
     return rows
 
 
+def _occupations(session: Session, _institution_code: None = None) -> Rows:
+    rows = Rows()
+    for occupation in session.scalars(select(Occupation)):
+        key = (occupation.code,)
+        rows.ids[key] = occupation.id
+        rows[key] = {
+            "code": occupation.code,
+            "name": occupation.name,
+            "field": occupation.field,
+            "aliases": split_aliases(occupation.aliases),
+            "description": occupation.description,
+            "suited_for": occupation.suited_for,
+            "riasec": occupation.riasec,
+        }
+    return rows
+
+
+def split_aliases(stored: str | None) -> tuple[str, ...] | None:
+    return tuple(stored.split(";")) if stored else None
+
+
+def _labour_market(session: Session, _institution_code: None = None) -> Rows:
+    rows = Rows()
+    query = (
+        select(LabourMarketFigure, Occupation.code, Province.name)
+        .join(Occupation, LabourMarketFigure.occupation_id == Occupation.id)
+        .outerjoin(Province, LabourMarketFigure.province_id == Province.id)
+    )
+    for figure, occupation_code, province in session.execute(query):
+        scope = province or schema.NATIONAL_SCOPE
+        key = (occupation_code, scope, figure.period)
+        rows.ids[key] = figure.id
+        rows[key] = {
+            "occupation_code": occupation_code,
+            "scope": scope,
+            "period": figure.period,
+            "demand": figure.demand,
+            "income_min_vnd_per_month": figure.income_min_vnd_per_month,
+            "income_max_vnd_per_month": figure.income_max_vnd_per_month,
+            "note": figure.note,
+            "source": figure.source,
+            "source_url": figure.source_url,
+        }
+    return rows
+
+
 _LOADERS = {
     "institutions": _institutions,
     "programmes": _programmes,
     "events": _events,
     "policies": _policies,
+    "occupations": _occupations,
+    "labour_market": _labour_market,
 }

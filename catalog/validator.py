@@ -27,6 +27,7 @@ class Record:
 class ValidatedCatalog:
     records: dict[str, list[Record]] = field(default_factory=dict)  # file name → rows
     labels: dict[str, str] = field(default_factory=dict)  # file name → label for problems
+    columns: dict[str, frozenset[str]] = field(default_factory=dict)  # file name → columns the file has
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
 
@@ -34,18 +35,25 @@ class ValidatedCatalog:
         return name in self.records
 
 
-def validate(sheets: list[RawSheet], known_institution_codes: set[str]) -> ValidatedCatalog:
+def validate(
+    sheets: list[RawSheet], known_institution_codes: set[str], known_occupation_codes: set[str] = frozenset()
+) -> ValidatedCatalog:
+    """`known_*`: codes already in the catalog, which the file may refer to without listing them."""
     result = ValidatedCatalog()
     for sheet in sheets:
         if sheet.spec.name in result.records:
             result.errors.append(Problem(sheet.label, 0, "", "trang tính bị lặp lại"))
             continue
         result.labels[sheet.spec.name] = sheet.label
+        result.columns[sheet.spec.name] = frozenset(sheet.header)
         result.records[sheet.spec.name] = _validate_sheet(sheet, result)
     institution_codes = known_institution_codes | {
         r.values["code"] for r in result.records.get("institutions", []) if r.values.get("code")
     }
-    _check_references(result, institution_codes)
+    occupation_codes = set(known_occupation_codes) | {
+        r.values["code"] for r in result.records.get("occupations", []) if r.values.get("code")
+    }
+    _check_references(result, institution_codes, occupation_codes)
     return result
 
 
@@ -135,6 +143,19 @@ def _check_row(spec: schema.FileSpec, record: Record, label: str, result: Valida
         result.errors.append(Problem(label, record.row, "end_date", "ngày kết thúc trước ngày bắt đầu"))
     if spec is schema.POLICIES and v["effective_from"] and v["effective_to"] and v["effective_to"] < v["effective_from"]:
         result.errors.append(Problem(label, record.row, "effective_to", "ngày hết hiệu lực trước ngày có hiệu lực"))
+    if spec is schema.PROGRAMMES and v["employment_rate_percent"] is not None and v["employment_rate_year"] is None:
+        result.errors.append(
+            Problem(label, record.row, "employment_rate_year", "có tỷ lệ việc làm thì phải ghi năm tốt nghiệp của số liệu đó")
+        )
+    if (
+        spec is schema.LABOUR_MARKET
+        and v["income_min_vnd_per_month"] is not None
+        and v["income_max_vnd_per_month"] is not None
+        and v["income_max_vnd_per_month"] < v["income_min_vnd_per_month"]
+    ):
+        result.errors.append(
+            Problem(label, record.row, "income_max_vnd_per_month", "thu nhập cao nhất nhỏ hơn thu nhập thấp nhất")
+        )
     if spec is schema.PROGRAMMES and _NATIONAL_CODE.match(v["code"]):
         expected = {"5": "trung_cap", "6": "cao_dang"}.get(v["code"][0])
         if expected and expected != v["level"]:
@@ -149,7 +170,7 @@ def _check_row(spec: schema.FileSpec, record: Record, label: str, result: Valida
             )
 
 
-def _check_references(result: ValidatedCatalog, institution_codes: set[str]) -> None:
+def _check_references(result: ValidatedCatalog, institution_codes: set[str], occupation_codes: set[str]) -> None:
     for name in ("programmes", "events"):
         for record in result.records.get(name, []):
             code = record.values.get("institution_code")
@@ -160,5 +181,17 @@ def _check_references(result: ValidatedCatalog, institution_codes: set[str]) -> 
                         record.row,
                         "institution_code",
                         f'không có cơ sở mã "{code}" trong tệp institutions hay trong danh mục',
+                    )
+                )
+    for name in ("programmes", "labour_market"):
+        for record in result.records.get(name, []):
+            code = record.values.get("occupation_code")
+            if code and code not in occupation_codes:
+                result.errors.append(
+                    Problem(
+                        result.labels[name],
+                        record.row,
+                        "occupation_code",
+                        f'không có nghề mã "{code}" trong tệp occupations hay trong danh mục',
                     )
                 )

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from catalog import exporter, history, importer, schema, snapshot
 from catalog.history import SCHOOL_SHEETS, NotFound, State
-from catalog.models import Institution, as_utc, utcnow
+from catalog.models import as_utc, utcnow
 from catalog.problems import CatalogFileError, Problem
 from catalog.validator import validate
 from catalog.writer_lock import serialised_session
@@ -67,7 +67,7 @@ def _prepare(session: Session, actor: Actor, code: str, content: bytes, filename
     foreign = foreign_sheet_problems(sheets)
     if foreign:  # refused before validation: a wrong sheet is not the officer's to fix
         raise Forbidden(foreign)
-    checked = validate(sheets, set(session.scalars(select(Institution.code))))
+    checked = validate(sheets, *snapshot.known_codes(session))
     if checked.errors:
         raise CatalogFileError(checked.errors)
     current, ids = history.current_state(session, code)

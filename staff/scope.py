@@ -12,14 +12,36 @@ from catalog.models import Institution
 from catalog.problems import Problem
 from staff.accounts import Actor
 
+_DEPARTMENT_SHEET_NAMES = {
+    "policies": "chính sách",
+    "occupations": "danh mục nghề",
+    "labour_market": "số liệu thị trường lao động",
+}
+# Columns of its own institution row an admissions office keeps itself (format v1.1):
+# how to apply and whom to ask. The rest (name, kind, province…) only the department changes.
+OFFICE_INSTITUTION_COLUMNS = frozenset(
+    {"admission_phone", "zalo", "application_url", "how_to_apply", "application_documents", "scholarships"}
+)
+
 
 def foreign_sheet_problems(sheets) -> list[Problem]:
-    """Sheets that are not a school's (policies): refused before validation."""
+    """Sheets that are not a school's (policies, occupations, labour market): refused before validation."""
     return [
-        Problem(s.label, 0, "", "chính sách do quản trị viên của Sở cập nhật, không nằm trong tệp của trường")
+        Problem(
+            s.label,
+            0,
+            "",
+            f"{_DEPARTMENT_SHEET_NAMES.get(s.spec.name, s.spec.name)} do quản trị viên của Sở cập nhật, không nằm trong tệp của trường",
+        )
         for s in sheets
         if s.spec.name not in SCHOOL_SHEETS
     ]
+
+
+def _department_columns_changed(before: dict | None, after: dict) -> list[str]:
+    if before is None:
+        return ["code"]
+    return [c for c in after if c not in OFFICE_INSTITUTION_COLUMNS and before.get(c) != after[c]]
 
 
 def scope_problems(actor: Actor, code: str, checked, current: State, event_hosts: dict) -> list[Problem]:
@@ -32,13 +54,14 @@ def scope_problems(actor: Actor, code: str, checked, current: State, event_hosts
             problems.append(
                 Problem(label("institutions"), record.row, "code", f'dòng của cơ sở "{other}", không phải của trường {code}')
             )
-        elif not actor.is_admin and current["institutions"].get((code,)) != record.values:
+        elif not actor.is_admin and (changed := _department_columns_changed(current["institutions"].get((code,)), record.values)):
             problems.append(
                 Problem(
                     label("institutions"),
                     record.row,
-                    "",
-                    "thông tin của chính cơ sở (tên, địa chỉ, điện thoại…) chỉ quản trị viên sửa được; hãy để nguyên dòng này và liên hệ Sở",
+                    changed[0],
+                    "thông tin của chính cơ sở (tên, địa chỉ, điện thoại…) chỉ quản trị viên sửa được; hãy để nguyên các cột đó "
+                    "và liên hệ Sở (trường tự sửa được: " + ", ".join(sorted(OFFICE_INSTITUTION_COLUMNS)) + ")",
                 )
             )
     for record in checked.records.get("programmes", []):

@@ -13,6 +13,14 @@ SAMPLE_DIR = Path(__file__).resolve().parents[2] / "catalog" / "sample"
 NATIONAL_DIR = Path(__file__).resolve().parents[2] / "catalog" / "national"
 
 
+def import_sample(url: str, **options):
+    """The sample schools need the national occupations (their programmes point at them): national first."""
+    from catalog.importer import import_catalog
+
+    import_catalog(NATIONAL_DIR, url=url)
+    return import_catalog(SAMPLE_DIR, url=url, **options)
+
+
 def institution(**overrides) -> dict:
     row = {
         "code": "QN-A",

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.catalog.conftest import SAMPLE_DIR, institution, programme
+from tests.catalog.conftest import NATIONAL_DIR, SAMPLE_DIR, institution, programme
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,6 +38,8 @@ def test_import_reports_every_error_and_exits_non_zero(catalog_url, make_catalog
 
 
 def test_import_summary_and_idempotence(catalog_url):
+    national = run(catalog_url, "import", str(NATIONAL_DIR))
+    assert "nghề: thêm 48" in national.stdout, national.stderr
     first = run(catalog_url, "import", str(SAMPLE_DIR))
     assert first.returncode == 0, first.stderr
     assert "cơ sở đào tạo: thêm 14, sửa 0, xóa 0, giữ nguyên 0" in first.stdout

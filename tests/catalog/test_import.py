@@ -210,6 +210,7 @@ def test_one_bad_cell_in_row_500_of_1000_writes_nothing(catalog_url, make_catalo
 
 def test_second_import_changes_nothing(catalog_url):
     sample = Path(__file__).resolve().parents[2] / "catalog" / "sample"
+    import_catalog(sample.parent / "national", url=catalog_url)
     first = import_catalog(sample, url=catalog_url)
     version = catalog_status(catalog_url).version
     before = dump(catalog_url)

@@ -2,13 +2,12 @@
 
 import yaml
 
-from catalog.importer import import_catalog
 from catalog.lookups import write_lookups
-from tests.catalog.conftest import SAMPLE_DIR
+from tests.catalog.conftest import import_sample
 
 
 def test_lookups_hold_catalog_names_with_and_without_diacritics(catalog_url, tmp_path):
-    import_catalog(SAMPLE_DIR, url=catalog_url)
+    import_sample(catalog_url)
     counts = write_lookups(tmp_path, url=catalog_url)
     assert counts["school"] == 28  # 14 schools, two spellings each
     tables = {}
@@ -25,7 +24,7 @@ def test_committed_lookups_match_the_sample_catalog(catalog_url, tmp_path):
     """data/nlu/lookups/ is generated from the sample catalog; regenerate with `make lookups`."""
     from pathlib import Path
 
-    import_catalog(SAMPLE_DIR, url=catalog_url)
+    import_sample(catalog_url)
     write_lookups(tmp_path, url=catalog_url)
     committed = Path(__file__).resolve().parents[2] / "data" / "nlu" / "lookups"
     for name in ("province", "programme", "school"):

@@ -36,9 +36,28 @@ def test_every_sample_row_says_it_is_fictional():
             assert "minh họa" in row["description"], (name, row)
 
 
-def test_sample_has_no_policies_and_national_has_only_policies():
+def test_sample_has_no_policies_and_national_has_only_policies_and_occupations():
     assert not (SAMPLE_DIR / "policies.csv").exists()
-    assert sorted(p.name for p in NATIONAL_DIR.iterdir()) == ["policies.csv"]
+    assert sorted(p.name for p in NATIONAL_DIR.iterdir()) == ["occupations.csv", "policies.csv"]
+
+
+def test_sample_labour_figures_say_they_are_illustrative_and_occupations_carry_no_figures():
+    for row in rows(SAMPLE_DIR, "labour_market"):
+        assert row["source"].startswith("Số liệu minh họa"), row
+    for row in rows(NATIONAL_DIR, "occupations"):
+        assert row["description"] and row["suited_for"] and row["riasec"], row
+        assert "đ/tháng" not in row["description"] and "%" not in row["description"]
+
+
+def test_the_sample_leaves_some_v1_1_values_empty_on_purpose():
+    institutions = rows(SAMPLE_DIR, "institutions")
+    programmes = rows(SAMPLE_DIR, "programmes")
+    for column in ("admission_phone", "zalo", "how_to_apply", "application_documents", "scholarships"):
+        values = [r[column] for r in institutions]
+        assert any(values) and not all(values), column
+    for column in ("intake_start", "employment_rate_percent", "graduate_income_vnd_per_month"):
+        values = [r[column] for r in programmes]
+        assert any(values) and not all(values), column
 
 
 def test_national_policies_carry_legal_basis_and_source():
