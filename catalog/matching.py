@@ -2,24 +2,21 @@
 
 "cao dang viet han" → "Trường Cao đẳng Việt - Hàn …"; "dien cn" → "Điện công
 nghiệp" (initials of consecutive words); "nấu ăn" → "Kỹ thuật chế biến món ăn"
-(catalog/data/synonyms.yml). Works on names loaded from the catalog at query
-time, so a programme an admissions office adds is found without retraining.
+(an alias of the occupation in the catalog's occupations sheet). Works on names and
+aliases loaded from the catalog at query time, so a programme an admissions office adds,
+or an alias the department adds, is found without retraining.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
-import yaml
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from vntext import folding
-
-SYNONYMS_FILE = Path(__file__).resolve().parent / "data" / "synonyms.yml"
 
 # Words people put in front of a programme name that are not part of it.
 _LEADING_FILLER = ("nganh nghe", "nganh", "nghe", "hoc nghe", "hoc nganh", "hoc", "lam", "khoa", "khoa hoc")
@@ -43,21 +40,18 @@ class Match:
     score: float  # 0–100
 
 
-@lru_cache(maxsize=1)
-def synonyms() -> dict[str, tuple[str, ...]]:
-    """alias key → canonical name keys (one alias may point to several names)."""
-    with SYNONYMS_FILE.open(encoding="utf-8") as handle:
-        raw = yaml.safe_load(handle) or {}
-    index: dict[str, list[str]] = {}
-    for canonical, aliases in raw.items():
-        target = folding.key(canonical)
-        for alias in [canonical, *(aliases or [])]:
-            index.setdefault(folding.key(str(alias)), []).append(target)
-            _ALIAS_WRITTEN.setdefault(folding.key(str(alias)), folding.normalize(str(alias)))
-    return {alias: tuple(dict.fromkeys(targets)) for alias, targets in index.items()}
-
-
-_ALIAS_WRITTEN: dict[str, str] = {}  # alias key → the alias as written in synonyms.yml
+def alias_table(aliases: Mapping[str, list[str]]) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
+    """(alias key → name keys, alias key → the alias as written) from name keys → aliases as
+    written (one alias may point to several names: "điện")."""
+    targets: dict[str, list[str]] = {}
+    written: dict[str, str] = {}
+    for name_key, names in aliases.items():
+        for alias in names:
+            alias_key = folding.key(alias)
+            if alias_key:
+                targets.setdefault(alias_key, []).append(name_key)
+                written.setdefault(alias_key, folding.normalize(alias))
+    return {alias: tuple(dict.fromkeys(keys)) for alias, keys in targets.items()}, written
 
 
 def clean_query(query: str) -> str:
@@ -113,9 +107,16 @@ class NameIndex:
     """Catalog name keys prepared for matching: built once per catalog version by the
     query layer, so each lookup only scores a few likely candidates."""
 
-    def __init__(self, name_keys: list[str], display: dict[str, str] | None = None):
+    def __init__(
+        self,
+        name_keys: list[str],
+        display: dict[str, str] | None = None,
+        aliases: Mapping[str, list[str]] | None = None,
+    ):
+        """`aliases`: name key → other names people use for it, as written ("nấu ăn", "đầu bếp")."""
         self.keys = list(dict.fromkeys(name_keys))
         self.display = display or {}  # key → the name as written (with diacritics)
+        self.aliases, self.alias_written = alias_table(aliases or {})
         self.available = set(self.keys)
         self.postings: dict[str, list[int]] = {}
         for position, key in enumerate(self.keys):
@@ -157,7 +158,7 @@ class NameIndex:
 def best_matches(query: str, index: NameIndex | list[str], *, limit: int = 10, prefilter: int = 60) -> list[Match]:
     """Catalog names that match `query`, best first.
 
-    Synonyms give exact hits; otherwise the index narrows a long list of names
+    Aliases give exact hits; otherwise the index narrows a long list of names
     to a few candidates before the word-by-word `score`.
     """
     if not isinstance(index, NameIndex):
@@ -166,7 +167,7 @@ def best_matches(query: str, index: NameIndex | list[str], *, limit: int = 10, p
     if not query_key:
         return []
     results: dict[str, float] = {}
-    for alias, targets in synonyms().items():
+    for alias, targets in index.aliases.items():
         if _contains_phrase(query_key, alias):
             for target in targets:
                 if target in index.available:
@@ -251,15 +252,15 @@ def mentioned(
         for p in {p for w in words for p in index.postings.get(w, ())}
         if _contains_phrase(message_key, k := index.keys[p]) and fits(k, index.display.get(k))
     ]
-    aliases = [a for a in synonyms() if _contains_phrase(message_key, a) and fits(a, _ALIAS_WRITTEN.get(a))]
+    aliases = [a for a in index.aliases if _contains_phrase(message_key, a) and fits(a, index.alias_written.get(a))]
     # "hàn" inside "tiếng hàn": the longer phrase is what the user means
-    whole = [k for k in whole if not any(a != k and _contains_phrase(a, k) and k not in synonyms()[a] for a in aliases)]
+    whole = [k for k in whole if not any(a != k and _contains_phrase(a, k) and k not in index.aliases[a] for a in aliases)]
     for key in whole:
         results[key] = 100.0
     for alias in aliases:
         # "điện" inside "điện công nghiệp" is not a second mention
         if not any(_contains_phrase(k, alias) for k in whole):
-            for target in synonyms()[alias]:
+            for target in index.aliases[alias]:
                 if target in index.available:
                     results[target] = max(results.get(target, 0.0), 90.0 + min(len(alias), 10) / 2)
     for position in {p for w in words for p in index.postings.get(w, ())}:

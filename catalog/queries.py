@@ -23,6 +23,8 @@ from catalog.models import (
     CatalogMeta,
     Event,
     Institution,
+    LabourMarketFigure,
+    Occupation,
     Policy,
     PolicyLearnerGroup,
     PolicyLevel,
@@ -53,6 +55,12 @@ class InstitutionInfo:
     website: str | None
     dormitory: bool | None
     description: str | None
+    admission_phone: str | None = None
+    zalo: str | None = None
+    application_url: str | None = None
+    how_to_apply: str | None = None
+    application_documents: str | None = None
+    scholarships: str | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +78,11 @@ class ProgrammeInfo:
     description: str | None
     career_prospects: str | None
     institution: InstitutionInfo
+    occupation_code: str | None = None  # as given, or the 6 digits of a 7-digit code (that occupation may be missing)
+    intake_start: dt.date | None = None
+    employment_rate_percent: int | None = None
+    employment_rate_year: int | None = None
+    graduate_income_vnd_per_month: int | None = None
 
 
 @dataclass(frozen=True)
@@ -114,25 +127,105 @@ class PolicyInfo:
     source_url: str | None
 
 
+@dataclass(frozen=True)
+class OccupationInfo:
+    code: str
+    name: str
+    field: str
+    aliases: tuple[str, ...]
+    description: str | None
+    suited_for: str | None
+    riasec: str | None
+
+
+@dataclass(frozen=True)
+class LabourFigure:
+    """Demand and income of one occupation in one place and period, with its source."""
+
+    occupation: OccupationInfo
+    scope: str  # "toan_quoc" or a province name
+    period: str
+    demand: str | None
+    income_min_vnd_per_month: int | None
+    income_max_vnd_per_month: int | None
+    note: str | None
+    source: str
+    source_url: str | None
+
+    @property
+    def national(self) -> bool:
+        return self.scope == schema.NATIONAL_SCOPE
+
+
 # --- name indexes, refreshed when the catalog version changes -------------------------
 
 _cache_lock = threading.Lock()
 _name_cache: dict[tuple[str, str], tuple[int, matching.NameIndex]] = {}
 
 
+_NAME_COLUMNS = {
+    "programmes": Programme.name,
+    "institutions": Institution.name,
+    "occupations": Occupation.name,
+}
+
+
 def _name_index(session: Session, kind: str, column) -> matching.NameIndex:
-    """Distinct name keys of programmes or institutions, rebuilt when the catalog version changes."""
+    """Distinct name keys of programmes, institutions or occupations with the aliases of the
+    occupations database, rebuilt when the catalog version changes."""
     url = str(session.get_bind().url)
     version = session.scalar(select(CatalogMeta.version).where(CatalogMeta.id == 1)) or 0
     cached = _name_cache.get((url, kind))
     if cached and cached[0] == version:
         return cached[1]
-    name_column = Programme.name if kind == "programmes" else Institution.name
-    pairs = session.execute(select(column, name_column).distinct()).all()
-    index = matching.NameIndex(sorted({key for key, _ in pairs}), display={key: name for key, name in pairs})
+    pairs = session.execute(select(column, _NAME_COLUMNS[kind]).distinct()).all()
+    aliases = {"programmes": _programme_aliases, "occupations": _occupation_aliases}.get(kind)
+    index = matching.NameIndex(
+        sorted({key for key, _ in pairs}),
+        display={key: name for key, name in pairs},
+        aliases=aliases(session) if aliases else None,
+    )
     with _cache_lock:
         _name_cache[(url, kind)] = (version, index)
     return index
+
+
+def _occupation_aliases(session: Session) -> dict[str, list[str]]:
+    """Occupation name key → its aliases."""
+    return {
+        name_key: aliases.split(";")
+        for name_key, aliases in session.execute(select(Occupation.name_key, Occupation.aliases))
+        if aliases
+    }
+
+
+def _programme_aliases(session: Session) -> dict[str, list[str]]:
+    """Programme name key → the aliases (and name) of its occupation: "đầu bếp" finds
+    Kỹ thuật chế biến món ăn and Nấu ăn gia đình when both train that occupation."""
+    occupations = {
+        code: (name, aliases)
+        for code, name, aliases in session.execute(select(Occupation.code, Occupation.name, Occupation.aliases))
+    }
+    out: dict[str, list[str]] = {}
+    for name_key, given, code in session.execute(
+        select(Programme.name_key, Programme.occupation_code, Programme.code).distinct()
+    ):
+        occupation = occupations.get(_effective_occupation(given, code, occupations))
+        if occupation:
+            _name, aliases = occupation
+            if aliases:
+                out.setdefault(name_key, []).extend(aliases.split(";"))
+    return out
+
+
+def _effective_occupation(given: str | None, code: str, occupations=None) -> str | None:
+    """A programme's occupation: the one given, else the 6 digits of a national 7-digit code
+    (format v1.1), when such an occupation exists in `occupations` (not checked without it)."""
+    if given:
+        return given
+    if len(code) == 7 and code.isdigit() and (occupations is None or code[1:] in occupations):
+        return code[1:]
+    return None
 
 
 def _matched_keys(session: Session, kind: str, column, query: str, limit: int = 12) -> list[str]:
@@ -236,6 +329,12 @@ def _institution_info(inst: Institution, province: str) -> InstitutionInfo:
         website=inst.website,
         dormitory=inst.dormitory,
         description=inst.description,
+        admission_phone=inst.admission_phone,
+        zalo=inst.zalo,
+        application_url=inst.application_url,
+        how_to_apply=inst.how_to_apply,
+        application_documents=inst.application_documents,
+        scholarships=inst.scholarships,
     )
 
 
@@ -254,6 +353,11 @@ def _programme_info(prog: Programme, inst: Institution, province: str) -> Progra
         description=prog.description,
         career_prospects=prog.career_prospects,
         institution=_institution_info(inst, province),
+        occupation_code=_effective_occupation(prog.occupation_code, prog.code),
+        intake_start=prog.intake_start,
+        employment_rate_percent=prog.employment_rate_percent,
+        employment_rate_year=prog.employment_rate_year,
+        graduate_income_vnd_per_month=prog.graduate_income_vnd_per_month,
     )
 
 
@@ -552,3 +656,175 @@ def policies_mentioned(message: str, *, level: str | None = None, province: str 
         return []
     best = max(score for score, _ in scored)
     return [policy for score, policy in sorted(scored, key=lambda item: -item[0]) if score == best]
+
+
+# --- occupations and the labour market (format v1.1) --------------------------------------
+
+
+def _occupation_info(o: Occupation) -> OccupationInfo:
+    return OccupationInfo(
+        code=o.code,
+        name=o.name,
+        field=o.field,
+        aliases=tuple(o.aliases.split(";")) if o.aliases else (),
+        description=o.description,
+        suited_for=o.suited_for,
+        riasec=o.riasec,
+    )
+
+
+def _occupations_by_keys(session: Session, keys: list[str]) -> list[OccupationInfo]:
+    rows = session.scalars(select(Occupation).where(Occupation.name_key.in_(keys)).order_by(Occupation.code)).all()
+    return sorted((_occupation_info(o) for o in rows), key=lambda o: keys.index(folding.key(o.name)))
+
+
+def occupations_mentioned(message: str, *, typed: str | None = None, limit: int = 3) -> list[OccupationInfo]:
+    """Occupations a free-text message names, by name or alias ("thợ hàn", "làm nail"), best first."""
+    with db.session() as session:
+        index = _name_index(session, "occupations", Occupation.name_key)
+        matches = matching.mentioned(message, index, limit=limit, typed=typed)
+        keys = [m.key for m in matches if m.score >= matches[0].score - EQUALLY_NAMED]
+        return _occupations_by_keys(session, keys) if keys else []
+
+
+def find_occupation(name: str) -> OccupationInfo | None:
+    """The occupation best matching a name people use (a programme name, an alias, a typo)."""
+    with db.session() as session:
+        keys = _matched_keys(session, "occupations", Occupation.name_key, name, limit=1)
+        found = _occupations_by_keys(session, keys) if keys else []
+    return found[0] if found else None
+
+
+def get_occupation(code: str | None) -> OccupationInfo | None:
+    if not code:
+        return None
+    with db.session() as session:
+        occupation = session.scalar(select(Occupation).where(Occupation.code == code))
+        return _occupation_info(occupation) if occupation else None
+
+
+def occupation_of(programme: ProgrammeInfo) -> OccupationInfo | None:
+    """The occupation a programme trains for: its code, else the occupation of the same name."""
+    return get_occupation(programme.occupation_code) or find_occupation(programme.name)
+
+
+def occupations_in_fields(fields: Sequence[str], *, types: str = "", per_field: int = 2) -> list[OccupationInfo]:
+    """A few occupations of each field group, in the order of `fields`; within a field those
+    whose Holland letters lead with one of `types` first (quiz results)."""
+    for one in fields:
+        _check(one, schema.FIELDS, "field")
+
+    def fit(o: OccupationInfo) -> tuple:
+        letters = o.riasec or ""
+        lead = 0 if letters[:1] and letters[0] in types else 1 if set(letters) & set(types) else 2
+        return lead, o.name
+
+    out: list[OccupationInfo] = []
+    with db.session() as session:
+        for one in fields:
+            found = [_occupation_info(o) for o in session.scalars(select(Occupation).where(Occupation.field == one))]
+            out += sorted(found, key=fit)[:per_field]
+    return out
+
+
+def programmes_of_occupation(
+    code: str, *, province: str | None = None, level: str | None = None, limit: int = 20
+) -> list[ProgrammeInfo]:
+    """Programmes that train an occupation (by occupation_code, or by a 7-digit code ending
+    in it), in a province when given; cheapest first."""
+    _check(level, schema.LEVELS, "level")
+    place = resolve_province(province)
+    national_codes = [f"5{code}", f"6{code}"] if len(code) == 6 and code.isdigit() else []
+    with db.session() as session:
+        query = _programmes_with_school().where(
+            or_(
+                Programme.occupation_code == code,
+                and_(Programme.occupation_code.is_(None), Programme.code.in_(national_codes)),
+            )
+        )
+        if place:
+            query = query.where(Province.name == place.name)
+        if level:
+            query = query.where(Programme.level == level)
+        query = query.order_by(
+            Programme.tuition_vnd_per_year.is_(None), Programme.tuition_vnd_per_year, Institution.name, Programme.level
+        ).limit(limit)
+        return [_programme_info(*row) for row in session.execute(query).all()]
+
+
+def _figures():
+    return (
+        select(LabourMarketFigure, Occupation, Province.name)
+        .join(Occupation, LabourMarketFigure.occupation_id == Occupation.id)
+        .outerjoin(Province, LabourMarketFigure.province_id == Province.id)
+    )
+
+
+def _figure(row) -> LabourFigure:
+    figure, occupation, province = row
+    return LabourFigure(
+        occupation=_occupation_info(occupation),
+        scope=province or schema.NATIONAL_SCOPE,
+        period=figure.period,
+        demand=figure.demand,
+        income_min_vnd_per_month=figure.income_min_vnd_per_month,
+        income_max_vnd_per_month=figure.income_max_vnd_per_month,
+        note=figure.note,
+        source=figure.source,
+        source_url=figure.source_url,
+    )
+
+
+def labour_figure(occupation_code: str, province: str | None = None) -> LabourFigure | None:
+    """The newest figure for an occupation in a province; the newest national one when the
+    province has none (the caller says "số liệu toàn quốc": `LabourFigure.national`)."""
+    place = resolve_province(province)
+    with db.session() as session:
+        query = _figures().where(Occupation.code == occupation_code).order_by(LabourMarketFigure.period.desc())
+        if place:
+            row = session.execute(query.where(Province.name == place.name).limit(1)).first()
+            if row:
+                return _figure(row)
+        row = session.execute(query.where(LabourMarketFigure.province_id.is_(None)).limit(1)).first()
+    return _figure(row) if row else None
+
+
+def in_demand(province: str | None = None, *, limit: int = 20) -> list[LabourFigure]:
+    """Occupations in high demand (`demand` = cao) in a province, newest period of each, best
+    paid first; national figures when the province has none."""
+    place = resolve_province(province)
+    with db.session() as session:
+        query = _figures().where(LabourMarketFigure.demand == "cao")
+        rows = session.execute(query.where(Province.name == place.name)).all() if place else []
+        if not rows:
+            rows = session.execute(query.where(LabourMarketFigure.province_id.is_(None))).all()
+        figures = [_figure(row) for row in rows]
+    newest: dict[str, LabourFigure] = {}
+    for figure in figures:
+        kept = newest.get(figure.occupation.code)
+        if kept is None or figure.period > kept.period:
+            newest[figure.occupation.code] = figure
+    ranked = sorted(
+        newest.values(),
+        key=lambda f: (-(f.income_max_vnd_per_month or f.income_min_vnd_per_month or 0), f.occupation.name),
+    )
+    return ranked[:limit]
+
+
+# --- scholarships -------------------------------------------------------------------------
+
+
+def schools_with_scholarships(*, province: str | None = None, limit: int = 20) -> list[InstitutionInfo]:
+    """Schools that list scholarships of their own (format v1.1), in a province when given."""
+    place = resolve_province(province)
+    with db.session() as session:
+        query = _schools_with_province().where(Institution.scholarships.is_not(None))
+        if place:
+            query = query.where(Province.name == place.name)
+        rows = session.execute(query.order_by(Institution.name, Institution.code).limit(limit)).all()
+    return [_institution_info(inst, prov) for inst, prov in rows]
+
+
+def scholarship_policies(*, level: str | None = None, province: str | None = None) -> list[PolicyInfo]:
+    """State policies in force that pay a scholarship (học bổng in their title or benefit)."""
+    return [p for p in find_policies(level=level, province=province) if "hoc bong" in folding.key(f"{p.title} {p.benefit}")]

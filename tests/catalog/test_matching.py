@@ -15,7 +15,14 @@ NAMES = [
     "Điều dưỡng",
     "Vận hành robot công nghiệp",
 ]
-INDEX = NameIndex([folding.key(n) for n in NAMES], display={folding.key(n): n for n in NAMES})
+# aliases as the occupations sheet gives them (name key → names people use)
+ALIASES = {
+    "ky thuat che bien mon an": ["nấu ăn", "đầu bếp"],
+    "cong nghe o to": ["ô tô", "oto", "sửa xe"],
+    "dien cong nghiep": ["điện"],
+    "dien dan dung": ["điện", "sửa điện"],
+}
+INDEX = NameIndex([folding.key(n) for n in NAMES], display={folding.key(n): n for n in NAMES}, aliases=ALIASES)
 
 
 def found(matches):
@@ -67,3 +74,15 @@ def test_mentioned(message, expected):
 )
 def test_everyday_words_are_not_programme_names(message):
     assert found(mentioned(message, INDEX)) == []
+
+
+def test_an_alias_names_every_programme_it_belongs_to_and_a_longer_name_wins():
+    assert found(best_matches("điện", INDEX)) == ["dien cong nghiep", "dien dan dung"]
+    assert found(mentioned("em muốn học sửa điện", INDEX))[0] == "dien dan dung"
+    assert found(mentioned("học điện công nghiệp", INDEX)) == ["dien cong nghiep"]
+
+
+def test_without_aliases_only_names_match():
+    bare = NameIndex([folding.key(n) for n in NAMES])
+    assert found(best_matches("đầu bếp", bare)) == []
+    assert found(best_matches("đầu bếp", INDEX)) == ["ky thuat che bien mon an"]
