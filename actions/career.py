@@ -17,6 +17,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import replies
+from actions.occupations import labour_answer
 from actions.request import read, remember
 from actions.voice import Answer, Voice
 from catalog import queries
@@ -85,7 +86,14 @@ def fields_for(types: list[str]) -> list[str]:
     return [f for f, _ in score.most_common(3)]
 
 
-def _programmes_near(dispatcher: CollectingDispatcher, request, fields: list[str], intro: str) -> list:
+def _programmes_near(
+    dispatcher: CollectingDispatcher, request, fields: list[str], intro: str, types: list[str] | None = None
+) -> list:
+    occupations = queries.occupations_in_fields(fields, types="".join(types or []))
+    if occupations:
+        intro += "\n\nMột số nghề thuộc các nhóm này:\n" + "\n".join(
+            f"• {o.name}: {replies.short(o.description, 90)}" if o.description else f"• {o.name}" for o in occupations[:4]
+        )
     lines: list[str] = []
     for field in fields:
         for p in queries.find_programmes(field=field, province=request.province_name, limit=2):
@@ -99,6 +107,10 @@ def _programmes_near(dispatcher: CollectingDispatcher, request, fields: list[str
         rest = []
         text += f"\n\nDanh mục chưa có trường nào{where} dạy các nhóm ngành này."
     buttons = [
+        replies.button(replies.short(o.name, 30), f'/ask_occupation{{"occupation":"{replies.short(o.name, 30)}"}}')
+        for o in occupations[:2]
+    ]
+    buttons += [
         replies.button(replies.FIELD_NAMES[f].split(" (")[0].capitalize(), f'/inform{{"field":"{f}"}}') for f in fields[:3]
     ]
     if not request.province_name:
@@ -142,7 +154,7 @@ class ActionQuizResult(Answer):
             f"Bạn chọn nhiều nhất hai kiểu sở thích:\n{why}\n\nNhóm ngành hợp với bạn: {names}.\n"
             "Đây chỉ là gợi ý để tham khảo; bạn nên hỏi thêm thầy cô tư vấn và gia đình."
         )
-        return _programmes_near(dispatcher, request, fields, intro) + reset
+        return _programmes_near(dispatcher, request, fields, intro, types) + reset
 
 
 class ActionCareerAdvice(Answer):
@@ -153,6 +165,9 @@ class ActionCareerAdvice(Answer):
 
     def answer(self, dispatcher: Voice, tracker: Tracker, domain: dict) -> list:
         request = read(tracker)
+        if not request.fields and {"employment", "income"} & set(request.details):
+            # "nghề nào dễ xin việc", "nghề nào lương cao": the labour market, not interests
+            return labour_answer(dispatcher, request)
         if not request.fields:
             dispatcher.utter_message(
                 text="Bạn kể mình nghe bạn thích làm gì (ví dụ: thích máy tính, thích nấu ăn, thích sửa xe), "

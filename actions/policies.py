@@ -5,7 +5,7 @@ from __future__ import annotations
 from rasa_sdk import Tracker
 
 from actions import replies
-from actions.request import former_province_note, read, remember
+from actions.request import Request, former_province_note, read, remember
 from actions.voice import Answer, Voice
 from catalog import queries
 
@@ -18,6 +18,8 @@ class ActionPolicies(Answer):
 
     def answer(self, dispatcher: Voice, tracker: Tracker, domain: dict) -> list:
         request = read(tracker)
+        if "scholarships" in request.details and not request.groups:
+            return scholarships_answer(dispatcher, request)
         where = _programmes_asked_too(request)
         if not request.groups:
             named = queries.policies_mentioned(request.message, level=request.level, province=request.province_name)
@@ -77,3 +79,31 @@ def _programmes_asked_too(request) -> str:
         return ""
     lines = [replies.programme_line(p) for p in found]
     return f"{former_province_note(request)}Nơi dạy ở {request.province_name}:\n" + "\n".join(lines) + "\n\n"
+
+
+def scholarships_answer(dispatcher, request: Request) -> list:
+    """ "Học bổng": the school's own scholarships (the school asked about, or schools of the
+    province) and the state policies that pay one, together."""
+    school = request.school
+    if school is not None:
+        own = replies.school_detail(school, "scholarships").replace("của trường", f"của {school.name}", 1)
+        parts = [own + ("\n" + replies.contact(school) if own.endswith(replies.UNKNOWN) else "")]
+    else:
+        schools = queries.schools_with_scholarships(province=request.province_name, limit=3)
+        where = f" ở {request.province_name}" if request.province_name else ""
+        if schools:
+            lines = [f"• {s.name}: {replies.short(s.scholarships or '', 120)}" for s in schools]
+            parts = [f"Học bổng riêng của trường{where}:\n" + "\n".join(lines)]
+        else:
+            parts = [f"Danh mục chưa có trường nào{where} ghi học bổng riêng."]
+    policies = queries.scholarship_policies(level=request.level, province=request.province_name)
+    if policies:
+        lines = [replies.policy_text(p) for p in policies]
+        parts.append("Học bổng của Nhà nước:\n" + "\n\n".join(lines))
+    else:
+        parts.append("Danh mục chưa có chính sách học bổng nào của Nhà nước.")
+    buttons = [
+        replies.button(replies.GROUP_NAMES[g].capitalize(), f'/ask_policies{{"learner_group":"{g}"}}') for g in GROUP_BUTTONS[:3]
+    ]
+    dispatcher.utter_message(text="\n\n".join(parts), buttons=buttons)
+    return remember(request, topic="policies", school=school.code if school else None)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from rasa_sdk import Tracker
 
 from actions import replies
+from actions.occupations import labour_answer
+from actions.policies import scholarships_answer
 from actions.request import read, remember
 from actions.search import search
 from actions.voice import Answer, Voice
@@ -49,6 +51,13 @@ class ActionProgrammeInfo(Answer):
                 programme=f"{programme.institution.code}/{programme.code}",
             )
 
+        school_asks = [d for d in request.details if d in replies.APPLICATION_DETAILS]
+        if school_asks and not request.occupation:
+            # "hồ sơ gồm những gì", "zalo tuyển sinh": the school decides, for all its programmes
+            return self._school_answer(dispatcher, request)
+        if request.occupation and request.school is None and {"employment", "income"} & set(request.details):
+            # "học hàn ra lương bao nhiêu" with no school in view: the trade's labour market
+            return labour_answer(dispatcher, request)
         if not request.occupation:
             if request.school is not None:
                 found = queries.find_programmes(institution_code=request.school.code, level=request.level, limit=100)
@@ -71,6 +80,28 @@ class ActionProgrammeInfo(Answer):
         where = f"ở {request.province_name}" if request.province_name and not request.school else ""
         return self._list(dispatcher, request, found, where)
 
+    def _school_answer(self, dispatcher, request) -> list:
+        if "scholarships" in request.details:
+            return scholarships_answer(dispatcher, request)
+        school = request.school
+        if school is None:
+            schools = queries.find_institutions(province=request.province_name, limit=3) if request.province_name else []
+            detail = next(d for d in request.details if d in replies.APPLICATION_DETAILS)
+            dispatcher.utter_message(
+                text="Mỗi trường có cách tuyển sinh và hồ sơ riêng. Bạn hỏi trường nào? Bạn gõ tên trường giúp mình nhé.",
+                buttons=[
+                    replies.button(replies.short(s.name), f'/ask_school_info{{"school_code":"{s.code}","detail":"{detail}"}}')
+                    for s in schools
+                ],
+            )
+            return remember(request, topic="programme")
+        details = [d for d in request.details if d in replies.SCHOOL_DETAILS]
+        dispatcher.utter_message(
+            text=replies.school_card(school, details),
+            buttons=[replies.button("Trường có ngành gì?", f'/ask_school_programmes{{"school_code":"{school.code}"}}')],
+        )
+        return remember(request, topic="school", school=school.code)
+
     def _list(self, dispatcher, request, found, where: str) -> list:
         if not found:
             dispatcher.utter_message(
@@ -92,7 +123,7 @@ class ActionProgrammeInfo(Answer):
             for p in found[:3]
         ]
         buttons += replies.more_buttons(rest)
-        text = f"{(request.occupation or 'Các ngành')} {where}:".replace("  ", " ") + "\n" + "\n".join(first)
+        text = f"{request.occupation or 'Các ngành'} {where}".strip() + ":\n" + "\n".join(first)
         if any(replies.UNKNOWN in line for line in first):
             text += '\nChỗ nào ghi "chưa có thông tin", bạn hỏi trực tiếp trường (bấm tên trường để xem số điện thoại).'
         dispatcher.utter_message(text=text, buttons=buttons)

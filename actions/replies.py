@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from catalog.queries import EventInfo, InstitutionInfo, PolicyInfo, ProgrammeInfo
+from catalog.queries import EventInfo, InstitutionInfo, LabourFigure, OccupationInfo, PolicyInfo, ProgrammeInfo
 
 PAGE = 5
 UNKNOWN = "chưa có thông tin"
@@ -115,8 +115,12 @@ def more_buttons(rest: list) -> list[dict]:
 def contact(school: InstitutionInfo) -> str:
     """The line given whenever a value is missing: who to ask."""
     ways = []
+    if school.admission_phone:
+        ways.append(f"gọi tuyển sinh {school.admission_phone}")
     if school.phone:
         ways.append(f"gọi {school.phone}")
+    if school.zalo:
+        ways.append(f"Zalo {school.zalo}")
     if school.email:
         ways.append(f"e-mail {school.email}")
     if school.website:
@@ -166,13 +170,47 @@ def policy_text(p: PolicyInfo) -> str:
     return "\n".join([f"• {p.title}{scope}", f"  Được hưởng: {benefit}", f"  Căn cứ: {p.legal_basis}"])
 
 
-SCHOOL_DETAILS = ("address", "phone", "email", "website", "dormitory", "ownership")
+SCHOOL_DETAILS = (
+    "address",
+    "phone",
+    "admission_phone",
+    "zalo",
+    "email",
+    "website",
+    "dormitory",
+    "ownership",
+    "apply",
+    "online",
+    "documents",
+    "scholarships",
+)
+# What a school decides for every programme: asked about a programme, answered from the school.
+APPLICATION_DETAILS = ("admission_phone", "zalo", "apply", "online", "documents", "scholarships")
+
+
+def _how_to_apply(school: InstitutionInfo) -> str | None:
+    online = f"Đăng ký trực tuyến: {school.application_url}" if school.application_url else ""
+    if school.how_to_apply and online:
+        return f"{school.how_to_apply} {online}"
+    return school.how_to_apply or online or None
+
+
+def _admission_phone(school: InstitutionInfo) -> str | None:
+    if school.admission_phone:
+        return school.admission_phone
+    return f"{school.phone} (số chung của trường)" if school.phone else None
 
 
 def school_detail(school: InstitutionInfo, detail: str) -> str:
     value = {
         "address": school.address,
         "phone": school.phone,
+        "admission_phone": _admission_phone(school),
+        "zalo": school.zalo,
+        "apply": _how_to_apply(school),
+        "online": school.application_url,
+        "documents": school.application_documents,
+        "scholarships": school.scholarships,
         "email": school.email,
         "website": school.website,
         "dormitory": None if school.dormitory is None else dormitory(school),
@@ -181,6 +219,12 @@ def school_detail(school: InstitutionInfo, detail: str) -> str:
     label = {
         "address": "Địa chỉ",
         "phone": "Điện thoại",
+        "admission_phone": "Điện thoại tuyển sinh",
+        "zalo": "Zalo tuyển sinh",
+        "apply": "Cách nộp hồ sơ",
+        "online": "Đăng ký trực tuyến",
+        "documents": "Hồ sơ gồm",
+        "scholarships": "Học bổng của trường",
         "email": "E-mail",
         "website": "Trang web",
         "dormitory": "Ký túc xá",
@@ -197,7 +241,31 @@ def school_card(school: InstitutionInfo, details: Iterable[str] = ()) -> str:
     return "\n".join(lines)
 
 
-PROGRAMME_DETAILS = ("tuition", "duration", "entry", "quota", "method", "deadline", "start", "prospects", "description")
+PROGRAMME_DETAILS = (
+    "tuition",
+    "duration",
+    "entry",
+    "quota",
+    "method",
+    "deadline",
+    "start",
+    "employment",
+    "income",
+    "prospects",
+    "description",
+)
+
+
+def employment(p: ProgrammeInfo) -> str | None:
+    if p.employment_rate_percent is None:
+        return None
+    return f"{p.employment_rate_percent}% người tốt nghiệp năm {p.employment_rate_year} có việc làm trong 12 tháng (số liệu trường báo cáo)"
+
+
+def graduate_income(p: ProgrammeInfo) -> str | None:
+    if p.graduate_income_vnd_per_month is None:
+        return None
+    return f"khoảng {money(p.graduate_income_vnd_per_month)}/tháng (khảo sát người tốt nghiệp của trường)"
 
 
 def programme_detail(p: ProgrammeInfo, detail: str) -> str:
@@ -208,8 +276,9 @@ def programme_detail(p: ProgrammeInfo, detail: str) -> str:
         "quota": (f"{p.quota:,}".replace(",", ".") + " chỉ tiêu" if p.quota is not None else None, "Chỉ tiêu"),
         "method": (p.admission_method, "Tuyển sinh"),
         "deadline": (date(p.application_deadline) if p.application_deadline else None, "Hạn nộp hồ sơ"),
-        # not in catalog format v1: always "chưa có thông tin" and the school's contact
-        "start": (None, "Ngày nhập học"),
+        "start": (date(p.intake_start) if p.intake_start else None, "Ngày nhập học"),
+        "employment": (employment(p), "Việc làm"),
+        "income": (graduate_income(p), "Thu nhập sau tốt nghiệp"),
         "prospects": (p.career_prospects, "Ra trường làm"),
         "description": (p.description, "Học gì"),
     }[detail]
@@ -217,9 +286,80 @@ def programme_detail(p: ProgrammeInfo, detail: str) -> str:
 
 
 def programme_card(p: ProgrammeInfo, details: Iterable[str] = ()) -> str:
-    wanted = [d for d in details if d in PROGRAMME_DETAILS] or ["description", "duration", "entry", "tuition", "deadline"]
+    """The programme's asked details; details the school sets for all its programmes
+    (documents, how to apply, Zalo…) come from the school."""
+    details = list(details)
+    wanted = [d for d in details if d in PROGRAMME_DETAILS]
+    from_school = [d for d in details if d in APPLICATION_DETAILS]
+    if not wanted and not from_school:
+        wanted = ["description", "duration", "entry", "tuition", "deadline"]
     lines = [f"{p.name} – {LEVEL_NAMES[p.level]} – {p.institution.name} ({p.institution.province})"]
-    lines += [programme_detail(p, d) for d in wanted]
-    if any(programme_detail(p, d).endswith(UNKNOWN) for d in wanted):
+    lines += [programme_detail(p, d) for d in wanted] + [school_detail(p.institution, d) for d in from_school]
+    if any(line.endswith(UNKNOWN) for line in lines):
         lines.append(contact(p.institution))
+    return "\n".join(lines)
+
+
+DEMAND_NAMES = {"cao": "cao (đang cần nhiều người)", "trung_binh": "trung bình", "thap": "thấp"}
+RIASEC_NAMES = {"R": "Kỹ thuật", "I": "Nghiên cứu", "A": "Nghệ thuật", "S": "Xã hội", "E": "Quản lý", "C": "Nghiệp vụ"}
+
+
+def period(value: str) -> str:
+    """ "2026-Q2" → "quý 2/2026"; "2025" → "năm 2025"."""
+    if "-Q" in value:
+        year, quarter = value.split("-Q")
+        return f"quý {quarter}/{year}"
+    return f"năm {value}"
+
+
+def income_range(f: LabourFigure) -> str | None:
+    low, high = f.income_min_vnd_per_month, f.income_max_vnd_per_month
+    if low is not None and high is not None:
+        return f"{money(low)} – {money(high)}/tháng".replace(" đ – ", " – ")
+    if low is not None:
+        return f"từ {money(low)}/tháng"
+    if high is not None:
+        return f"đến {money(high)}/tháng"
+    return None
+
+
+def source_line(f: LabourFigure) -> str:
+    link = f" ({f.source_url})" if f.source_url else ""
+    return f"Nguồn: {f.source}{link}, kỳ số liệu {period(f.period)}."
+
+
+def labour_text(f: LabourFigure, asked_place: str | None) -> str:
+    """Demand and income of one occupation with where the figure is from; a national figure
+    given for a province says so."""
+    if f.national:
+        head = f"Nghề {f.occupation.name} – số liệu toàn quốc"
+        if asked_place:
+            head += f" (mình chưa có số liệu riêng của {asked_place})"
+    else:
+        head = f"Nghề {f.occupation.name} ở {f.scope}"
+    lines = [
+        head + ":",
+        f"• Nhu cầu tuyển dụng: {DEMAND_NAMES.get(f.demand, UNKNOWN) if f.demand else UNKNOWN}",
+        f"• Thu nhập: {income_range(f) or UNKNOWN}",
+    ]
+    if f.note:
+        lines.append(f"• {f.note}")
+    lines.append(source_line(f))
+    return "\n".join(lines)
+
+
+def demand_line(f: LabourFigure) -> str:
+    pay = income_range(f)
+    return f"• {f.occupation.name}" + (f": {pay}" if pay else "")
+
+
+def occupation_text(o: OccupationInfo) -> str:
+    kinds = ", ".join(f"{letter} – {RIASEC_NAMES[letter]}" for letter in o.riasec) if o.riasec else None
+    lines = [
+        f"Nghề {o.name}",
+        f"• Công việc: {o.description or UNKNOWN}",
+        f"• Hợp với: {o.suited_for or UNKNOWN}",
+    ]
+    if kinds:
+        lines.append(f"• Nhóm sở thích (Holland): {kinds}")
     return "\n".join(lines)

@@ -7,11 +7,14 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import replies
+from actions.events import ActionEvents
+from actions.policies import scholarships_answer
 from actions.programmes import ActionProgrammeInfo
 from actions.request import Request, read, remember
 from actions.search import search
 from actions.voice import Answer, Voice
 from catalog import queries
+from vntext import lexicon
 
 
 class ActionSearch(Answer):
@@ -33,6 +36,9 @@ class ActionSearch(Answer):
             or tracker.latest_action_name == "search_form"
         )
         request = read(tracker, continuing=continuing)
+        if lexicon.asks_event(request.message) and not (request.occupation or request.fields or request.school_from_message):
+            # "ở Sài Gòn có hội chợ nghề nghiệp nào": events, not a list of schools
+            return ActionEvents().run(dispatcher, tracker, domain)
         if request.school_from_message and not request.province_from_message:
             # a school is named: its province is known, never ask it
             return answer_about_school(dispatcher, request, request.school)
@@ -54,6 +60,8 @@ class ActionSchoolInfo(Answer):
         if asks & set(replies.PROGRAMME_DETAILS) and not asks & set(replies.SCHOOL_DETAILS) and not request.school_from_message:
             # "trường đó học mấy năm": a programme fact about the school just shown
             return ActionProgrammeInfo().run(dispatcher, tracker, domain)
+        if "scholarships" in asks:
+            return scholarships_answer(dispatcher, request)
         if school is None:
             dispatcher.utter_message(text="Bạn muốn hỏi trường nào? Bạn gõ tên trường giúp mình nhé (ví dụ: trường Việt - Hàn).")
             return []

@@ -139,7 +139,9 @@ LEARNER_GROUP_PHRASES = {
 # What detail of a school or programme the user asks for.
 DETAIL_PHRASES = {
     "address": ["dia chi", "o dau", "cho nao", "duong nao", "nam o dau"],
-    "phone": ["so dien thoai", "dien thoai", "sdt", "so dt", "hotline", "goi", "lien he", "lien lac"],
+    "phone": ["so dien thoai", "dien thoai", "sdt", "so dt", "goi", "lien he", "lien lac"],
+    "admission_phone": ["hotline", "duong day nong", "so tuyen sinh", "phong tuyen sinh", "lien he tuyen sinh", "sdt tuyen sinh"],
+    "zalo": ["zalo", "za lo", "zl"],
     "email": ["email", "e mail", "mail", "thu dien tu"],
     "website": ["website", "trang web", "web"],
     "dormitory": ["ky tuc xa", "ktx", "cho o", "noi tru", "o lai truong", "phong o"],
@@ -148,25 +150,86 @@ DETAIL_PHRASES = {
     "duration": ["bao lau", "may nam", "thoi gian hoc", "bao nhieu nam", "bao nhieu thang", "hoc trong bao lau"],
     "entry": ["dieu kien", "dau vao", "yeu cau", "can bang gi", "tot nghiep gi", "dieu kien du tuyen"],
     "quota": ["chi tieu", "tuyen bao nhieu", "bao nhieu suat", "so luong"],
-    "method": [
-        "xet tuyen",
-        "thi tuyen",
-        "hinh thuc tuyen",
-        "phuong thuc",
-        "tuyen sinh the nao",
+    "method": ["xet tuyen", "thi tuyen", "hinh thuc tuyen", "phuong thuc", "tuyen sinh the nao", "xet hoc ba", "thi dau vao"],
+    "apply": [
         "dang ky the nao",
+        "dang ky nhu the nao",
         "nop ho so the nao",
+        "nop ho so nhu the nao",
         "cach dang ky",
+        "cach nop",
+        "nop o dau",
+        "nop ho so o dau",
+        "dang ky o dau",
+        "lam sao de dang ky",
+        "lam the nao de dang ky",
+        "muon dang ky",
+        "dang ky hoc",
+        "dang ky xet tuyen",
+        "nop ho so",
+        "thu tuc",
+    ],
+    "documents": [
+        "ho so nhap hoc",
+        "giay to nhap hoc",
         "ho so",
         "giay to",
-        "thu tuc",
-        "dang ky online",
-        "nop o dau",
-        "dang ky o dau",
+        "can nhung gi",
+        "can mang gi",
+        "can chuan bi gi",
+        "chuan bi nhung gi",
+        "ho so gom",
+        "ho so can",
+        "hoc ba",
+        "anh the",
     ],
-    "start": ["nhap hoc", "khai giang", "bat dau hoc", "khi nao hoc", "bao gio hoc", "ngay nhap hoc"],
+    "online": [
+        "dang ky online o dau",
+        "nop online o dau",
+        "dang ky online",
+        "nop online",
+        "online",
+        "onl",
+        "truc tuyen",
+        "qua mang",
+        "link",
+        "duong link",
+        "dang ky tren mang",
+    ],
+    "scholarships": ["hoc bong"],
+    "start": [
+        "nhap hoc",
+        "khai giang",
+        "bat dau hoc",
+        "khi nao hoc",
+        "bao gio hoc",
+        "ngay nhap hoc",
+        "thang may hoc",
+        "bat dau khoa",
+        "khi nao di hoc",
+        "bao gio di hoc",
+    ],
     "deadline": ["han nop", "han chot", "het han", "den bao gio", "thoi han", "han dang ky", "han nop ho so", "nop ho so den"],
-    "prospects": ["ra truong", "lam gi", "viec lam", "co viec", "co de xin viec", "thu nhap", "luong", "co hoi"],
+    "employment": [
+        "viec lam",
+        "co viec",
+        "de xin viec",
+        "xin viec",
+        "kiem viec",
+        "tim viec",
+        "ty le co viec",
+        "dau ra",
+        "that nghiep",
+        "gioi thieu viec",
+        "can nguoi",
+        "can nhieu nguoi",
+        "thieu nguoi",
+        "nhu cau tuyen",
+        "dang hot",
+        "tuyen nhieu",
+    ],
+    "income": ["thu nhap", "luong", "muc luong", "kiem duoc bao nhieu", "kiem bao nhieu", "bao nhieu mot thang", "tn", "lg"],
+    "prospects": ["ra truong", "lam gi", "co hoi", "lam o dau", "lam viec o dau"],
     "description": ["hoc gi", "la gi", "la nghe gi", "hoc nhung gi", "gioi thieu"],
     "programmes": ["nganh gi", "nghe gi", "co nhung nganh", "dao tao nhung", "day nhung", "cac nganh", "dao tao gi"],
 }
@@ -187,6 +250,11 @@ WHERE_PHRASES = {
         "co dao tao",
         "co day",
     ]
+}
+
+# Words that name an event (a fair, an open day), not a school or a trade.
+EVENT_PHRASES = {
+    "event": ["hoi cho", "ngay hoi", "ngay mo cua", "tham quan truong", "hoi thao tuyen sinh", "su kien", "le hoi nghe"]
 }
 
 # Words that ask about state support rather than a school's own fees.
@@ -220,6 +288,7 @@ _GROUPS = _index(LEARNER_GROUP_PHRASES)
 _DETAILS = _index(DETAIL_PHRASES)
 _SUPPORT = _index(SUPPORT_PHRASES)
 _WHERE = _index(WHERE_PHRASES)
+_EVENT = _index(EVENT_PHRASES)
 
 
 def _find_all(message: str, index: list[tuple[str, str]]) -> list[str]:
@@ -268,6 +337,10 @@ def grade_in(message: str) -> int | None:
 
 def asks_support(message: str) -> bool:
     return bool(_find_all(message, _SUPPORT))
+
+
+def asks_event(message: str) -> bool:
+    return bool(_find_all(message, _EVENT))
 
 
 def asks_where(message: str) -> bool:

@@ -203,8 +203,10 @@ def test_a_named_school_answers_a_search_without_asking_the_province(catalog):
     assert "Điện công nghiệp" in text and "tỉnh, thành phố nào" not in text and not slots.get("need_province")
 
 
-def test_start_date_is_unknown_with_the_school_contact(catalog):
+def test_start_date_comes_from_the_catalog_and_is_unknown_with_the_school_contact(catalog):
     text, _, _ = run(ActionProgrammeInfo(), "khi nào nhập học", "ask_programme_info", slots={"last_programme": "QN-VHBM/6520227"})
+    assert "Ngày nhập học: 06/09/2027" in text and "Bạn liên hệ" not in text
+    text, _, _ = run(ActionProgrammeInfo(), "khi nào nhập học", "ask_programme_info", slots={"last_programme": "HP-CNSB/6480209"})
     assert "Ngày nhập học: chưa có thông tin" in text and "Bạn liên hệ" in text
 
 

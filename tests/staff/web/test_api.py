@@ -171,6 +171,33 @@ def test_rows_of_another_school_are_refused_as_a_whole(office):
         assert queries.get_institution(SCHOOL_A).phone == "0999 999 999"
 
 
+def test_an_office_keeps_its_own_application_details_and_programme_outcomes(office):
+    """Format v1.1: the downloaded file has every column; the office fills how to apply,
+    documents, Zalo, scholarships of its own row and the outcomes of its programmes."""
+    with office.client("canbo.a") as client:
+        workbook = download(client)
+        header = [c.value for c in workbook["institutions"][1]]
+        assert "application_documents" in header and "zalo" in header
+        set_cell(workbook, "institutions", {"code": SCHOOL_A}, "scholarships", "Học bổng 50% học phí năm đầu")
+        set_cell(workbook, "institutions", {"code": SCHOOL_A}, "zalo", "0912 111 222")
+        set_cell(workbook, "programmes", {"code": "6520227"}, "graduate_income_vnd_per_month", 10500000)
+        set_cell(workbook, "programmes", {"code": "6520227"}, "intake_start", "2027-09-20")
+        preview = upload(client, save_workbook(workbook))
+        assert preview.status_code == 200, preview.text
+        assert client.post(f"/api/uploads/{preview.json()['upload_id']}/apply").status_code == 200
+    school = queries.get_institution(SCHOOL_A)
+    assert (school.scholarships, school.zalo) == ("Học bổng 50% học phí năm đầu", "0912 111 222")
+    programme = queries.get_programme(SCHOOL_A, "6520227")
+    assert programme.graduate_income_vnd_per_month == 10500000 and str(programme.intake_start) == "2027-09-20"
+
+    with office.client("canbo.a") as client:  # the department's sheets stay refused
+        workbook = download(client)
+        workbook.create_sheet("labour_market").append(["occupation_code", "scope", "period", "source"])
+        workbook["labour_market"].append(["520227", "Quảng Ninh", "2026-Q2", "Tự ghi"])
+        response = upload(client, save_workbook(workbook))
+        assert response.status_code == 403 and "thị trường lao động" in response.text
+
+
 def test_another_officer_cannot_apply_someone_elses_preview(office):
     with office.client("canbo.a") as client:
         workbook = download(client)
