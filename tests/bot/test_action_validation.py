@@ -1,0 +1,40 @@
+"""bot.nlu.action_validation, in the Rasa environment (.venv-rasa): once Rasa has loaded the
+plugins, action-server responses are validated by the cached validator, exactly as strictly."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+SCRIPT = """
+import jsonschema
+import bot.nlu.vietnamese_tokenizer  # what Rasa imports when it loads the pipeline
+from bot.nlu import action_validation
+from rasa.core.actions.action import RemoteAction
+
+action = RemoteAction("action_x", None)
+assert RemoteAction._validate_action_result is action_validation.validate_action_result
+assert action._validate_action_result({"events": [{"event": "slot", "name": "a", "value": 1}], "responses": [{"text": "hi"}]})
+for bad in ({"events": "not a list"}, {"events": [{"no_event_key": 1}]}, {"responses": "not a list"}):
+    try:
+        action._validate_action_result(bad)
+    except jsonschema.ValidationError as error:
+        assert "Failed to validate Action server response" in error.message
+    else:
+        raise AssertionError(bad)
+print("ok")
+"""
+
+
+def test_responses_are_validated_as_strictly_with_a_cached_validator():
+    result = subprocess.run(
+        [str(ROOT / ".venv-rasa" / "bin" / "python"), "-c", SCRIPT],
+        cwd=ROOT,
+        env={"PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0 and result.stdout.strip().endswith("ok"), result.stderr[-2000:]
