@@ -6,6 +6,7 @@ One client for every caller, with the failure handling every channel needs.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 import unicodedata
@@ -16,6 +17,7 @@ log = logging.getLogger(__name__)
 
 APOLOGY = "Xin lỗi bạn, hệ thống đang bận hoặc tạm gián đoạn. Bạn thử lại sau ít phút nhé."
 TEXT_ONLY = "Mình chỉ đọc được tin nhắn chữ thôi. Bạn gõ câu hỏi giúp mình nhé."
+RETRY_DELAY_SECONDS = 1.0  # the load balancer's health check marks a lost replica down within 2 s
 MAX_MESSAGE_CHARS = 4000  # longer messages are cut before NLU: nobody asks a question that long
 
 
@@ -39,17 +41,15 @@ class RasaClient:
     async def send(self, sender: str, message: str, channel: str) -> list[dict]:
         """Rasa's replies ([{"text", "buttons"}…]); raises RasaUnavailable."""
         message = unicodedata.normalize("NFC", message)[:MAX_MESSAGE_CHARS]
+        body = {
+            "sender": sender,
+            "message": message,
+            "input_channel": channel,
+            "metadata": {"channel": channel},  # recorded with unanswered questions
+        }
         started = time.perf_counter()
         try:
-            response = await self.client.post(
-                "/webhooks/rest/webhook",
-                json={
-                    "sender": sender,
-                    "message": message,
-                    "input_channel": channel,
-                    "metadata": {"channel": channel},
-                },  # recorded with unanswered questions
-            )
+            response = await self._post_once_more_if_unsent(body, channel)
         except httpx.HTTPError as error:
             log.error("Rasa unreachable for %s: %s", channel, type(error).__name__)
             raise RasaUnavailable from error
@@ -63,6 +63,23 @@ class RasaClient:
         except ValueError as error:
             raise RasaUnavailable from error
         return [r for r in replies if isinstance(r, dict)]
+
+    async def _post_once_more_if_unsent(self, body: dict, channel: str) -> httpx.Response:
+        """One retry when the turn certainly reached no Rasa (connection refused, or the load
+        balancer's 503 "no replica available"), so a replica lost between two turns costs no
+        reply; never after the request may have been processed, so no turn runs twice."""
+        for attempt in (1, 2):
+            try:
+                response = await self.client.post("/webhooks/rest/webhook", json=body)
+            except (httpx.ConnectError, httpx.ConnectTimeout):
+                if attempt == 2:
+                    raise
+            else:
+                if response.status_code != 503 or attempt == 2:
+                    return response
+            log.warning("Rasa not reached for %s, trying once more", channel)
+            await asyncio.sleep(RETRY_DELAY_SECONDS)
+        raise AssertionError("unreachable")
 
     async def tracker(self, sender: str) -> dict:
         """The conversation's tracker since its last restart ({} when the API refuses); raises RasaUnavailable."""

@@ -3,19 +3,23 @@ Rasa, and (with --chat) open a chat in the terminal. Ctrl-C stops everything it 
 
 Runs in .venv (Python 3.11+) and starts Rasa from .venv-rasa (Python 3.10): the two
 talk over HTTP, as in production. Production settings come from environment
-variables (see README), written into var/endpoints.yml at start.
+variables (see README), written into var/endpoints.yml at start. With
+RASA_REPLICAS=N (and the shared tracker and lock stores), N Rasa servers, each with
+its own action server, run behind HAProxy on RASA_HOST:RASA_PORT.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import signal
+import string
 import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import httpx
 
@@ -25,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
 MODEL = ROOT / "models" / "gdnn.tar.gz"
+HAPROXY_TEMPLATE = Path(__file__).resolve().parent / "templates" / "haproxy.cfg"
 
 
 def rasa_env() -> dict:
@@ -36,8 +41,16 @@ def rasa_env() -> dict:
             "TF_CPP_MIN_LOG_LEVEL": "3",
             "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
             "PYTHONWARNINGS": "ignore",
+            # Rasa's ticket lock outlives a replica that dies while answering: keep that wait short
+            "TICKET_LOCK_LIFETIME": str(settings.get().rasa_lock_lifetime),
         }
     )
+    # endpoints.yml names the passwords as ${VAR}; one given inside the URL is passed the same way
+    config = settings.get()
+    for url, variable in ((config.tracker_store_url, "TRACKER_STORE_PASSWORD"), (config.redis_url, "REDIS_PASSWORD")):
+        password = urlsplit(url).password if url else None
+        if password and not env.get(variable):
+            env[variable] = unquote(password)
     return env
 
 
@@ -62,8 +75,9 @@ def endpoints_yaml(action_url: str) -> str:
         ]
         if parts.username:
             lines.append(f'  username: "{parts.username}"')
-        if parts.password:
-            lines.append('  password: "${TRACKER_STORE_PASSWORD}"')
+        if parts.password or config.tracker_store_password:
+            # unquoted: Rasa expands ${VAR} only in plain scalars; the secret never reaches the file
+            lines.append("  password: ${TRACKER_STORE_PASSWORD}")
     redis = config.redis_url
     if redis:
         parts = urlsplit(redis)
@@ -74,8 +88,8 @@ def endpoints_yaml(action_url: str) -> str:
             f"  port: {parts.port or 6379}",
             f"  db: {parts.path.lstrip('/') or 0}",
         ]
-        if parts.password:
-            lines.append('  password: "${REDIS_PASSWORD}"')
+        if parts.password or config.redis_password:
+            lines.append("  password: ${REDIS_PASSWORD}")
     return "\n".join(lines) + "\n"
 
 
@@ -121,43 +135,27 @@ def wait_ready(url: str, process: subprocess.Popen, what: str, timeout: float = 
     sys.exit(f"{what} không sẵn sàng sau {timeout:.0f} giây.")
 
 
-def start_servers(
-    rasa_port: int | None = None, actions_port: int | None = None, log_dir: Path = VAR / "log"
-) -> list[subprocess.Popen]:
-    """Action server, then Rasa; returns once both answer (the tests use other ports and logs)."""
-    config = settings.get()
-    rasa_port, actions_port = rasa_port or config.rasa_port, actions_port or config.actions_port
-    log_dir.mkdir(parents=True, exist_ok=True)
-    action_url = config.action_endpoint_url or f"http://127.0.0.1:{actions_port}/webhook"
-    endpoints = log_dir / "endpoints.yml"
-    endpoints.write_text(endpoints_yaml(action_url), encoding="utf-8")
-    actions_log = open(log_dir / "actions.log", "ab")
-    actions = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "rasa_sdk",
-            "--actions",
-            "actions",
-            "--port",
-            str(actions_port),
-        ],
+def start_actions(port: int, log: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
         cwd=ROOT,
-        stdout=actions_log,
+        stdout=open(log, "ab"),
         stderr=subprocess.STDOUT,
         # rasa_sdk has no address option: it reads SANIC_HOST (default 0.0.0.0).
-        env={**os.environ, "PYTHONPATH": str(ROOT), "SANIC_HOST": config.actions_host},
+        env={**os.environ, "PYTHONPATH": str(ROOT), "SANIC_HOST": settings.get().actions_host},
     )
-    rasa_log = open(log_dir / "rasa.log", "ab")
-    rasa = subprocess.Popen(
+
+
+def start_rasa(host: str, port: int, endpoints: Path, log: Path) -> subprocess.Popen:
+    return subprocess.Popen(
         [
             str(RASA),
             "run",
             "--enable-api",
             "--interface",
-            config.rasa_host,
+            host,
             "--port",
-            str(rasa_port),
+            str(port),
             "--model",
             str(MODEL),
             "--credentials",
@@ -168,10 +166,33 @@ def start_servers(
             "*",
         ],
         cwd=ROOT,
-        stdout=rasa_log,
+        stdout=open(log, "ab"),
         stderr=subprocess.STDOUT,
         env=rasa_env(),
     )
+
+
+def start_servers(
+    rasa_port: int | None = None,
+    actions_port: int | None = None,
+    log_dir: Path = VAR / "log",
+    *,
+    replicas: int | None = None,
+    replica_port: int | None = None,
+) -> list[subprocess.Popen]:
+    """Action server, then Rasa; returns once both answer (the tests use other ports and logs).
+    With more than one replica: every pair, then HAProxy in front of them on the Rasa port."""
+    config = settings.get()
+    rasa_port, actions_port = rasa_port or config.rasa_port, actions_port or config.actions_port
+    replicas = replicas or config.rasa_replicas
+    log_dir.mkdir(parents=True, exist_ok=True)
+    if replicas > 1:
+        return _start_replicas(replicas, rasa_port, actions_port, replica_port or config.rasa_replica_port, log_dir)
+    action_url = config.action_endpoint_url or f"http://127.0.0.1:{actions_port}/webhook"
+    endpoints = log_dir / "endpoints.yml"
+    endpoints.write_text(endpoints_yaml(action_url), encoding="utf-8")
+    actions = start_actions(actions_port, log_dir / "actions.log")
+    rasa = start_rasa(config.rasa_host, rasa_port, endpoints, log_dir / "rasa.log")
     processes = [actions, rasa]
     try:
         say(f"Máy chủ hành động: http://127.0.0.1:{actions_port} (log: {log_dir}/actions.log)")
@@ -183,6 +204,60 @@ def start_servers(
         raise
     say("Bot đã sẵn sàng.")
     return processes
+
+
+def replica_endpoints(log_dir: Path, index: int) -> Path:
+    return log_dir / f"endpoints-{index}.yml"
+
+
+def _start_replicas(count: int, rasa_port: int, actions_port: int, replica_port: int, log_dir: Path) -> list[subprocess.Popen]:
+    config = settings.get()
+    if not (config.tracker_store_url and config.redis_url):
+        sys.exit(
+            "RASA_REPLICAS > 1 cần TRACKER_STORE_URL (PostgreSQL) và REDIS_URL: hội thoại phải nằm ở kho chung "
+            "để bản sao nào cũng tiếp tục được."
+        )
+    haproxy = shutil.which("haproxy") or shutil.which("haproxy", path="/usr/sbin:/usr/local/sbin")
+    if haproxy is None:
+        sys.exit("Chưa có HAProxy; `make setup` cài nó (apt-get install haproxy).")
+    processes: list[subprocess.Popen] = []
+    try:
+        for i in range(count):
+            endpoints = replica_endpoints(log_dir, i)
+            endpoints.write_text(endpoints_yaml(f"http://127.0.0.1:{actions_port + i}/webhook"), encoding="utf-8")
+            processes.append(start_actions(actions_port + i, log_dir / f"actions-{i}.log"))
+            processes.append(start_rasa(config.rasa_replica_host, replica_port + i, endpoints, log_dir / f"rasa-{i}.log"))
+        say(
+            f"{count} bản sao Rasa ở cổng {replica_port}–{replica_port + count - 1} (log: {log_dir}/rasa-*.log); khoảng 1–2 phút…"
+        )
+        for i in range(count):
+            wait_ready(f"http://127.0.0.1:{actions_port + i}/health", processes[2 * i], f"Máy chủ hành động {i}")
+            wait_ready(f"http://127.0.0.1:{replica_port + i}/status", processes[2 * i + 1], f"Rasa {i}")
+        config_file = write_haproxy_config(log_dir, f"{config.rasa_host}:{rasa_port}", replica_port, count)
+        balancer = subprocess.Popen(
+            [haproxy, "-f", str(config_file), "-db"],
+            cwd=ROOT,
+            stdout=open(log_dir / "haproxy.log", "ab"),
+            stderr=subprocess.STDOUT,
+        )
+        processes.append(balancer)
+        wait_ready(f"http://127.0.0.1:{rasa_port}/", balancer, "HAProxy")
+    except BaseException:
+        stop(processes)
+        raise
+    say(f"Bot đã sẵn sàng: HAProxy ở http://127.0.0.1:{rasa_port} chia đều cho {count} bản sao.")
+    return processes
+
+
+def write_haproxy_config(log_dir: Path, bind: str, replica_port: int, count: int) -> Path:
+    """var/log/haproxy.cfg from the template: one checked server per replica."""
+    servers = "\n".join(f"    server rasa{i} 127.0.0.1:{replica_port + i} check" for i in range(count))
+    text = string.Template(HAPROXY_TEMPLATE.read_text(encoding="utf-8")).substitute(
+        bind=bind, servers=servers, socket=str(log_dir / "haproxy.sock")
+    )
+    path = log_dir / "haproxy.cfg"
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 def start_channels(log_dir: Path = VAR / "log") -> list[subprocess.Popen]:

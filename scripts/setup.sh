@@ -74,6 +74,18 @@ if ! [ -f .venv-rasa/.stamp ] || [ "$(cat .venv-rasa/.stamp)" != "$(stamp_of req
   .venv-rasa/bin/pip check || { echo "Môi trường Rasa bị xung đột thư viện (pip check)." >&2; rm -f .venv-rasa/.stamp; exit 1; }
 fi
 
+# HAProxy: the load balancer in front of several Rasa replicas (RASA_REPLICAS > 1) and in their tests.
+if ! command -v haproxy >/dev/null 2>&1 && ! [ -x /usr/sbin/haproxy ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "Cài HAProxy (apt-get install haproxy; chi tiết: var/log/setup.haproxy.log) …"
+    mkdir -p var/log
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends haproxy > var/log/setup.haproxy.log 2>&1 \
+      || echo "Không cài được HAProxy; RASA_REPLICAS > 1 và kiểm thử bản sao sẽ báo lỗi. Cài bằng: sudo apt install haproxy" >&2
+  else
+    echo "Chưa có HAProxy: RASA_REPLICAS > 1 cần nó. Cài bằng: sudo apt install haproxy." >&2
+  fi
+fi
+
 # Browser for the web-page tests (Playwright drives Debian's Chromium; it cannot download its own here).
 if ! command -v "${CHROMIUM_PATH:-chromium}" >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

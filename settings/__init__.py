@@ -73,6 +73,28 @@ class Settings:
     )
     redis_url: str = _var("REDIS_URL", "", "Redis cho khóa hội thoại của Rasa và kho chống trùng của kênh Zalo.", group="Bot")
     redis_password: str = _var("REDIS_PASSWORD", "", "Mật khẩu Redis (Rasa đọc).", secret=True, group="Bot")
+    rasa_replicas: int = _var(
+        "RASA_REPLICAS",
+        1,
+        "Số bản sao Rasa (mỗi bản sao một máy chủ hành động) sau HAProxy ở RASA_HOST:RASA_PORT; hơn 1 cần "
+        "TRACKER_STORE_URL và REDIS_URL để bản sao nào cũng tiếp tục được mọi hội thoại.",
+        group="Bot",
+    )
+    rasa_replica_host: str = _var(
+        "RASA_REPLICA_HOST", DEFAULTS["RASA_REPLICA_HOST"], "Địa chỉ các bản sao Rasa lắng nghe (chỉ HAProxy gọi).", group="Bot"
+    )
+    rasa_replica_port: int = _var(
+        "RASA_REPLICA_PORT",
+        DEFAULTS["RASA_REPLICA_PORT"],
+        "Cổng của bản sao Rasa đầu tiên; bản sao thứ i dùng cổng này + i, máy chủ hành động của nó ACTIONS_PORT + i.",
+        group="Bot",
+    )
+    rasa_lock_lifetime: int = _var(
+        "RASA_LOCK_LIFETIME",
+        10,
+        "Số giây một hội thoại bị khóa khi Rasa đang trả lời; bản sao chết giữa chừng thì lượt kế tiếp chờ tối đa chừng này.",
+        group="Bot",
+    )
     counsellor_contact: str = _var(
         "COUNSELLOR_CONTACT", "", "Số điện thoại / Zalo của người tư vấn mà bot đưa ra khi chưa hiểu.", group="Bot"
     )

@@ -22,7 +22,22 @@ class Listener:
 
 LISTENERS = (
     Listener("Rasa", "RASA_HOST", "RASA_PORT", "127.0.0.1", 5005, "kênh chat REST cho cổng kênh và trang tư vấn; API của Rasa"),
-    Listener("Máy chủ hành động", "ACTIONS_HOST", "ACTIONS_PORT", "127.0.0.1", 5055, "chỉ Rasa"),
+    Listener(
+        "Máy chủ hành động",
+        "ACTIONS_HOST",
+        "ACTIONS_PORT",
+        "127.0.0.1",
+        5055,
+        "chỉ Rasa; với RASA_REPLICAS=N, máy chủ của bản sao thứ i ở cổng này + i",
+    ),
+    Listener(
+        "Bản sao Rasa (RASA_REPLICAS > 1)",
+        "RASA_REPLICA_HOST",
+        "RASA_REPLICA_PORT",
+        "127.0.0.1",
+        5010,
+        "chỉ HAProxy (nghe ở RASA_HOST:RASA_PORT); bản sao thứ i ở cổng này + i",
+    ),
     Listener(
         "Trang cán bộ (staff)",
         "OFFICE_HOST",
