@@ -3,7 +3,7 @@ PY := .venv/bin/python
 RASA_ENV := PYTHONPATH=$(CURDIR) RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=3 PYTHONWARNINGS=ignore SQLALCHEMY_SILENCE_UBER_WARNING=1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup run serve test lint train eval lookups labelled bench bench-catalog bench-channels template migrate status office checks
+.PHONY: setup run serve test lint train eval lookups labelled bench bench-catalog bench-channels bench-bot template migrate status office checks
 
 setup:
 	@scripts/setup.sh
@@ -48,6 +48,12 @@ bench: bench-catalog bench-channels
 ## Gateway overhead (message in → reply out, minus Rasa's time) for Telegram and Zalo.
 bench-channels: setup
 	@$(PY) -m bench.channel_bench
+
+## The real bot under load over the REST channel: embedded default, production topology
+## (PostgreSQL, Redis, 2 replicas behind HAProxy) and a stock `rasa init` bot as the yardstick
+## (a few minutes per stack; `.venv/bin/python -m bench.bot_bench --quick --only a` for a smoke run).
+bench-bot: setup
+	@$(PY) -m bench.bot_bench
 
 ## National-scale import and query timings on SQLite and PostgreSQL (prints figures).
 bench-catalog: setup
