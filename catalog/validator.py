@@ -171,27 +171,21 @@ def _check_row(spec: schema.FileSpec, record: Record, label: str, result: Valida
 
 
 def _check_references(result: ValidatedCatalog, institution_codes: set[str], occupation_codes: set[str]) -> None:
-    for name in ("programmes", "events"):
-        for record in result.records.get(name, []):
-            code = record.values.get("institution_code")
-            if code and code not in institution_codes:
-                result.errors.append(
-                    Problem(
-                        result.labels[name],
-                        record.row,
-                        "institution_code",
-                        f'không có cơ sở mã "{code}" trong tệp institutions hay trong danh mục',
+    """Codes that must name a row of another sheet or of the catalog."""
+    references = (
+        (("programmes", "events"), "institution_code", institution_codes, "cơ sở", "institutions"),
+        (("programmes", "labour_market"), "occupation_code", occupation_codes, "nghề", "occupations"),
+    )
+    for sheets, column, known, what, sheet in references:
+        for name in sheets:
+            for record in result.records.get(name, []):
+                code = record.values.get(column)
+                if code and code not in known:
+                    result.errors.append(
+                        Problem(
+                            result.labels[name],
+                            record.row,
+                            column,
+                            f'không có {what} mã "{code}" trong tệp {sheet} hay trong danh mục',
+                        )
                     )
-                )
-    for name in ("programmes", "labour_market"):
-        for record in result.records.get(name, []):
-            code = record.values.get("occupation_code")
-            if code and code not in occupation_codes:
-                result.errors.append(
-                    Problem(
-                        result.labels[name],
-                        record.row,
-                        "occupation_code",
-                        f'không có nghề mã "{code}" trong tệp occupations hay trong danh mục',
-                    )
-                )

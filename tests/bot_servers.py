@@ -40,6 +40,30 @@ def environment(**variables: str):
 
 
 @contextlib.contextmanager
+def production_stores(postgres_admin, postgres_url: str, redis_db: int):
+    """A fresh PostgreSQL database for Rasa's tracker, a fresh catalog schema and a Redis
+    database for the lock store, as environment variables (dropped afterwards)."""
+    from sqlalchemy import text
+
+    suffix = uuid.uuid4().hex[:10]
+    tracker_db, catalog_schema = f"rasa_tracker_{suffix}", f"catalog_{suffix}"
+    with postgres_admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{tracker_db}"'))
+        connection.execute(text(f'CREATE SCHEMA "{catalog_schema}"'))
+    env = {
+        "CATALOG_DATABASE_URL": f"{postgres_url}?options=-csearch_path%3D{catalog_schema}",
+        "TRACKER_STORE_URL": f"postgresql://postgres@127.0.0.1:5432/{tracker_db}",
+        "REDIS_URL": f"redis://127.0.0.1:6379/{redis_db}",
+    }
+    try:
+        yield env, tracker_db
+    finally:
+        with postgres_admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{tracker_db}" WITH (FORCE)'))
+            connection.execute(text(f'DROP SCHEMA "{catalog_schema}" CASCADE'))
+
+
+@contextlib.contextmanager
 def running_bot(rasa_port: int, actions_port: int, logs: str):
     """Sample catalog loaded into CATALOG_DATABASE_URL, then the action server and Rasa."""
     subprocess.run([sys.executable, "-m", "catalog", "load-sample"], cwd=ROOT, check=True, capture_output=True)

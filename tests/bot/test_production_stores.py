@@ -4,13 +4,12 @@ store in PostgreSQL, Rasa's lock store in Redis (the real servers on this machin
 from __future__ import annotations
 
 import subprocess
-import uuid
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.bot_servers import Chat, environment, running_bot
+from tests.bot_servers import Chat, environment, production_stores, running_bot
 from tests.conftest import POSTGRES_URL
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,24 +18,10 @@ REDIS_DB = 7
 
 @pytest.fixture(scope="module")
 def production_bot(trained_model, postgres_admin):
-    suffix = uuid.uuid4().hex[:10]
-    tracker_db, catalog_schema = f"rasa_tracker_{suffix}", f"catalog_{suffix}"
-    with postgres_admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{tracker_db}"'))
-        connection.execute(text(f'CREATE SCHEMA "{catalog_schema}"'))
-    env = {
-        "CATALOG_DATABASE_URL": f"{POSTGRES_URL}?options=-csearch_path%3D{catalog_schema}",
-        "TRACKER_STORE_URL": f"postgresql://postgres@127.0.0.1:5432/{tracker_db}",
-        "REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",
-        "ACTION_ENDPOINT_URL": "http://127.0.0.1:5255/webhook",
-    }
-    try:
+    with production_stores(postgres_admin, POSTGRES_URL, REDIS_DB) as (env, tracker_db):
+        env["ACTION_ENDPOINT_URL"] = "http://127.0.0.1:5255/webhook"
         with environment(**env), running_bot(5205, 5255, "bot-production-logs") as url:
             yield url, tracker_db
-    finally:
-        with postgres_admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{tracker_db}" WITH (FORCE)'))
-            connection.execute(text(f'DROP SCHEMA "{catalog_schema}" CASCADE'))
 
 
 def test_conversation_is_stored_in_postgresql_and_answers_from_the_postgresql_catalog(production_bot):

@@ -17,12 +17,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import text
 
 import settings
 from bot.rasa_client import RasaClient
 from ops import launcher
-from tests.bot_servers import environment
+from tests.bot_servers import environment, production_stores
 from tests.conftest import POSTGRES_URL
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,31 +73,18 @@ class Stack:
 
 @pytest.fixture(scope="module")
 def replicated(trained_model, postgres_admin):
-    suffix = uuid.uuid4().hex[:10]
-    tracker_db, catalog_schema = f"rasa_replicas_{suffix}", f"catalog_{suffix}"
-    with postgres_admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{tracker_db}"'))
-        connection.execute(text(f'CREATE SCHEMA "{catalog_schema}"'))
-    env = {
-        "CATALOG_DATABASE_URL": f"{POSTGRES_URL}?options=-csearch_path%3D{catalog_schema}",
-        "TRACKER_STORE_URL": f"postgresql://postgres@127.0.0.1:5432/{tracker_db}",
-        "REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",
-        "RASA_LOCK_LIFETIME": "5",
-    }
     log_dir = ROOT / "test-artifacts" / "bot-replicas-logs"
     processes: list[subprocess.Popen] = []
-    try:
-        with environment(**env):
-            subprocess.run([sys.executable, "-m", "catalog", "load-sample"], cwd=ROOT, check=True, capture_output=True)
-            processes = launcher.start_servers(RASA_PORT, ACTIONS_PORT, log_dir, replicas=2, replica_port=REPLICA_PORT)
-            stack = Stack(f"http://127.0.0.1:{RASA_PORT}", processes, log_dir, tracker_db)
-            yield stack
-            processes = stack.processes
-    finally:
-        launcher.stop(processes)
-        with postgres_admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{tracker_db}" WITH (FORCE)'))
-            connection.execute(text(f'DROP SCHEMA "{catalog_schema}" CASCADE'))
+    with production_stores(postgres_admin, POSTGRES_URL, REDIS_DB) as (env, tracker_db):
+        try:
+            with environment(**env, RASA_LOCK_LIFETIME="5"):
+                subprocess.run([sys.executable, "-m", "catalog", "load-sample"], cwd=ROOT, check=True, capture_output=True)
+                processes = launcher.start_servers(RASA_PORT, ACTIONS_PORT, log_dir, replicas=2, replica_port=REPLICA_PORT)
+                stack = Stack(f"http://127.0.0.1:{RASA_PORT}", processes, log_dir, tracker_db)
+                yield stack
+                processes = stack.processes
+        finally:
+            launcher.stop(processes)
 
 
 def test_more_than_one_replica_needs_the_shared_stores(tmp_path):
