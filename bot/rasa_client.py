@@ -10,6 +10,7 @@ import asyncio
 import logging
 import time
 import unicodedata
+import uuid
 
 import httpx
 
@@ -45,7 +46,8 @@ class RasaClient:
             "sender": sender,
             "message": message,
             "input_channel": channel,
-            "metadata": {"channel": channel},  # recorded with unanswered questions
+            # channel: recorded with unanswered questions; turn_id: a resent turn runs once (bot/nlu/exactly_once.py)
+            "metadata": {"channel": channel, "turn_id": uuid.uuid4().hex},
         }
         started = time.perf_counter()
         try:
