@@ -91,8 +91,9 @@ class Settings:
     )
     rasa_lock_lifetime: int = _var(
         "RASA_LOCK_LIFETIME",
-        10,
-        "Số giây một hội thoại bị khóa khi Rasa đang trả lời; bản sao chết giữa chừng thì lượt kế tiếp chờ tối đa chừng này.",
+        20,
+        "Số giây một hội thoại bị khóa khi Rasa đang trả lời; bản sao chết giữa chừng thì lượt kế tiếp chờ tối đa chừng này. "
+        "Phải dài hơn lượt chờ và xử lý lâu nhất lúc tải cao (vé khóa hết hạn khi đang chờ thì lượt đó kẹt), ngắn hơn RASA_TIMEOUT.",
         group="Bot",
     )
     counsellor_contact: str = _var(

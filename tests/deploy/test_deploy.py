@@ -296,7 +296,7 @@ def test_rasa_reads_the_stores_and_passwords_the_entry_point_writes(tmp_path, se
 
 
 def test_without_stores_rasa_keeps_conversations_in_memory_and_needs_no_password(set_env):
-    set_env(ACTIONS_PORT="5077")
+    set_env(ACTIONS_PORT="5077", ACTION_ENDPOINT_URL="")  # a bot test may have set it for the session
     module = entrypoint()
     config = settings.get()
     assert module.endpoints_yaml(config) == 'action_endpoint:\n  url: "http://127.0.0.1:5077/webhook"\n'

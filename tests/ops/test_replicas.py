@@ -77,7 +77,7 @@ def replicated(trained_model, postgres_admin):
     processes: list[subprocess.Popen] = []
     with production_stores(postgres_admin, POSTGRES_URL, REDIS_DB) as (env, tracker_db):
         try:
-            with environment(**env, RASA_LOCK_LIFETIME="5"):
+            with environment(**env):
                 subprocess.run([sys.executable, "-m", "catalog", "load-sample"], cwd=ROOT, check=True, capture_output=True)
                 processes = launcher.start_servers(RASA_PORT, ACTIONS_PORT, log_dir, replicas=2, replica_port=REPLICA_PORT)
                 stack = Stack(f"http://127.0.0.1:{RASA_PORT}", processes, log_dir, tracker_db)
