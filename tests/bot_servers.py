@@ -22,6 +22,18 @@ RASA_PORT = 5105
 ACTIONS_PORT = 5155
 
 
+def run_in_rasa_env(script: str) -> subprocess.CompletedProcess:
+    """A Python script in .venv-rasa (Python 3.10, Rasa installed) with the project on its path."""
+    return subprocess.run(
+        [str(ROOT / ".venv-rasa" / "bin" / "python"), "-c", script],
+        cwd=ROOT,
+        env={"PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
 @contextlib.contextmanager
 def environment(**variables: str):
     """Set environment variables for the servers started inside, then restore them."""

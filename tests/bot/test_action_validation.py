@@ -3,10 +3,7 @@ plugins, action-server responses are validated by the cached validator, exactly 
 
 from __future__ import annotations
 
-import subprocess
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.bot_servers import run_in_rasa_env
 
 SCRIPT = """
 import jsonschema
@@ -29,12 +26,5 @@ print("ok")
 
 
 def test_responses_are_validated_as_strictly_with_a_cached_validator():
-    result = subprocess.run(
-        [str(ROOT / ".venv-rasa" / "bin" / "python"), "-c", SCRIPT],
-        cwd=ROOT,
-        env={"PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = run_in_rasa_env(SCRIPT)
     assert result.returncode == 0 and result.stdout.strip().endswith("ok"), result.stderr[-2000:]

@@ -3,10 +3,7 @@ and is not stuck once its own ticket expired while it waited."""
 
 from __future__ import annotations
 
-import subprocess
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.bot_servers import run_in_rasa_env
 
 SCRIPT = """
 import time
@@ -28,12 +25,5 @@ print("ok")
 
 
 def test_a_turn_waits_only_for_earlier_live_tickets():
-    result = subprocess.run(
-        [str(ROOT / ".venv-rasa" / "bin" / "python"), "-c", SCRIPT],
-        cwd=ROOT,
-        env={"PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = run_in_rasa_env(SCRIPT)
     assert result.returncode == 0 and result.stdout.strip().endswith("ok"), result.stderr[-2000:]
