@@ -73,21 +73,15 @@ def _in_demand(dispatcher: CollectingDispatcher, request: Request) -> list:
             text="Mình chưa có số liệu nghề nào đang cần nhiều người. Bạn hỏi Trung tâm Dịch vụ việc làm của tỉnh nhé."
         )
         return remember(request, topic="labour")
-    national = figures[0].national
-    if national:
-        head = "Nghề đang cần nhiều người – số liệu toàn quốc"
-        head += f" (mình chưa có số liệu riêng của {place})" if place else ""
+    if figures[0].national:
+        head = f"Nghề đang cần nhiều người – {replies.national_figures(place)}"
     else:
         head = f"Nghề đang cần nhiều người ở {place}"
     first, rest = replies.paged([replies.demand_line(f) for f in figures])
     sources = list(dict.fromkeys(replies.source_line(f) for f in figures[: len(first)]))
     text = former_province_note(request) + f"{head}:\n" + "\n".join(first) + "\n" + "\n".join(sources)
-    buttons = [
-        replies.button(
-            replies.short(f.occupation.name, 30), f'/ask_labour_market{{"occupation":"{replies.short(f.occupation.name, 30)}"}}'
-        )
-        for f in figures[:3]
-    ]
+    names = [replies.short(f.occupation.name, 30) for f in figures[:3]]
+    buttons = [replies.button(name, f'/ask_labour_market{{"occupation":"{name}"}}') for name in names]
     if not place:
         text += "\nBạn cho mình biết tỉnh, thành để xem số liệu của tỉnh đó nhé."
     dispatcher.utter_message(text=text, buttons=buttons + replies.more_buttons(rest))

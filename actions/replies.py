@@ -328,13 +328,16 @@ def source_line(f: LabourFigure) -> str:
     return f"Nguồn: {f.source}{link}, kỳ số liệu {period(f.period)}."
 
 
+def national_figures(asked_place: str | None) -> str:
+    """Said whenever a national figure answers: for a province question, that it is not the province's."""
+    return "số liệu toàn quốc" + (f" (mình chưa có số liệu riêng của {asked_place})" if asked_place else "")
+
+
 def labour_text(f: LabourFigure, asked_place: str | None) -> str:
     """Demand and income of one occupation with where the figure is from; a national figure
     given for a province says so."""
     if f.national:
-        head = f"Nghề {f.occupation.name} – số liệu toàn quốc"
-        if asked_place:
-            head += f" (mình chưa có số liệu riêng của {asked_place})"
+        head = f"Nghề {f.occupation.name} – {national_figures(asked_place)}"
     else:
         head = f"Nghề {f.occupation.name} ở {f.scope}"
     lines = [

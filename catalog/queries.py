@@ -695,19 +695,6 @@ def find_occupation(name: str) -> OccupationInfo | None:
     return found[0] if found else None
 
 
-def get_occupation(code: str | None) -> OccupationInfo | None:
-    if not code:
-        return None
-    with db.session() as session:
-        occupation = session.scalar(select(Occupation).where(Occupation.code == code))
-        return _occupation_info(occupation) if occupation else None
-
-
-def occupation_of(programme: ProgrammeInfo) -> OccupationInfo | None:
-    """The occupation a programme trains for: its code, else the occupation of the same name."""
-    return get_occupation(programme.occupation_code) or find_occupation(programme.name)
-
-
 def occupations_in_fields(fields: Sequence[str], *, types: str = "", per_field: int = 2) -> list[OccupationInfo]:
     """A few occupations of each field group, in the order of `fields`; within a field those
     whose Holland letters lead with one of `types` first (quiz results)."""
