@@ -191,12 +191,13 @@ class ActionDeleteMyData(Answer):
     def answer(self, dispatcher: Voice, tracker: Tracker, domain: dict) -> list:
         removed = handoff.delete_for_sender(tracker.sender_id)
         requests, messages = removed["counselling_requests"], removed["unanswered_messages"]
+        # Rasa deletes the conversation itself right after this turn (bot/nlu/forget.py).
         if requests or messages:
             text = (
-                f"Mình đã xóa thông tin bạn để lại: {requests} yêu cầu gọi lại và {messages} câu hỏi đã lưu. "
-                "Thầy cô sẽ không gọi lại nữa."
+                f"Mình đã xóa thông tin bạn để lại: {requests} yêu cầu gọi lại và {messages} câu hỏi đã lưu, "
+                "cùng toàn bộ cuộc trò chuyện này. Thầy cô sẽ không gọi lại nữa."
             )
         else:
-            text = "Mình không lưu thông tin nào của bạn cả."
+            text = "Mình đã xóa cuộc trò chuyện này; ngoài nó mình không lưu thông tin nào của bạn cả."
         dispatcher.utter_message(text=text)
         return [SlotSet(slot, None) for slot in HANDOFF_SLOTS]

@@ -190,7 +190,7 @@ def role(args: Sequence[str] | str) -> str:
     words = [str(a) for a in ([args] if isinstance(args, str) else args)]
     if Path(words[0]).name == "haproxy":
         return "HAProxy"
-    if "rasa_sdk" in words:
+    if "actions" in words:  # python -m actions (the action server)
         return "hành động"
     return "Rasa"
 

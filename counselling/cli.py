@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from catalog.migrate import migrate
-from counselling import conversation_log, handoff, labels, privacy
+from counselling import conversation_log, handoff, labels, privacy, tracker_purge
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CHART = PROJECT_ROOT / "var" / "reports" / "tin-nhan-moi-ngay.png"
@@ -78,6 +78,7 @@ def cmd_purge(args) -> int:
     migrate()
     days = args.days if args.days is not None else privacy.retention_days()
     removed = conversation_log.purge(days)
+    removed["rasa_conversations"] = tracker_purge.purge(days)
     print(f"Đã xóa dữ liệu cũ hơn {days} ngày: " + ", ".join(f"{k}: {v}" for k, v in removed.items()))
     return 0
 

@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # One image for the Python 3.11 services; the command chooses the process (docs/deploy.md):
-#   python -m rasa_sdk --actions actions --port 5055   action server (default command)
+#   python -m actions --port 5055                      action server (default command; needs ACTIONS_SECRET)
 #   python -m staff serve                              staff web service (:8090)
 #   python -m bot.channels.telegram_gateway            Telegram gateway (polling, or webhook :8443)
 #   python -m bot.channels.zalo_gateway                Zalo gateway (:8091)
@@ -41,4 +41,4 @@ ENV OFFICE_HOST=0.0.0.0 \
     ZALO_STATE_DIR=/data/zalo
 USER 10001:10001
 EXPOSE 5055 8090 8091 8443
-CMD ["python", "-m", "rasa_sdk", "--actions", "actions", "--port", "5055"]
+CMD ["python", "-m", "actions", "--port", "5055"]

@@ -17,6 +17,7 @@ ENV PYTHONPATH=/app \
 COPY --chown=1001:0 bot/__init__.py bot/
 COPY --chown=1001:0 bot/nlu/ bot/nlu/
 COPY --chown=1001:0 vntext/ vntext/
+COPY --chown=1001:0 settings/ settings/
 COPY --chown=1001:0 config.yml domain.yml ./
 COPY --chown=1001:0 data/ data/
 USER 1001
@@ -32,6 +33,7 @@ ENV PYTHONPATH=/app \
     RASA_PORT=5005
 COPY --chown=1001:0 bot/__init__.py bot/
 COPY --chown=1001:0 bot/nlu/ bot/nlu/
+COPY --chown=1001:0 bot/rasa_endpoints.py bot/rasa_run.py bot/
 COPY --chown=1001:0 vntext/ vntext/
 COPY --chown=1001:0 settings/ settings/
 # credentials.yml: the REST channel. endpoints.yml is the local default kept for `rasa shell`;

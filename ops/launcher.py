@@ -19,15 +19,17 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 import httpx
 
 import settings
+from bot import rasa_endpoints
+from settings import generated
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
+RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
 MODEL = ROOT / "models" / "gdnn.tar.gz"
 HAPROXY_TEMPLATE = Path(__file__).resolve().parent / "templates" / "haproxy.cfg"
 
@@ -41,17 +43,24 @@ def rasa_env() -> dict:
             "TF_CPP_MIN_LOG_LEVEL": "3",
             "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
             "PYTHONWARNINGS": "ignore",
-            # Rasa's ticket lock outlives a replica that dies while answering: keep that wait short
-            "TICKET_LOCK_LIFETIME": str(settings.get().rasa_lock_lifetime),
         }
     )
-    # endpoints.yml names the passwords as ${VAR}; one given inside the URL is passed the same way
+    return rasa_endpoints.rasa_environment(settings.get(), env)
+
+
+def ensure_secrets() -> None:
+    """Rasa's API token and the action server's secret: the operator's, or made up once for this
+    checkout (var/secrets/, mode 0600) so that nothing ever runs open."""
     config = settings.get()
-    for url, variable in ((config.tracker_store_url, "TRACKER_STORE_PASSWORD"), (config.redis_url, "REDIS_PASSWORD")):
-        password = urlsplit(url).password if url else None
-        if password and not env.get(variable):
-            env[variable] = unquote(password)
-    return env
+    if not config.rasa_auth_token:
+        generated.ensure("rasa-auth-token")
+    if not config.actions_secret:
+        generated.ensure("actions-secret")
+
+
+def api_token() -> dict:
+    """Query parameters for Rasa's HTTP API (Rasa takes its token only as `?token=`)."""
+    return {"token": settings.get().rasa_api_token}
 
 
 def say(message: str) -> None:
@@ -59,38 +68,8 @@ def say(message: str) -> None:
 
 
 def endpoints_yaml(action_url: str) -> str:
-    """Endpoints from the settings: action server, tracker store (PostgreSQL), lock store (Redis)."""
-    config = settings.get()
-    lines = ["action_endpoint:", f'  url: "{action_url}"']
-    tracker = config.tracker_store_url
-    if tracker:
-        parts = urlsplit(tracker)
-        lines += [
-            "tracker_store:",
-            "  type: SQL",
-            '  dialect: "postgresql"',
-            f'  url: "{parts.hostname}"',
-            f"  port: {parts.port or 5432}",
-            f'  db: "{parts.path.lstrip("/")}"',
-        ]
-        if parts.username:
-            lines.append(f'  username: "{parts.username}"')
-        if parts.password or config.tracker_store_password:
-            # unquoted: Rasa expands ${VAR} only in plain scalars; the secret never reaches the file
-            lines.append("  password: ${TRACKER_STORE_PASSWORD}")
-    redis = config.redis_url
-    if redis:
-        parts = urlsplit(redis)
-        lines += [
-            "lock_store:",
-            "  type: redis",
-            f'  url: "{parts.hostname}"',
-            f"  port: {parts.port or 6379}",
-            f"  db: {parts.path.lstrip('/') or 0}",
-        ]
-        if parts.password or config.redis_password:
-            lines.append("  password: ${REDIS_PASSWORD}")
-    return "\n".join(lines) + "\n"
+    """Endpoints from the settings: action server, tracker store (PostgreSQL or SQLite), lock store (Redis)."""
+    return rasa_endpoints.endpoints_yaml(settings.get(), action_url)
 
 
 def prepare_catalog() -> None:
@@ -121,13 +100,13 @@ def train_if_needed() -> None:
     say(f"Mô hình: {MODEL.relative_to(ROOT)} (chi tiết huấn luyện: {log_path.relative_to(ROOT)})")
 
 
-def wait_ready(url: str, process: subprocess.Popen, what: str, timeout: float = 240) -> None:
+def wait_ready(url: str, process: subprocess.Popen, what: str, timeout: float = 240, params: dict | None = None) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             sys.exit(f"{what} dừng bất ngờ (mã {process.returncode}); xem var/log/.")
         try:
-            if httpx.get(url, timeout=2).status_code == 200:
+            if httpx.get(url, params=params, timeout=2).status_code == 200:
                 return
         except httpx.HTTPError:
             pass
@@ -136,35 +115,21 @@ def wait_ready(url: str, process: subprocess.Popen, what: str, timeout: float = 
 
 
 def start_actions(port: int, log: Path) -> subprocess.Popen:
+    """The action server (actions/__main__.py): ACTIONS_HOST, and only for callers with the secret."""
     return subprocess.Popen(
-        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
+        [sys.executable, "-m", "actions", "--port", str(port)],
         cwd=ROOT,
         stdout=open(log, "ab"),
         stderr=subprocess.STDOUT,
-        # rasa_sdk has no address option: it reads SANIC_HOST (default 0.0.0.0).
-        env={**os.environ, "PYTHONPATH": str(ROOT), "SANIC_HOST": settings.get().actions_host},
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
 
 
 def start_rasa(host: str, port: int, endpoints: Path, log: Path) -> subprocess.Popen:
+    """Rasa through bot/rasa_run.py, which adds the API token from the environment."""
+    arguments = rasa_endpoints.rasa_arguments(settings.get(), host, port, str(MODEL), "credentials.yml", str(endpoints))
     return subprocess.Popen(
-        [
-            str(RASA),
-            "run",
-            "--enable-api",
-            "--interface",
-            host,
-            "--port",
-            str(port),
-            "--model",
-            str(MODEL),
-            "--credentials",
-            "credentials.yml",
-            "--endpoints",
-            str(endpoints),
-            "--cors",
-            "*",
-        ],
+        [str(RASA_PYTHON), "-m", "bot.rasa_run", *arguments],
         cwd=ROOT,
         stdout=open(log, "ab"),
         stderr=subprocess.STDOUT,
@@ -182,6 +147,7 @@ def start_servers(
 ) -> list[subprocess.Popen]:
     """Action server, then Rasa; returns once both answer (the tests use other ports and logs).
     With more than one replica: every pair, then HAProxy in front of them on the Rasa port."""
+    ensure_secrets()
     config = settings.get()
     rasa_port, actions_port = rasa_port or config.rasa_port, actions_port or config.actions_port
     replicas = replicas or config.rasa_replicas
@@ -198,7 +164,7 @@ def start_servers(
         say(f"Máy chủ hành động: http://127.0.0.1:{actions_port} (log: {log_dir}/actions.log)")
         wait_ready(f"http://127.0.0.1:{actions_port}/health", actions, "Máy chủ hành động")
         say(f"Rasa (kênh REST): http://127.0.0.1:{rasa_port}/webhooks/rest/webhook (log: {log_dir}/rasa.log); khoảng 1 phút…")
-        wait_ready(f"http://127.0.0.1:{rasa_port}/status", rasa, "Rasa")
+        wait_ready(f"http://127.0.0.1:{rasa_port}/status", rasa, "Rasa", params=api_token())
     except BaseException:
         stop(processes)
         raise
@@ -232,7 +198,7 @@ def _start_replicas(count: int, rasa_port: int, actions_port: int, replica_port:
         )
         for i in range(count):
             wait_ready(f"http://127.0.0.1:{actions_port + i}/health", processes[2 * i], f"Máy chủ hành động {i}")
-            wait_ready(f"http://127.0.0.1:{replica_port + i}/status", processes[2 * i + 1], f"Rasa {i}")
+            wait_ready(f"http://127.0.0.1:{replica_port + i}/status", processes[2 * i + 1], f"Rasa {i}", params=api_token())
         config_file = write_haproxy_config(log_dir, f"{config.rasa_host}:{rasa_port}", replica_port, count)
         balancer = subprocess.Popen(
             [haproxy, "-f", str(config_file), "-db"],
@@ -280,8 +246,12 @@ def start_channels(log_dir: Path = VAR / "log") -> list[subprocess.Popen]:
         say(f"Kênh {name} đã bật (log: {log_dir}/{name}.log)")
     if not config.office_disabled:
         log = open(log_dir / "office.log", "ab")
+        # the web chat's details panel reads the tracker through Rasa's API; the gateways need no token
+        office_env = {**env, "RASA_AUTH_TOKEN": config.rasa_api_token}
         processes.append(
-            subprocess.Popen([sys.executable, "-m", "staff", "serve"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+            subprocess.Popen(
+                [sys.executable, "-m", "staff", "serve"], cwd=ROOT, env=office_env, stdout=log, stderr=subprocess.STDOUT
+            )
         )
         address = f"http://{config.office_host}:{config.office_port}"
         say(

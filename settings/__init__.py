@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from settings import generated
 from settings.ports import DEFAULTS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,20 +59,48 @@ class Settings:
         "Địa chỉ Rasa cho các cổng kênh, trang tư vấn và kiểm tra hội thoại; trống = `http://127.0.0.1:RASA_PORT`.",
         group="Bot",
     )
-    rasa_token: str = _var(
-        "RASA_TOKEN", "", "Mã truy cập API của Rasa (nếu Rasa chạy với `--auth-token`).", secret=True, group="Bot"
+    rasa_auth_token: str = _var(
+        "RASA_AUTH_TOKEN",
+        "",
+        "Mã truy cập API HTTP của Rasa (kênh chat REST không cần); trống = `make serve` tự tạo một mã trong "
+        "`var/secrets/rasa-auth-token` (quyền 0600) và trao cho trang tư vấn, kiểm tra hội thoại.",
+        secret=True,
+        group="Bot",
+    )
+    rasa_cors_origins: str = _var(
+        "RASA_CORS_ORIGINS",
+        "",
+        "Các trang web (origin, cách nhau bằng dấu phẩy) được gọi Rasa từ trình duyệt; trống = không trang nào "
+        "(khung chat của người tư vấn đi qua trang cán bộ, không cần).",
+        group="Bot",
+    )
+    actions_secret: str = _var(
+        "ACTIONS_SECRET",
+        "",
+        "Mã bí mật Rasa gửi kèm mỗi lần gọi máy chủ hành động; trống = `make serve` tự tạo trong "
+        "`var/secrets/actions-secret`. Chạy thật nhiều máy: đặt cùng một giá trị cho Rasa và máy chủ hành động.",
+        secret=True,
+        group="Bot",
     )
     rasa_timeout: float = _var("RASA_TIMEOUT", 30.0, "Số giây các cổng kênh chờ Rasa trả lời.", group="Bot")
     tracker_store_url: str = _var(
         "TRACKER_STORE_URL",
         "",
-        "Kho hội thoại của Rasa trên PostgreSQL (`postgresql://người_dùng@máy:5432/csdl`); trống = trong bộ nhớ.",
+        "Kho hội thoại của Rasa: PostgreSQL (`postgresql://người_dùng@máy:5432/csdl`) hoặc tệp SQLite "
+        "(`sqlite:///đường/dẫn.db`); trống = trong bộ nhớ.",
+        secret=True,
         group="Bot",
     )
     tracker_store_password: str = _var(
         "TRACKER_STORE_PASSWORD", "", "Mật khẩu của kho hội thoại (Rasa đọc).", secret=True, group="Bot"
     )
-    redis_url: str = _var("REDIS_URL", "", "Redis cho khóa hội thoại của Rasa và kho chống trùng của kênh Zalo.", group="Bot")
+    redis_url: str = _var(
+        "REDIS_URL",
+        "",
+        "Redis cho khóa hội thoại của Rasa và kho chống trùng của kênh Zalo.",
+        secret=True,  # may carry a password
+        group="Bot",
+    )
     redis_password: str = _var("REDIS_PASSWORD", "", "Mật khẩu Redis (Rasa đọc).", secret=True, group="Bot")
     rasa_replicas: int = _var(
         "RASA_REPLICAS",
@@ -201,6 +230,20 @@ class Settings:
     @property
     def rasa_base_url(self) -> str:
         return (self.rasa_url or f"http://127.0.0.1:{self.rasa_port}").rstrip("/")
+
+    @property
+    def rasa_api_token(self) -> str:
+        """RASA_AUTH_TOKEN, or the one the launcher generated for this checkout."""
+        return self.rasa_auth_token or generated.read("rasa-auth-token")
+
+    @property
+    def actions_api_secret(self) -> str:
+        """ACTIONS_SECRET, or the one the launcher generated for this checkout."""
+        return self.actions_secret or generated.read("actions-secret")
+
+    @property
+    def cors_origins(self) -> list[str]:
+        return [origin.strip() for origin in self.rasa_cors_origins.split(",") if origin.strip()]
 
     @property
     def zalo_state_path(self) -> Path:

@@ -21,14 +21,21 @@ class Listener:
 
 
 LISTENERS = (
-    Listener("Rasa", "RASA_HOST", "RASA_PORT", "127.0.0.1", 5005, "kênh chat REST cho cổng kênh và trang tư vấn; API của Rasa"),
+    Listener(
+        "Rasa",
+        "RASA_HOST",
+        "RASA_PORT",
+        "127.0.0.1",
+        5005,
+        "kênh chat REST (mở) cho cổng kênh và trang tư vấn; API HTTP của Rasa chỉ với RASA_AUTH_TOKEN",
+    ),
     Listener(
         "Máy chủ hành động",
         "ACTIONS_HOST",
         "ACTIONS_PORT",
         "127.0.0.1",
         5055,
-        "chỉ Rasa; với RASA_REPLICAS=N, máy chủ của bản sao thứ i ở cổng này + i",
+        "chỉ Rasa, kèm ACTIONS_SECRET; với RASA_REPLICAS=N, máy chủ của bản sao thứ i ở cổng này + i",
     ),
     Listener(
         "Bản sao Rasa (RASA_REPLICAS > 1)",

@@ -18,8 +18,9 @@ import settings
 from ops import launcher
 
 ROOT = Path(__file__).resolve().parents[1]
-RASA_PORT = 5105
-ACTIONS_PORT = 5155
+# Overridable so that two test runs on one machine (e.g. two developers' checkouts) do not collide.
+RASA_PORT = int(os.environ.get("TEST_BOT_RASA_PORT", "5105"))
+ACTIONS_PORT = int(os.environ.get("TEST_BOT_ACTIONS_PORT", "5155"))
 
 
 def run_in_rasa_env(script: str) -> subprocess.CompletedProcess:
@@ -84,6 +85,19 @@ def running_bot(rasa_port: int, actions_port: int, logs: str):
         yield f"http://127.0.0.1:{rasa_port}"
     finally:
         launcher.stop(processes)
+
+
+def tracker_events(base: str, sender: str) -> list[dict]:
+    """A conversation's events through Rasa's HTTP API, with the API token (bot/rasa_run.py)."""
+    response = httpx.get(
+        f"{base}/conversations/{sender}/tracker", params={"token": settings.get().rasa_api_token}, timeout=30
+    )
+    assert response.status_code == 200, response.text
+    return response.json()["events"]
+
+
+def user_texts(base: str, sender: str) -> list[str]:
+    return [e["text"] for e in tracker_events(base, sender) if e["event"] == "user"]
 
 
 class Chat:

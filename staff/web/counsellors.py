@@ -62,7 +62,7 @@ def chat_page(request: Request, signed: CounsellorIn):
 async def _ask_bot(sender: str, message: str) -> dict:
     """{"messages": [{"text", "buttons"}…], "details": {...}} for one message of the web chat."""
     config = settings.get()
-    async with RasaClient(config.rasa_base_url, timeout=60, token=config.rasa_token) as client:
+    async with RasaClient(config.rasa_base_url, timeout=60, token=config.rasa_api_token) as client:
         replies = await client.send(sender, message[:MAX_MESSAGE_CHARS], CHAT_CHANNEL)
         details = last_turn(await client.tracker(sender))
     messages = [

@@ -131,8 +131,9 @@ def test_the_rss_of_a_process_includes_its_children():
 
 def test_processes_are_named_by_their_command_and_only_known_stacks_are_accepted():
     assert bot_bench.role(["/usr/sbin/haproxy", "-f", "x.cfg", "-db"]) == "HAProxy"
-    assert bot_bench.role([sys.executable, "-m", "rasa_sdk", "--actions", "actions"]) == "hành động"
+    assert bot_bench.role([sys.executable, "-m", "actions", "--port", "5455"]) == "hành động"
     assert bot_bench.role(["/w/.venv-rasa/bin/rasa", "run", "--enable-api"]) == "Rasa"
+    assert bot_bench.role(["/w/.venv-rasa/bin/python", "-m", "bot.rasa_run", "run", "--enable-api"]) == "Rasa"
     assert bot_bench._only("c, a") == ["a", "c"]
     with pytest.raises(Exception, match="a, b, c"):
         bot_bench._only("a,d")

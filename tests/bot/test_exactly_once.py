@@ -8,6 +8,8 @@ import uuid
 
 import httpx
 
+from tests.bot_servers import user_texts
+
 
 def post(base: str, sender: str, message: str, turn_id: str | None) -> list[dict]:
     metadata = {"channel": "test", **({"turn_id": turn_id} if turn_id else {})}
@@ -16,11 +18,6 @@ def post(base: str, sender: str, message: str, turn_id: str | None) -> list[dict
     )
     assert response.status_code == 200, response.text
     return response.json()
-
-
-def user_texts(base: str, sender: str) -> list[str]:
-    tracker = httpx.get(f"{base}/conversations/{sender}/tracker", timeout=30).json()
-    return [e["text"] for e in tracker["events"] if e["event"] == "user"]
 
 
 def test_a_resent_turn_gets_the_same_answer_and_runs_once(bot_url):

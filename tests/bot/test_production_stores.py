@@ -4,11 +4,13 @@ store in PostgreSQL, Rasa's lock store in Redis (the real servers on this machin
 from __future__ import annotations
 
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 
+from counselling import tracker_purge
 from tests.bot_servers import Chat, environment, production_stores, running_bot
 from tests.conftest import POSTGRES_URL
 
@@ -47,3 +49,37 @@ def test_lock_store_uses_redis(production_bot):
     Chat(base).say("xin chào")
     clients = subprocess.run(["redis-cli", "-h", "127.0.0.1", "client", "list"], capture_output=True, text=True).stdout
     assert f"db={REDIS_DB}" in clients
+
+
+def stored_events(tracker_db: str, sender: str) -> int:
+    engine = create_engine(POSTGRES_URL.rsplit("/", 1)[0] + f"/{tracker_db}")
+    with engine.connect() as connection:
+        count = connection.execute(text("select count(*) from events where sender_id = :sender"), {"sender": sender}).scalar()
+    engine.dispose()
+    return count
+
+
+def test_delete_my_data_leaves_no_message_of_that_sender_in_the_postgresql_tracker_store(production_bot):
+    base, tracker_db = production_bot
+    student, classmate = Chat(base), Chat(base)
+    student.say("cho em gặp người tư vấn")
+    student.press("Đồng ý")
+    assert "đã gửi yêu cầu số" in student.say("0912345678")
+    classmate.say("trường nào dạy hàn ở Quảng Ninh")
+    assert stored_events(tracker_db, student.sender) > 0
+
+    assert "đã xóa" in student.say("Xóa thông tin của em")
+
+    assert stored_events(tracker_db, student.sender) == 0
+    assert stored_events(tracker_db, classmate.sender) > 0
+    assert "Quảng Ninh" in student.say("trường nào dạy hàn ở Quảng Ninh")  # and the student can start again
+
+
+def test_the_retention_purge_reaches_rasas_tracker_store(production_bot):
+    base, tracker_db = production_bot
+    chat = Chat(base)
+    chat.say("xin chào")
+    tracker_url = f"postgresql://postgres@127.0.0.1:5432/{tracker_db}"
+    assert tracker_purge.purge(180, url=tracker_url) == 0  # everything here is recent
+    assert tracker_purge.purge(180, url=tracker_url, now=time.time() + 181 * 86400) >= 1
+    assert stored_events(tracker_db, chat.sender) == 0

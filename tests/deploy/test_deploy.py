@@ -35,7 +35,7 @@ SECRET_NAMES = {variable.metadata["env"] for variable in settings.VARIABLES if v
 DEFAULT_PORTS = {listener.port_var: listener.default_port for listener in LISTENERS}
 
 # Variables our containers set that are read by a third-party program, not by settings.
-THIRD_PARTY = {"SANIC_HOST": "rasa_sdk: address of the action server (the launcher sets it from ACTIONS_HOST)"}
+THIRD_PARTY: dict[str, str] = {}
 # Image-level variables (Dockerfile ENV) read by Python, pip, Rasa or TensorFlow.
 IMAGE_ENV = {
     "PYTHONPATH",
@@ -51,9 +51,9 @@ OFFICIAL_IMAGE_ENV = {
     "redis": {"REDISCLI_AUTH"},
     "haproxy": set(),
 }
-# Listeners whose address variable containers set to 0.0.0.0 (the action server: SANIC_HOST, above);
+# Listeners whose address variable containers set to 0.0.0.0;
 # the launcher's local replicas (RASA_REPLICAS > 1) do not exist in containers: the orchestrator replicates.
-CONTAINER_LISTENERS = {"RASA_HOST", "OFFICE_HOST", "ZALO_LISTEN", "TELEGRAM_WEBHOOK_LISTEN"}
+CONTAINER_LISTENERS = {"RASA_HOST", "ACTIONS_HOST", "OFFICE_HOST", "ZALO_LISTEN", "TELEGRAM_WEBHOOK_LISTEN"}
 LAUNCHER_ONLY = {"RASA_REPLICA_HOST"}
 OFFICIAL_SECRETS = {"POSTGRES_PASSWORD", "REDISCLI_AUTH"}
 PLACEHOLDER = "CHANGE_ME"
@@ -231,7 +231,7 @@ path, argv = sys.argv[1], json.loads(sys.argv[2])
 out = {}
 for key in ("action_endpoint", "tracker_store", "lock_store"):
     config = read_endpoint_config(path, key)
-    out[key] = None if config is None else {"type": config.type, "url": config.url, "kwargs": config.kwargs}
+    out[key] = None if config is None else {"type": config.type, "url": config.url, "kwargs": config.kwargs, "headers": config.headers}
 tracker = out["tracker_store"]
 if tracker:
     fields = ("dialect", "port", "db", "username", "password", "login_db", "query")
@@ -248,11 +248,11 @@ print(json.dumps(out))
 def read_by_rasa(tmp_path, text: str, argv: list[str], env: dict[str, str]) -> dict:
     """What Rasa 3.6 itself makes of an endpoints file and a `rasa run` command line."""
     assert RASA_PYTHON.exists(), "the Rasa environment (.venv-rasa) is missing: run `make setup`"
-    assert argv[:2] == ["rasa", "run"]
+    assert argv[1:4] == ["-m", "bot.rasa_run", "run"]
     endpoints = tmp_path / "endpoints.yml"
     endpoints.write_text(text, encoding="utf-8")
     result = subprocess.run(
-        [str(RASA_PYTHON), "-W", "ignore", "-c", RASA_PROBE, str(endpoints), json.dumps(argv[1:])],
+        [str(RASA_PYTHON), "-W", "ignore", "-c", RASA_PROBE, str(endpoints), json.dumps(argv[3:])],
         capture_output=True,
         text=True,
         env={**env, "HOME": str(tmp_path), "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "RASA_TELEMETRY_ENABLED": "false"},
@@ -266,7 +266,8 @@ def test_rasa_reads_the_stores_and_passwords_the_entry_point_writes(tmp_path, se
     set_env(
         RASA_HOST="0.0.0.0",
         RASA_PORT="5005",
-        RASA_TOKEN="tok-123",
+        RASA_AUTH_TOKEN="tok-123",
+        ACTIONS_SECRET="act-456",
         ACTION_ENDPOINT_URL="http://actions:5055/webhook",
         TRACKER_STORE_URL="postgresql://rasa:p%40ss-word@db.internal:5433/rasa?sslmode=require",
         REDIS_URL="rediss://cache.internal:6380/2",
@@ -275,13 +276,14 @@ def test_rasa_reads_the_stores_and_passwords_the_entry_point_writes(tmp_path, se
     )
     module, config = entrypoint(), settings.get()
     text = module.endpoints_yaml(config)
-    assert "p@ss-word" not in text and "p%40ss-word" not in text and "r3dis-secret" not in text
+    assert "p@ss-word" not in text and "p%40ss-word" not in text and "r3dis-secret" not in text and "act-456" not in text
     env = module.rasa_environment(config, {"PATH": "/usr/bin:/bin", "REDIS_PASSWORD": "r3dis-secret"})
     assert env["TICKET_LOCK_LIFETIME"] == "7"
     argv = module.rasa_command(config, tmp_path / "endpoints.yml", ["--debug"])
     seen = read_by_rasa(tmp_path, text, argv, env)
 
     assert seen["action_endpoint"]["url"] == "http://actions:5055/webhook"
+    assert seen["action_endpoint"]["headers"] == {"Authorization": "Bearer act-456"}
     assert seen["tracker_store"]["type"] == "SQL"
     # the password came from the URL, reached Rasa through TRACKER_STORE_PASSWORD, and was decoded once
     assert seen["tracker_db_url"] == "postgresql://rasa:p%40ss-word@db.internal:5433/rasa?sslmode=require"
@@ -290,18 +292,28 @@ def test_rasa_reads_the_stores_and_passwords_the_entry_point_writes(tmp_path, se
     assert lock["kwargs"] == {"port": 6380, "db": 2, "password": "r3dis-secret", "use_ssl": True}
     assert seen["lock_lifetime"] == 7
     run = seen["run"]
-    assert (run["interface"], run["port"], run["auth_token"], run["enable_api"]) == ("0.0.0.0", 5005, "tok-123", True)
+    # the token is not on the command line: bot/rasa_run.py adds it from RASA_AUTH_TOKEN inside the process
+    assert "tok-123" not in argv and env["RASA_AUTH_TOKEN"] == "tok-123"
+    assert (run["interface"], run["port"], run["auth_token"], run["enable_api"]) == ("0.0.0.0", 5005, None, True)
     assert run["model"] == str(module.MODEL) and module.MODEL.relative_to(module.APP).as_posix() == "models/gdnn.tar.gz"
     assert run["credentials"] == str(ROOT / "credentials.yml")
 
 
 def test_without_stores_rasa_keeps_conversations_in_memory_and_needs_no_password(set_env):
-    set_env(ACTIONS_PORT="5077", ACTION_ENDPOINT_URL="")  # a bot test may have set it for the session
+    set_env(ACTIONS_PORT="5077", ACTION_ENDPOINT_URL="", ACTIONS_SECRET="a")  # a bot test may have set it
     module = entrypoint()
     config = settings.get()
-    assert module.endpoints_yaml(config) == 'action_endpoint:\n  url: "http://127.0.0.1:5077/webhook"\n'
-    assert module.rasa_environment(config, {"PATH": "/bin"}) == {"PATH": "/bin", "TICKET_LOCK_LIFETIME": LOCK_LIFETIME}
-    assert "--auth-token" not in module.rasa_command(config, Path("/tmp/e.yml"), [])
+    text = module.endpoints_yaml(config)
+    assert text.startswith('action_endpoint:\n  url: "http://127.0.0.1:5077/webhook"\n')
+    assert "tracker_store" not in text and "lock_store" not in text
+    assert "TRACKER_STORE_PASSWORD" not in module.rasa_environment(config, {"PATH": "/bin"})
+
+
+def test_the_image_refuses_to_start_without_its_secrets(set_env):
+    set_env(RASA_AUTH_TOKEN="", ACTIONS_SECRET="")
+    with pytest.raises(SystemExit) as refused:
+        entrypoint().main([])
+    assert "RASA_AUTH_TOKEN" in str(refused.value) and "ACTIONS_SECRET" in str(refused.value)
 
 
 def test_a_password_variable_wins_over_the_url_and_is_never_copied_into_the_file(set_env):
@@ -311,7 +323,7 @@ def test_a_password_variable_wins_over_the_url_and_is_never_copied_into_the_file
     text = module.endpoints_yaml(config)
     assert "  password: ${TRACKER_STORE_PASSWORD}\n" in text and "from-variable" not in text
     environ = {"TRACKER_STORE_PASSWORD": "from-variable"}
-    assert module.rasa_environment(config, environ) == {**environ, "TICKET_LOCK_LIFETIME": LOCK_LIFETIME}
+    assert module.rasa_environment(config, environ)["TRACKER_STORE_PASSWORD"] == "from-variable"
 
 
 # --- docker compose (one host) -------------------------------------------------------------------
@@ -377,7 +389,7 @@ def test_compose_services_listen_on_every_interface_on_the_ports_they_are_called
     assert (rasa["RASA_HOST"], rasa["RASA_PORT"]) == ("0.0.0.0", str(DEFAULT_PORTS["RASA_PORT"]))
     assert (staff["OFFICE_HOST"], staff["OFFICE_PORT"]) == ("0.0.0.0", str(DEFAULT_PORTS["OFFICE_PORT"]))
     assert (zalo["ZALO_LISTEN"], zalo["ZALO_PORT"]) == ("0.0.0.0", str(DEFAULT_PORTS["ZALO_PORT"]))
-    assert actions["SANIC_HOST"] == "0.0.0.0"
+    assert actions["ACTIONS_HOST"] == "0.0.0.0" and actions["ACTIONS_SECRET"] == rasa["ACTIONS_SECRET"]
     command = services["actions"]["command"]
     actions_port = int(command[command.index("--port") + 1])
     assert urlsplit(rasa["ACTION_ENDPOINT_URL"]).port == actions_port == DEFAULT_PORTS["ACTIONS_PORT"]
@@ -407,7 +419,7 @@ def test_compose_addresses_name_services_of_the_file_on_their_ports(compose):
 def test_the_catalog_and_the_tracker_store_are_separate_postgresql_databases(compose):
     """Rasa's tracker table "events" would collide with the catalog's table "events"."""
     services = compose["services"]
-    catalog_users = [name for name, s in services.items() if module_of(s) in ("catalog", "rasa_sdk", "staff")]
+    catalog_users = [name for name, s in services.items() if module_of(s) in ("catalog", "actions", "staff")]
     assert sorted(catalog_users) == ["actions", "migrate", "staff"]
     catalog_urls = {filled(environment_of(services[name])["CATALOG_DATABASE_URL"]) for name in catalog_users}
     assert len(catalog_urls) == 1
@@ -557,7 +569,7 @@ def test_rasa_runs_three_replicas_probed_on_its_root_with_the_measured_memory(re
 def test_the_action_server_has_its_measured_memory_and_health_probes(rendered):
     c = container(rendered, "actions")
     assert c["resources"]["requests"]["memory"] == "300Mi" and c["resources"]["limits"]["memory"] == "512Mi"
-    assert c["command"] == ["python", "-m", "rasa_sdk", "--actions", "actions", "--port", "5055"]
+    assert c["command"] == ["python", "-m", "actions", "--port", "5055"]
     for probe in ("readinessProbe", "livenessProbe"):
         assert c[probe]["httpGet"] == {"path": "/health", "port": 5055}, probe
 
@@ -592,13 +604,13 @@ def test_kubernetes_variables_are_settings_fields_and_listeners_bind_every_inter
             names |= {variable["name"] for variable in c.get("env", [])}
     assert names <= SETTING_NAMES | set(THIRD_PARTY), sorted(names - SETTING_NAMES - set(THIRD_PARTY))
     assert set(data) & SECRET_NAMES == set(), "secrets belong in gdnn-secrets, not the ConfigMap"
-    assert {listener.host_var for listener in LISTENERS} == CONTAINER_LISTENERS | {"ACTIONS_HOST"} | LAUNCHER_ONLY, (
+    assert {listener.host_var for listener in LISTENERS} == CONTAINER_LISTENERS | LAUNCHER_ONLY, (
         "a new listener: decide how it binds in a container (deploy/) and list it here"
     )
     for host_var in CONTAINER_LISTENERS:
         assert data[host_var] == "0.0.0.0", host_var
-    env = {v["name"]: v.get("value") for v in container(rendered, "actions")["env"]}
-    assert env["SANIC_HOST"] == "0.0.0.0"  # rasa_sdk reads SANIC_HOST, not ACTIONS_HOST
+    secrets = {v["name"] for v in container(rendered, "actions")["env"] if "valueFrom" in v}
+    assert "ACTIONS_SECRET" in secrets and "ACTIONS_SECRET" in {v["name"] for v in container(rendered, "rasa")["env"]}
     serving = {"rasa": "RASA_PORT", "staff": "OFFICE_PORT", "zalo": "ZALO_PORT"}
     for deployment, port_var in serving.items():
         assert [p["containerPort"] for p in container(rendered, deployment)["ports"]] == [int(data[port_var])]

@@ -17,7 +17,8 @@ import json, sys
 from rasa.utils.endpoints import read_endpoint_config
 tracker = read_endpoint_config(sys.argv[1], "tracker_store")
 lock = read_endpoint_config(sys.argv[1], "lock_store")
-print(json.dumps({"tracker": tracker.kwargs.get("password"), "lock": lock.kwargs.get("password")}))
+action = read_endpoint_config(sys.argv[1], "action_endpoint")
+print(json.dumps({"tracker": tracker.kwargs.get("password"), "lock": lock.kwargs.get("password"), "action": action.headers}))
 """
 
 
@@ -27,10 +28,12 @@ def test_passwords_reach_rasa_but_not_the_endpoints_file(tmp_path):
         TRACKER_STORE_PASSWORD="",
         REDIS_URL="redis://127.0.0.1:6379/2",
         REDIS_PASSWORD="redis-secret",
+        ACTIONS_SECRET="actions-secret-123",
     ):
         text = launcher.endpoints_yaml("http://127.0.0.1:5055/webhook")
         env = launcher.rasa_env()
     assert "sêcret" not in text and "s%C3%AAcret" not in text and "redis-secret" not in text
+    assert "actions-secret-123" not in text
     path = tmp_path / "endpoints.yml"
     path.write_text(text, encoding="utf-8")
     result = subprocess.run(
@@ -42,10 +45,37 @@ def test_passwords_reach_rasa_but_not_the_endpoints_file(tmp_path):
         timeout=300,
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    assert json.loads(result.stdout.strip().splitlines()[-1]) == {"tracker": "sêcret", "lock": "redis-secret"}
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == {
+        "tracker": "sêcret",
+        "lock": "redis-secret",
+        "action": {"Authorization": "Bearer actions-secret-123"},  # what the action server checks
+    }
 
 
 def test_without_stores_rasa_keeps_conversations_in_memory():
     with environment(TRACKER_STORE_URL="", REDIS_URL=""):
         text = launcher.endpoints_yaml("http://127.0.0.1:5055/webhook")
-    assert text == 'action_endpoint:\n  url: "http://127.0.0.1:5055/webhook"\n'
+    assert "tracker_store" not in text and "lock_store" not in text
+
+
+def test_an_sqlite_tracker_store_is_a_file(tmp_path):
+    with environment(TRACKER_STORE_URL=f"sqlite:///{tmp_path}/rasa.db", REDIS_URL=""):
+        text = launcher.endpoints_yaml("http://127.0.0.1:5055/webhook")
+    assert f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{tmp_path}/rasa.db"' in text
+
+
+def test_rasa_refuses_to_open_its_api_without_a_token():
+    script = "import sys; from bot.rasa_run import arguments_with_token as a; a(['run', '--enable-api'], '')"
+    result = subprocess.run([str(ROOT / ".venv-rasa" / "bin" / "python"), "-c", script], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode != 0 and "RASA_AUTH_TOKEN" in result.stderr
+
+
+def test_the_action_server_refuses_to_start_without_a_secret():
+    from actions.__main__ import create_app
+
+    try:
+        create_app("")
+    except SystemExit as refused:
+        assert "ACTIONS_SECRET" in str(refused)
+    else:
+        raise AssertionError("the action server started without a secret")

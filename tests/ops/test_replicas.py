@@ -21,7 +21,7 @@ import pytest
 import settings
 from bot.rasa_client import RasaClient
 from ops import launcher
-from tests.bot_servers import environment, production_stores
+from tests.bot_servers import environment, production_stores, tracker_events
 from tests.conftest import POSTGRES_URL
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -140,10 +140,10 @@ def test_losing_a_replica_under_load_loses_no_turn_and_duplicates_none(replicate
         for reply, (_, expected) in zip(replies[sender], TURNS):
             assert expected.lower() in reply.lower(), (sender, replies[sender])
     for sender in senders:  # each turn once, in order, each followed by the bot's answer
-        tracker = httpx.get(f"{replicated.url}/conversations/{sender}/tracker", timeout=30).json()
-        said = [e["text"] for e in tracker["events"] if e["event"] == "user"]
+        events = tracker_events(replicated.url, sender)
+        said = [e["text"] for e in events if e["event"] == "user"]
         assert said == [message for message, _ in TURNS], (sender, said)
-        kinds = [e["event"] for e in tracker["events"] if e["event"] in ("user", "bot")]
+        kinds = [e["event"] for e in events if e["event"] in ("user", "bot")]
         assert all(a != b or a == "bot" for a, b in zip(kinds, kinds[1:])) and kinds[-1] == "bot", kinds
 
     replicated.wait_status("rasa1", "DOWN")

@@ -1,0 +1,63 @@
+"""`python -m actions --port N`: the action server (rasa-sdk), only for callers that hold the secret.
+
+Why not `python -m rasa_sdk`: it listens on 0.0.0.0 and runs any action for any
+conversation posted to /webhook, e.g. `action_delete_my_data` for somebody else's chat.
+Here it listens on ACTIONS_HOST (127.0.0.1 unless configured) and answers only requests
+carrying `Authorization: Bearer <ACTIONS_SECRET>`, the header Rasa sends from
+endpoints.yml (bot/rasa_endpoints.py); so binding it to a container network is safe too.
+`GET /health` stays open for probes and says nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hmac
+import logging
+import sys
+
+from rasa_sdk import endpoint
+from rasa_sdk.executor import ActionExecutor
+from sanic import Request, response
+
+import settings
+
+REFUSED = {"error": "Thiếu hoặc sai mã bí mật của máy chủ hành động."}
+NO_SECRET = (
+    "Thiếu ACTIONS_SECRET: máy chủ hành động không chạy khi không có mã bí mật "
+    "(make serve tự tạo trong var/secrets/; khi chạy thật hãy đặt biến này cho cả Rasa)."
+)
+
+
+def create_app(secret: str):
+    if not secret:
+        raise SystemExit(NO_SECRET)
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    app = endpoint.create_app(executor, cors_origins=None)
+    expected = f"Bearer {secret}".encode()
+
+    @app.on_request
+    async def require_secret(request: Request):
+        if request.path == "/health":
+            return None
+        if not hmac.compare_digest(request.headers.get("authorization", "").encode(), expected):
+            return response.json(REFUSED, status=401)
+        return None
+
+    return app
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Máy chủ hành động của bot")
+    parser.add_argument("--port", type=int, default=None)
+    args = parser.parse_args(argv)
+    config = settings.get()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = create_app(config.actions_api_secret)
+    port = args.port or config.actions_port
+    logging.getLogger("actions").info("Action server on http://%s:%s", config.actions_host, port)
+    app.run(host=config.actions_host, port=port, single_process=True, access_log=False, motd=False)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

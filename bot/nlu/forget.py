@@ -1,0 +1,100 @@
+"""A student's "Xóa thông tin của em" also deletes their conversation from Rasa's tracker store.
+
+Why here: the action server deletes what the counselling records keep, but Rasa's tracker
+store keeps every raw message (phone numbers typed into the hand-off form included), and
+Rasa writes the tracker only after the action has run, so the action cannot delete it
+itself. This patch runs right after Rasa saved the turn: when that turn ran
+`action_delete_my_data`, the whole conversation goes, whatever the store is (in memory,
+an SQLite file or PostgreSQL through Rasa's SQL store, Redis).
+
+The in-memory store also forgets conversations idle for longer than
+PRIVACY_RETENTION_DAYS, as the retention purge does for the SQL stores
+(counselling/tracker_purge.py), for a server that runs for months.
+
+Imported by bot/nlu/__init__.py, so it is in place whenever Rasa loads the pipeline's plugins.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from rasa.core.processor import MessageProcessor
+from rasa.core.tracker_store import InMemoryTrackerStore, RedisTrackerStore, SQLTrackerStore, TrackerStore
+from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+import settings
+
+log = logging.getLogger(__name__)
+
+FORGET_ACTION = "action_delete_my_data"
+SWEEP_EVERY_SECONDS = 3600.0
+
+
+def asked_to_forget(tracker: DialogueStateTracker) -> bool:
+    """Did the latest turn (events since the last user message) run the deletion action?"""
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            return False
+        if isinstance(event, ActionExecuted) and event.action_name == FORGET_ACTION:
+            return True
+    return False
+
+
+def innermost(store: TrackerStore) -> TrackerStore:
+    """The store that holds the data, inside Rasa's wrappers (AwaitableTrackerStore, FailSafeTrackerStore)."""
+    while hasattr(store, "_tracker_store"):
+        store = store._tracker_store
+    return store
+
+
+def forget(store: TrackerStore, sender_id: str) -> None:
+    store = innermost(store)
+    if isinstance(store, InMemoryTrackerStore):
+        store.store.pop(sender_id, None)
+        _memory_saved_at.pop(sender_id, None)
+    elif isinstance(store, SQLTrackerStore):
+        with store.session_scope() as session:
+            session.query(store.SQLEvent).filter(store.SQLEvent.sender_id == sender_id).delete(synchronize_session=False)
+            session.commit()
+    elif isinstance(store, RedisTrackerStore):
+        store.red.delete(store.key_prefix + sender_id)
+    else:  # not a store this project configures; say so rather than pretend
+        log.error("Cannot delete a conversation from a %s tracker store", type(store).__name__)
+        return
+    log.info("Deleted a conversation from the tracker store at the student's request")
+
+
+_memory_saved_at: dict[str, float] = {}
+_last_sweep = [0.0]
+
+
+def expire_memory(store: TrackerStore, sender_id: str, now: float) -> None:
+    """In-memory trackers idle longer than the retention period are dropped (swept hourly)."""
+    store = innermost(store)
+    if not isinstance(store, InMemoryTrackerStore):
+        return
+    _memory_saved_at[sender_id] = now
+    if now - _last_sweep[0] < SWEEP_EVERY_SECONDS:
+        return
+    _last_sweep[0] = now
+    cutoff = now - settings.get().privacy_retention_days * 86400
+    for sender, saved_at in list(_memory_saved_at.items()):
+        if saved_at < cutoff:
+            store.store.pop(sender, None)
+            _memory_saved_at.pop(sender, None)
+
+
+_save_tracker = MessageProcessor.save_tracker
+
+
+async def save_tracker(self: MessageProcessor, tracker: DialogueStateTracker) -> None:
+    await _save_tracker(self, tracker)
+    if asked_to_forget(tracker):
+        forget(self.tracker_store, tracker.sender_id)
+    else:
+        expire_memory(self.tracker_store, tracker.sender_id, time.time())
+
+
+MessageProcessor.save_tracker = save_tracker

@@ -1,0 +1,116 @@
+"""Rasa's endpoints.yml and environment from the settings, for the launcher and the Rasa image alike.
+
+Why one module: `make serve` (ops/launcher.py) and the container entry point
+(deploy/rasa_entrypoint.py) must give Rasa the same endpoints, or production drifts
+from what the tests run. Standard library and `settings` only: it runs on the
+Python of the rasa/rasa image too.
+
+No secret is ever written to the file. It says ${ACTIONS_SECRET},
+${TRACKER_STORE_PASSWORD} and ${REDIS_PASSWORD}, unquoted, which Rasa 3.6 expands from
+its environment (it leaves a quoted "${...}" as it is, and would then send those
+characters). A password may be given in its variable or inside the URL (the Zalo
+gateway needs it in REDIS_URL); in the second case it is handed to Rasa in the variable.
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+import settings
+
+
+def _quoted(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
+
+
+def endpoints_yaml(config: settings.Settings, action_url: str) -> str:
+    """Action server (called with the shared secret), tracker store, lock store."""
+    lines = [
+        "action_endpoint:",
+        f"  url: {_quoted(action_url)}",
+        "  headers:",
+        "    Authorization: Bearer ${ACTIONS_SECRET}",  # checked by the action server (actions/__main__.py)
+    ]
+    lines += _tracker_store(config)
+    if config.redis_url:
+        parts = urlsplit(config.redis_url)
+        lines += [
+            "lock_store:",
+            "  type: redis",
+            f"  url: {_quoted(parts.hostname or '')}",
+            f"  port: {parts.port or 6379}",
+            f"  db: {parts.path.lstrip('/') or 0}",
+        ]
+        if parts.password or config.redis_password:
+            lines.append("  password: ${REDIS_PASSWORD}")
+        if parts.scheme == "rediss":
+            lines.append("  use_ssl: true")
+    return "\n".join(lines) + "\n"
+
+
+def _tracker_store(config: settings.Settings) -> list[str]:
+    """PostgreSQL (production) or an SQLite file (`sqlite:///path`); nothing = in memory."""
+    if not config.tracker_store_url:
+        return []
+    parts = urlsplit(config.tracker_store_url)
+    if parts.scheme.startswith("sqlite"):
+        return ["tracker_store:", "  type: SQL", '  dialect: "sqlite"', f"  db: {_quoted(unquote(parts.path[1:]))}"]
+    lines = [
+        "tracker_store:",
+        "  type: SQL",
+        '  dialect: "postgresql"',
+        f"  url: {_quoted(parts.hostname or '')}",
+        f"  port: {parts.port or 5432}",
+        f"  db: {_quoted(parts.path.lstrip('/'))}",
+    ]
+    if parts.username:
+        lines.append(f"  username: {_quoted(unquote(parts.username))}")
+    if parts.password or config.tracker_store_password:
+        lines.append("  password: ${TRACKER_STORE_PASSWORD}")
+    query = parse_qsl(parts.query)
+    if query:  # e.g. ?sslmode=require for a managed PostgreSQL
+        lines.append("  query:")
+        lines += [f"    {key}: {_quoted(value)}" for key, value in query]
+    return lines
+
+
+def rasa_environment(config: settings.Settings, environ: dict[str, str]) -> dict[str, str]:
+    """Rasa's environment: the secrets the endpoints and bot/rasa_run.py refer to, and the
+    lifetime of a conversation's lock."""
+    env = dict(environ)
+    for url, password, name in (
+        (config.tracker_store_url, config.tracker_store_password, "TRACKER_STORE_PASSWORD"),
+        (config.redis_url, config.redis_password, "REDIS_PASSWORD"),
+    ):
+        in_url = urlsplit(url).password if url else None
+        if not password and in_url:
+            env[name] = unquote(in_url)
+    env["ACTIONS_SECRET"] = config.actions_api_secret
+    env["RASA_AUTH_TOKEN"] = config.rasa_api_token
+    # Rasa's ticket lock outlives a replica that dies while answering: keep that wait short.
+    env["TICKET_LOCK_LIFETIME"] = str(config.rasa_lock_lifetime)
+    return env
+
+
+def rasa_arguments(config: settings.Settings, host: str, port: int, model: str, credentials: str, endpoints: str) -> list[str]:
+    """`rasa run` options (after `python -m bot.rasa_run`): the HTTP API on, CORS only for the
+    configured origins. The API token is not among them: bot/rasa_run.py reads it from the
+    environment, so it never shows in the process list."""
+    arguments = [
+        "run",
+        "--enable-api",  # the staff web chat reads the tracker (what Rasa understood)
+        "--interface",
+        host,
+        "--port",
+        str(port),
+        "--model",
+        model,
+        "--credentials",
+        credentials,
+        "--endpoints",
+        endpoints,
+    ]
+    if config.cors_origins:
+        arguments += ["--cors", *config.cors_origins]
+    return arguments
