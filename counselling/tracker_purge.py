@@ -49,9 +49,7 @@ def purge(days: int, url: str | None = None, now: float | None = None) -> int:
         if not inspect(engine).has_table("events"):
             return 0
         cutoff = (now if now is not None else time.time()) - days * 86400
-        idle = (
-            select(EVENTS.c.sender_id).group_by(EVENTS.c.sender_id).having(func.max(EVENTS.c.timestamp) < cutoff)
-        ).subquery()
+        idle = (select(EVENTS.c.sender_id).group_by(EVENTS.c.sender_id).having(func.max(EVENTS.c.timestamp) < cutoff)).subquery()
         with engine.begin() as connection:
             senders = connection.execute(select(func.count()).select_from(idle)).scalar_one()
             connection.execute(delete(EVENTS).where(EVENTS.c.sender_id.in_(select(idle.c.sender_id))))

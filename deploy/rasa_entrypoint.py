@@ -44,7 +44,11 @@ def rasa_command(config: settings.Settings, endpoints: Path, extra: list[str]) -
 
 def main(argv: list[str]) -> None:
     config = settings.get()
-    missing = [name for name, value in (("RASA_AUTH_TOKEN", config.rasa_auth_token), ("ACTIONS_SECRET", config.actions_secret)) if not value]
+    missing = [
+        name
+        for name, value in (("RASA_AUTH_TOKEN", config.rasa_auth_token), ("ACTIONS_SECRET", config.actions_secret))
+        if not value
+    ]
     if missing:
         sys.exit(f"[rasa] Thiếu {', '.join(missing)}: đặt trong Secret/.env (docs/security.md). Rasa không chạy khi thiếu mã.")
     if not (config.tracker_store_url and config.redis_url):

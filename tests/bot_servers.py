@@ -89,9 +89,7 @@ def running_bot(rasa_port: int, actions_port: int, logs: str):
 
 def tracker_events(base: str, sender: str) -> list[dict]:
     """A conversation's events through Rasa's HTTP API, with the API token (bot/rasa_run.py)."""
-    response = httpx.get(
-        f"{base}/conversations/{sender}/tracker", params={"token": settings.get().rasa_api_token}, timeout=30
-    )
+    response = httpx.get(f"{base}/conversations/{sender}/tracker", params={"token": settings.get().rasa_api_token}, timeout=30)
     assert response.status_code == 200, response.text
     return response.json()["events"]
 

@@ -15,7 +15,6 @@ import time
 import uuid
 from pathlib import Path
 
-import httpx
 import pytest
 
 import settings
