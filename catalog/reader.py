@@ -23,6 +23,13 @@ MAX_XLSX_UNCOMPRESSED_BYTES = 300 * 1024 * 1024
 MAX_XLSX_COMPRESSION_RATIO = 200
 VERSION_SHEET = "phien_ban"  # hidden sheet of a school download: which school, which version
 IGNORED_SHEETS = ("huong_dan", VERSION_SHEET)  # instructions and version stamp are not catalog data
+# Every Excel 97-2003 (.xls) file starts with these bytes, and so does an .xlsx saved with a
+# password (Excel encrypts it into the same container). openpyxl reads neither.
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+OLD_EXCEL_EXPLANATION = (
+    "đây là tệp Excel 97-2003 (.xls) hoặc tệp Excel có đặt mật khẩu, chưa đọc được; hãy mở tệp bằng Excel, "
+    'bỏ mật khẩu nếu có, chọn Tệp → Lưu thành → "Excel Workbook (*.xlsx)" (Sổ làm việc Excel) rồi dùng tệp .xlsx đó'
+)
 
 
 @dataclass
@@ -63,7 +70,14 @@ def read_catalog(path: Path, progress=None) -> list[RawSheet]:
         return sorted(sheets, key=lambda sheet: order.index(sheet.spec.name))
     if not path.exists():
         raise CatalogFileError([Problem(str(path), 0, "", "không tìm thấy tệp hoặc thư mục")])
+    if _starts_with(path, OLE2_MAGIC):
+        raise CatalogFileError([Problem(path.name, 0, "", OLD_EXCEL_EXPLANATION)])
     raise CatalogFileError([Problem(path.name, 0, "", "cần một thư mục các tệp .csv hoặc một tệp .xlsx")])
+
+
+def _starts_with(path: Path, magic: bytes) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(len(magic)) == magic
 
 
 def _read_folder(folder: Path, progress, only: list[Path] | None = None) -> list[RawSheet]:
@@ -172,7 +186,8 @@ def _check_zip(path: Path) -> None:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
     except zipfile.BadZipFile:
-        raise CatalogFileError([Problem(label, 0, "", "tệp .xlsx bị hỏng hoặc không phải tệp Excel")]) from None
+        reason = OLD_EXCEL_EXPLANATION if _starts_with(path, OLE2_MAGIC) else "tệp .xlsx bị hỏng hoặc không phải tệp Excel"
+        raise CatalogFileError([Problem(label, 0, "", reason)]) from None
     total = sum(info.file_size for info in infos)
     packed = max(1, sum(info.compress_size for info in infos))
     if total > MAX_XLSX_UNCOMPRESSED_BYTES or total / packed > MAX_XLSX_COMPRESSION_RATIO:

@@ -56,17 +56,71 @@ LEARNER_GROUPS = (
 )
 NATIONAL_SCOPE = "toan_quoc"
 DEMANDS = ("cao", "trung_binh", "thap")
+YES_NO = ("co", "khong")
 RIASEC = "RIASEC"
+
+# How people write each code of the enums above. Reading accepts the code or any of its
+# labels, in any case, with or without diacritics or "_" ("cao đẳng", "Cao Dang" → cao_dang);
+# export and the template always write the code. The first label names the code in messages.
+LABELS: dict[str, tuple[str, ...]] = {
+    "cao_dang": ("cao đẳng",),
+    "trung_cap": ("trung cấp",),
+    "so_cap": ("sơ cấp",),
+    "trung_tam_gdnn_gdtx": ("trung tâm GDNN-GDTX", "trung tâm giáo dục nghề nghiệp - giáo dục thường xuyên"),
+    "khac": ("khác",),
+    "cong_lap": ("công lập",),
+    "tu_thuc": ("tư thục",),
+    "thcs": ("THCS", "trung học cơ sở"),
+    "thpt": ("THPT", "trung học phổ thông"),
+    "khong": ("không",),
+    "co": ("có",),
+    "co_khi": ("cơ khí",),
+    "dien_dien_tu": ("điện - điện tử",),
+    "cong_nghe_thong_tin": ("công nghệ thông tin",),
+    "xay_dung": ("xây dựng",),
+    "kinh_te": ("kinh tế",),
+    "du_lich_nha_hang": ("du lịch - nhà hàng",),
+    "suc_khoe": ("sức khỏe",),
+    "nong_lam_thuy_san": ("nông - lâm - thủy sản",),
+    "may_thoi_trang_lam_dep": ("may - thời trang - làm đẹp",),
+    "van_tai_hang_hai": ("vận tải - hàng hải",),
+    "mo_dia_chat": ("mỏ - địa chất",),
+    "nghe_thuat_thiet_ke": ("nghệ thuật - thiết kế",),
+    "ngoai_ngu": ("ngoại ngữ",),
+    "tot_nghiep_thcs": ("tốt nghiệp THCS",),
+    "tot_nghiep_thpt": ("tốt nghiệp THPT",),
+    "dan_toc_thieu_so": ("dân tộc thiểu số",),
+    "ho_ngheo": ("hộ nghèo",),
+    "ho_can_ngheo": ("hộ cận nghèo",),
+    "khuyet_tat": ("khuyết tật", "người khuyết tật"),
+    "mo_coi": ("mồ côi",),
+    "nguoi_co_cong": ("người có công",),
+    "bo_doi_xuat_ngu": ("bộ đội xuất ngũ",),
+    "cong_an_xuat_ngu": ("công an xuất ngũ",),
+    "lao_dong_nong_thon": ("lao động nông thôn",),
+    "huong_bao_hiem_that_nghiep": ("hưởng bảo hiểm thất nghiệp",),
+    "vung_dac_biet_kho_khan": ("vùng đặc biệt khó khăn",),
+    "cao": ("cao",),
+    "trung_binh": ("trung bình",),
+    "thap": ("thấp",),
+    NATIONAL_SCOPE: ("toàn quốc",),
+}
 
 MAX_SHORT_TEXT = 255
 MAX_LONG_TEXT = 5000
+MAX_MONEY = 10**12  # a thousand billion đồng: more is a typing slip, and would not fit the database
 
 _CODE = re.compile(r"^[A-Za-z0-9_-]{2,32}$")
 _PHONE = re.compile(r"^[0-9+.\- ]{3,64}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_DAY_FIRST_DATE = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{2}|\d{4})$")
 _GROUPED_INT = re.compile(r"^\d{1,3}([.,\s]\d{3})+$")
+# An amount in đồng: plain digits or groups of three ("10.500.000", "10,500,000", "10 500 000"),
+# maybe with decimals ("10.500.000,00"); the currency ("đ", "VNĐ", "đồng") is removed before.
+_AMOUNT = re.compile(r"^(?P<whole>\d{1,3}(?P<sep>[., ])\d{3}(?:(?P=sep)\d{3})*|\d+)(?:(?P<point>[.,])(?P<fraction>\d+))?$")
+_CURRENCY = re.compile(r"\s*(?:vnd|dong|d|₫)\.?$")  # on folded text: "VNĐ" → "vnd", "đ" → "d"
 
 
 class CellError(ValueError):
@@ -102,26 +156,48 @@ def code(value: str) -> str:
     return value
 
 
+def _spellings(allowed: tuple[str, ...]) -> dict[str, str]:
+    """Folded code or label → code, for the codes of one enum (see LABELS)."""
+    table: dict[str, str] = {}
+    for value in allowed:
+        for spelling in (value, *LABELS.get(value, ())):
+            if table.setdefault(folding.key(spelling), value) != value:
+                raise ValueError(f'"{spelling}" would name both {table[folding.key(spelling)]} and {value}')
+    return table
+
+
+def _choices_text(allowed: tuple[str, ...]) -> str:
+    """The codes for an error message, each with its label unless that is the code itself ("cao")."""
+    named = (f"{value} ({LABELS[value][0]})" if value in LABELS and LABELS[value][0] != value else value for value in allowed)
+    return ", ".join(named)
+
+
 def enum(*allowed: str) -> Parser:
+    """One code of `allowed`, written as the code or as one of its LABELS."""
+    spellings = _spellings(allowed)
+
     def parse(value: str) -> str:
-        if value not in allowed:
-            raise CellError(f'giá trị "{value}" không hợp lệ; dùng một trong: {", ".join(allowed)}')
-        return value
+        found = spellings.get(folding.key(value))
+        if found is None:
+            raise CellError(f'giá trị "{value}" không hợp lệ; dùng một trong: {_choices_text(allowed)}')
+        return found
 
     return parse
 
 
 def enum_list(*allowed: str) -> Parser:
-    """`;`-separated values, stored in the format's own order without duplicates."""
+    """`;`-separated values (codes or labels), stored in the format's own order without duplicates."""
+    spellings = _spellings(allowed)
 
     def parse(value: str) -> tuple[str, ...] | None:
         items = [item.strip() for item in value.split(";") if item.strip()]
-        wrong = [item for item in items if item not in allowed]
+        wrong = [item for item in items if folding.key(item) not in spellings]
         if wrong:
             raise CellError(
-                f'giá trị "{", ".join(wrong)}" không hợp lệ; dùng các giá trị sau, ngăn cách bằng ";": ' + ", ".join(allowed)
+                f'giá trị "{", ".join(wrong)}" không hợp lệ; dùng các giá trị sau, ngăn cách bằng ";": ' + _choices_text(allowed)
             )
-        return tuple(item for item in allowed if item in items) or None
+        found = {spellings[folding.key(item)] for item in items}
+        return tuple(item for item in allowed if item in found) or None
 
     return parse
 
@@ -142,13 +218,45 @@ def integer(low: int, high: int | None = None) -> Parser:
     return parse
 
 
+def money(value: str) -> int:
+    """Whole đồng, as offices write amounts: "10500000", "10.500.000 đ", "10,500,000đ",
+    "10 500 000 VNĐ", "10.500.000,00". Anything else after the decimal point is refused rather
+    than guessed at: "10,5" may be ten and a half million or a slip of the finger, and
+    "10,500.000" may be either ten thousand five hundred or ten and a half million."""
+    text = _CURRENCY.sub("", folding.fold(value))
+    match = _AMOUNT.match(text)
+    if match is None and text.startswith("-") and _AMOUNT.match(text[1:].strip()):
+        raise CellError(f'số tiền "{value}" không được âm')
+    if match is None:
+        raise CellError(f'"{value}" không phải số nguyên (số đồng); ghi ví dụ 10500000 hoặc 10.500.000 đ')
+    fraction = match["fraction"]
+    if fraction is not None and (match["point"] == match["sep"] or len(fraction) > 2 or fraction.strip("0")):
+        raise CellError(
+            f'số tiền "{value}" có phần thập phân hoặc không rõ dấu "{match["point"]}" là phần thập phân hay ngăn cách '
+            "hàng nghìn; ghi đủ số đồng, ví dụ 10500000 hoặc 10.500.000"
+        )
+    amount = int(re.sub(r"[., ]", "", match["whole"]))
+    if amount > MAX_MONEY:
+        raise CellError(f'số tiền "{value}" quá lớn (tối đa {MAX_MONEY:,} đồng)'.replace(",", "."))
+    return amount
+
+
 def date(value: str) -> dt.date:
-    if not _DATE.match(value):
-        raise CellError(f'ngày "{value}" không đúng dạng NĂM-THÁNG-NGÀY, ví dụ 2026-12-15')
+    """`YYYY-MM-DD` as the format writes it, or day first as people in Vietnam type it
+    (31/08/2027, 6/9/2027, 31-08-2027, 31.08.2027). Excel date cells arrive here as ISO text."""
+    if iso := _ISO_DATE.match(value):
+        year_, month, day = iso.groups()
+    elif day_first := _DAY_FIRST_DATE.match(value):
+        day, _, month, year_ = day_first.groups()
+        if len(year_) == 2:
+            raise CellError(f'ngày "{value}": ghi năm đủ 4 chữ số, ví dụ 31/08/2027')
+    else:
+        raise CellError(f'ngày "{value}" không đúng dạng; ghi NGÀY/THÁNG/NĂM (31/08/2027) hoặc NĂM-THÁNG-NGÀY (2027-08-31)')
     try:
-        return dt.date.fromisoformat(value)
+        return dt.date(int(year_), int(month), int(day))
     except ValueError:
-        raise CellError(f'ngày "{value}" không tồn tại') from None
+        hint = " (ghi ngày trước, tháng sau: NGÀY/THÁNG/NĂM)" if not iso and int(month) > 12 >= int(day) else ""
+        raise CellError(f'ngày "{value}" không tồn tại{hint}') from None
 
 
 def phone(value: str) -> str:
@@ -202,10 +310,12 @@ def aliases(value: str) -> tuple[str, ...] | None:
     return tuple(dict.fromkeys(items)) or None
 
 
+_yes_no = enum(*YES_NO)
+
+
 def yes_no(value: str) -> bool:
-    if value not in ("co", "khong"):
-        raise CellError(f'giá trị "{value}" không hợp lệ; dùng "co" hoặc "khong"')
-    return value == "co"
+    """`co` / `khong`, or "có" / "không" as people write them."""
+    return _yes_no(value) == "co"
 
 
 def province(value: str) -> str | Warned:
@@ -221,9 +331,12 @@ def province(value: str) -> str | Warned:
     return match.name
 
 
+_national = _spellings((NATIONAL_SCOPE,))
+
+
 def scope(value: str) -> str | Warned:
-    if value == NATIONAL_SCOPE:
-        return value
+    if folding.key(value) in _national:  # "toan_quoc", "Toàn quốc"
+        return NATIONAL_SCOPE
     try:
         return province(value)
     except CellError as error:
@@ -296,7 +409,7 @@ PROGRAMMES = FileSpec(
         Column("field", True, enum(*FIELDS), "Nhóm ngành: " + ", ".join(FIELDS)),
         Column("duration_months", False, integer(1, 60), "Thời gian đào tạo (tháng, 1–60)"),
         Column("entry_requirement", False, enum(*ENTRY_REQUIREMENTS), "Đầu vào: thcs, thpt, khong"),
-        Column("tuition_vnd_per_year", False, integer(0), "Học phí (đồng/năm; 0 = miễn phí)"),
+        Column("tuition_vnd_per_year", False, money, "Học phí (đồng/năm; 0 = miễn phí)"),
         Column("quota", False, integer(0), "Chỉ tiêu tuyển sinh đợt này"),
         Column("admission_method", False, long_text, "Phương thức tuyển sinh"),
         Column("application_deadline", False, date, "Hạn nộp hồ sơ (NĂM-THÁNG-NGÀY)"),
@@ -309,7 +422,7 @@ PROGRAMMES = FileSpec(
         Column(
             "graduate_income_vnd_per_month",
             False,
-            integer(0),
+            money,
             "Thu nhập phổ biến của người tốt nghiệp (đồng/tháng, khảo sát của trường)",
             "1.1",
         ),
@@ -371,10 +484,8 @@ LABOUR_MARKET = FileSpec(
         Column("scope", True, scope, "toan_quoc hoặc tên tỉnh/thành phố", "1.1"),
         Column("period", True, period, "Kỳ số liệu: NĂM (2025) hoặc NĂM-Qquý (2026-Q2)", "1.1"),
         Column("demand", False, enum(*DEMANDS), "Nhu cầu tuyển dụng: cao, trung_binh, thap", "1.1"),
-        Column("income_min_vnd_per_month", False, integer(0), "Thu nhập thấp nhất (đồng/tháng)", "1.1"),
-        Column(
-            "income_max_vnd_per_month", False, integer(0), "Thu nhập cao nhất (đồng/tháng, không nhỏ hơn mức thấp nhất)", "1.1"
-        ),
+        Column("income_min_vnd_per_month", False, money, "Thu nhập thấp nhất (đồng/tháng)", "1.1"),
+        Column("income_max_vnd_per_month", False, money, "Thu nhập cao nhất (đồng/tháng, không nhỏ hơn mức thấp nhất)", "1.1"),
         Column("note", False, long_text, "Ghi chú", "1.1"),
         Column("source", True, long_text, "Nguồn: cơ quan công bố và tên bản tin, khảo sát", "1.1"),
         Column("source_url", False, url, "Địa chỉ web của nguồn", "1.1"),

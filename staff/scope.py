@@ -25,7 +25,9 @@ OFFICE_INSTITUTION_COLUMNS = frozenset(
 
 
 def foreign_sheet_problems(sheets) -> list[Problem]:
-    """Sheets that are not a school's (policies, occupations, labour market): refused before validation."""
+    """Sheets that are not a school's (policies, occupations, labour market) and carry rows:
+    refused before validation. Without rows they change nothing, and the blank template
+    (docs/mau-danh-muc.xlsx) an office may fill in has every sheet of the format."""
     return [
         Problem(
             s.label,
@@ -34,7 +36,7 @@ def foreign_sheet_problems(sheets) -> list[Problem]:
             f"{_DEPARTMENT_SHEET_NAMES.get(s.spec.name, s.spec.name)} do quản trị viên của Sở cập nhật, không nằm trong tệp của trường",
         )
         for s in sheets
-        if s.spec.name not in SCHOOL_SHEETS
+        if s.spec.name not in SCHOOL_SHEETS and s.rows
     ]
 
 

@@ -48,6 +48,38 @@ def test_import_summary_and_idempotence(catalog_url):
     assert "ngành, nghề: thêm 0, sửa 0, xóa 0, giữ nguyên 69" in second.stdout
 
 
+def test_import_reads_dates_labels_and_money_as_people_type_them_and_export_writes_codes(catalog_url, make_catalog, tmp_path):
+    folder = make_catalog(
+        institutions=[institution(kind="Cao đẳng", ownership="Công lập", dormitory="Có")],
+        programmes=[
+            programme(
+                level="cao dang",
+                field="Điện - Điện tử",
+                entry_requirement="THPT",
+                tuition_vnd_per_year="10.500.000 đ",
+                application_deadline="31/08/2027",
+                intake_start="6-9-2027",
+            )
+        ],
+    )
+    result = run(catalog_url, "import", str(folder))
+    assert result.returncode == 0, result.stderr
+    assert run(catalog_url, "export", str(tmp_path / "out")).returncode == 0
+    exported = (tmp_path / "out" / "programmes.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert exported[1].startswith("QN-A,6520227,Điện công nghiệp,cao_dang,dien_dien_tu,30,thpt,10500000,,,2027-08-31,")
+    assert exported[1].endswith(",2027-09-06")  # intake_start, the only v1.1 column in use
+    institutions = (tmp_path / "out" / "institutions.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert (
+        institutions[1].startswith("QN-A,Trường Cao đẳng Thử Nghiệm A,cao_dang,cong_lap,Quảng Ninh,")
+        and ",co," in institutions[1]
+    )
+
+    ambiguous = make_catalog(programmes=[programme(tuition_vnd_per_year="10,5")])
+    refused = run(catalog_url, "import", str(ambiguous))
+    assert refused.returncode == 1
+    assert refused.stderr.startswith('programmes.csv:2:tuition_vnd_per_year: số tiền "10,5" có phần thập phân')
+
+
 def test_dry_run_prune_shows_removals(catalog_url, make_catalog):
     run(
         catalog_url,

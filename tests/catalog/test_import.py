@@ -58,8 +58,8 @@ def test_valid_catalog_is_imported(catalog_url, make_catalog):
         ({"institutions": [institution(hotline="0203")]}, "institutions.csv:1:hotline: cột không có trong định dạng"),
         ({"institutions": [institution(kind="truong_nghe")]}, 'institutions.csv:2:kind: giá trị "truong_nghe" không hợp lệ'),
         (
-            {"institutions": [institution()], "programmes": [programme(application_deadline="15/08/2027")]},
-            'programmes.csv:2:application_deadline: ngày "15/08/2027" không đúng dạng',
+            {"institutions": [institution()], "programmes": [programme(application_deadline="15 tháng 8")]},
+            'programmes.csv:2:application_deadline: ngày "15 tháng 8" không đúng dạng',
         ),
         (
             {"institutions": [institution()], "programmes": [programme(application_deadline="2027-02-30")]},
@@ -96,7 +96,7 @@ def test_valid_catalog_is_imported(catalog_url, make_catalog):
         ),
         ({"institutions": [institution(website="www.truong.vn")]}, "institutions.csv:2:website:"),
         ({"institutions": [institution(phone="goi 0203")]}, "institutions.csv:2:phone:"),
-        ({"institutions": [institution(dormitory="có")]}, 'institutions.csv:2:dormitory: giá trị "có" không hợp lệ'),
+        ({"institutions": [institution(dormitory="có chứ")]}, 'institutions.csv:2:dormitory: giá trị "có chứ" không hợp lệ'),
         ({"institutions": [institution(code="mã có dấu")]}, 'institutions.csv:2:code: mã "mã có dấu" không hợp lệ'),
         ({"events": [event(end_date="2027-03-01")]}, "events.csv:2:end_date: ngày kết thúc trước ngày bắt đầu"),
         (
@@ -369,7 +369,43 @@ def test_formula_in_a_number_column_is_an_error(catalog_url, tmp_path):
     path = tmp_path / "f.xlsx"
     workbook.save(path)
     found = problems_of(path, catalog_url)
-    assert 'f.xlsx#programmes:2:tuition_vnd_per_year: "=1000*2" không phải số nguyên' in found
+    assert [line.split(" (")[0] for line in found] == ['f.xlsx#programmes:2:tuition_vnd_per_year: "=1000*2" không phải số nguyên']
+
+
+def test_excel_date_cells_and_typed_labels_in_xlsx(catalog_url, tmp_path):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "events"
+    sheet.append(["code", "title", "start_date", "end_date", "province"])
+    sheet.append(["EV1", "Ngày hội", dt.datetime(2027, 3, 20), dt.date(2027, 3, 21), "Quảng Ninh"])
+    sheet["C2"].number_format = sheet["D2"].number_format = "dd/mm/yyyy"
+    sheet.append(["EV2", "Ngày mở cửa", "20/04/2027", "21-04-2027", "Quảng Ninh"])
+    policies = workbook.create_sheet("policies")
+    policies.append(["code", "title", "benefit", "eligibility", "legal_basis", "scope", "levels", "effective_from"])
+    policies.append(["POL1", "Thử", "Miễn", "Ai đó", "QĐ 1", "Toàn quốc", "Trung cấp; Cao đẳng", "1/1/2026"])
+    path = tmp_path / "f.xlsx"
+    workbook.save(path)
+    import_catalog(path, url=catalog_url)
+    rows = dump(catalog_url)
+    assert (rows["events"][("EV1",)]["start_date"], rows["events"][("EV1",)]["end_date"]) == (
+        dt.date(2027, 3, 20),
+        dt.date(2027, 3, 21),
+    )
+    assert rows["events"][("EV2",)]["end_date"] == dt.date(2027, 4, 21)
+    policy = rows["policies"][("POL1",)]
+    assert (policy["scope"], policy["levels"], policy["effective_from"]) == (
+        "toan_quoc",
+        ("trung_cap", "cao_dang"),
+        dt.date(2026, 1, 1),
+    )
+
+
+def test_old_excel_files_are_explained(catalog_url, tmp_path):
+    for name in ("cu.xls", "doi-ten.xlsx"):
+        path = tmp_path / name
+        path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1024)
+        [line] = problems_of(path, catalog_url)
+        assert line.startswith(f"{name}:0:: đây là tệp Excel 97-2003 (.xls)") and "Excel Workbook (*.xlsx)" in line
 
 
 def test_html_and_script_are_stored_as_plain_text(catalog_url, make_catalog):
