@@ -1,35 +1,34 @@
 """Server-rendered pages for admissions officers (Vietnamese, usable on a phone).
 
 Log in → the school's page (download, upload, history) → preview with every
-error by row and column, or every change old → new → confirm → done.
-Forms carry a CSRF token tied to the session (the login form: a cookie/field
-pair); cookies are HttpOnly and SameSite=Lax. Sign-in and CSRF checks are the
-dependencies of staff.web.auth.
+error by row and column, or every change old → new → confirm (or cancel) → done.
+The upload form redirects to the preview's own address (Post/Redirect/Get), so
+Back and Reload never send the file again; a second apply says calmly that it was
+applied. An admin's rollback first shows what it would restore and asks to confirm.
+Forms carry a CSRF token tied to the session. Signing in and out, and the
+sign-in and CSRF checks these pages depend on, are staff.web.auth's.
 """
 
 from __future__ import annotations
 
 import re
-import secrets
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from catalog import history, schema
 from catalog.problems import Problem
-from staff import accounts, school_updates
+from staff import school_updates
 from staff.errors import NotFound
 from staff.scope import institutions_for
 from staff.upload_file import max_upload_bytes
-from staff.web.auth import SESSION_COOKIE, CsrfFailed, Signed, SignedForm, SignedIn, catalog_url, signed_in_or_none
+from staff.web.auth import Signed, SignedForm, SignedIn, catalog_url, signed_in_or_none
 from staff.web.errors import REFUSALS, refusal_for
 from staff.web.rendering import message_page, render
-from staff.web.security import client_address, cookie_secure, same_secret
 from staff.web.workbooks import workbook_response
 
-LOGIN_CSRF_COOKIE = "gdnn_login_csrf"
 router = APIRouter(include_in_schema=False)
 
 
@@ -43,67 +42,6 @@ def home(request: Request):
     if not signed:
         return _to_login()
     return RedirectResponse("/tu-van" if signed.actor.role == "counsellor" else "/truong", status_code=303)
-
-
-@router.get("/dang-nhap")
-def login_form(request: Request):
-    token = secrets.token_urlsafe(24)
-    response = render(request, "login.html", csrf=token)
-    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", secure=cookie_secure(request), max_age=3600)
-    return response
-
-
-@router.post("/dang-nhap")
-def login(
-    request: Request,
-    username: Annotated[str, Form(max_length=200)] = "",
-    password: Annotated[str, Form(max_length=500)] = "",
-    csrf: Annotated[str, Form(max_length=100)] = "",
-):
-    if not same_secret(csrf, request.cookies.get(LOGIN_CSRF_COOKIE)):
-        raise CsrfFailed  # the same refusal page as every other form
-    address = client_address(request)
-    if accounts.login_blocked(username, address, catalog_url(request)):
-        return render(
-            request,
-            "login.html",
-            429,
-            csrf=csrf,
-            username=username,
-            error="Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút.",
-        )
-    result = accounts.log_in(username, password, address, catalog_url(request))
-    if result is None:
-        return render(
-            request,
-            "login.html",
-            401,
-            csrf=csrf,
-            username=username,
-            error="Tên đăng nhập hoặc mật khẩu không đúng (hoặc tài khoản đã bị khóa).",
-        )
-    token, _, _ = result
-    response = RedirectResponse("/", status_code=303)
-    response.set_cookie(
-        SESSION_COOKIE,
-        token,
-        httponly=True,
-        samesite="lax",
-        secure=cookie_secure(request),
-        max_age=int(accounts.session_hours() * 3600),
-    )
-    response.delete_cookie(LOGIN_CSRF_COOKIE)
-    return response
-
-
-@router.post("/dang-xuat")
-def logout(request: Request, csrf: Annotated[str, Form(max_length=100)] = ""):
-    signed = signed_in_or_none(request)
-    if signed and same_secret(csrf, signed.csrf):
-        accounts.log_out(request.cookies.get(SESSION_COOKIE, ""), catalog_url(request))
-    response = _to_login()
-    response.delete_cookie(SESSION_COOKIE)
-    return response
 
 
 @router.get("/truong")
@@ -170,14 +108,66 @@ def upload(request: Request, code: str, signed: SignedForm, file: Annotated[Uplo
         outcome = school_updates.preview(signed.actor, code, content, file.filename, catalog_url(request))
     except REFUSALS as error:
         return _school_page_refusing(request, signed, code, error)
+    return RedirectResponse(f"/tai-len/{outcome.upload_id}", status_code=303)
+
+
+def _upload_not_found(request: Request, signed: Signed) -> HTMLResponse:
+    return message_page(
+        request,
+        404,
+        "Không tìm thấy",
+        "Không có bản xem trước này (có thể đã quá hạn). Hãy tải tệp lên lại.",
+        actor=signed.actor,
+        csrf=signed.csrf,
+    )
+
+
+def _already_applied(request: Request, signed: Signed, error: school_updates.AlreadyApplied) -> HTMLResponse:
+    """Not an error: the data was saved by the first press; say so and link to that change."""
+    return render(request, "applied.html", actor=signed.actor, csrf=signed.csrf, already=error)
+
+
+def _cancelled(request: Request, signed: Signed, error: school_updates.Cancelled) -> HTMLResponse:
+    return message_page(
+        request,
+        409,
+        "Bản xem trước đã hủy",
+        "Bạn đã hủy bản xem trước này nên không thể áp dụng nó nữa; dữ liệu của trường không thay đổi. "
+        "Muốn cập nhật, hãy tải tệp lên lại.",
+        actor=signed.actor,
+        csrf=signed.csrf,
+        back=f"/truong/{error.institution_code}",
+    )
+
+
+def _not_applicable(request: Request, signed: Signed, error: Exception, title: str) -> HTMLResponse:
+    """The refusals every upload page answers the same way."""
+    if isinstance(error, school_updates.AlreadyApplied):
+        return _already_applied(request, signed, error)
+    if isinstance(error, school_updates.Cancelled):
+        return _cancelled(request, signed, error)
+    if isinstance(error, NotFound):
+        return _upload_not_found(request, signed)
+    refusal = refusal_for(error)
+    return message_page(
+        request, refusal.status, title, "Không có gì được ghi.", actor=signed.actor, csrf=signed.csrf, errors=refusal.problems
+    )
+
+
+@router.get("/tai-len/{upload_id}")
+def preview_page(request: Request, upload_id: str, signed: SignedIn):
+    try:
+        outcome = school_updates.pending_preview(signed.actor, upload_id[:64], catalog_url(request))
+    except REFUSALS as error:
+        return _not_applicable(request, signed, error, "Chưa xem trước được")
     return render(
         request,
         "preview.html",
         actor=signed.actor,
         csrf=signed.csrf,
-        code=code,
+        code=outcome.institution_code,
         outcome=outcome,
-        filename=Path(file.filename).name,
+        filename=outcome.filename,
         columns=_column_labels(),
     )
 
@@ -186,26 +176,51 @@ def upload(request: Request, code: str, signed: SignedForm, file: Annotated[Uplo
 def apply(request: Request, upload_id: str, signed: SignedForm):
     try:
         outcome = school_updates.apply_upload(signed.actor, upload_id[:64], catalog_url(request))
-    except NotFound:
-        return message_page(
-            request,
-            404,
-            "Không tìm thấy",
-            "Không có bản xem trước này (có thể đã quá hạn). Hãy tải tệp lên lại.",
-            actor=signed.actor,
-            csrf=signed.csrf,
-        )
     except REFUSALS as error:
-        return message_page(
-            request,
-            409,
-            "Chưa áp dụng được",
-            "Không có gì được ghi.",
-            actor=signed.actor,
-            csrf=signed.csrf,
-            errors=refusal_for(error).problems,
-        )
+        return _not_applicable(request, signed, error, "Chưa áp dụng được")
     return render(request, "applied.html", actor=signed.actor, csrf=signed.csrf, outcome=outcome)
+
+
+@router.post("/tai-len/{upload_id}/huy")
+def cancel(request: Request, upload_id: str, signed: SignedForm):
+    try:
+        code = school_updates.cancel_upload(signed.actor, upload_id[:64], catalog_url(request))
+    except REFUSALS as error:
+        return _not_applicable(request, signed, error, "Chưa hủy được")
+    return RedirectResponse(f"/truong/{code}", status_code=303)
+
+
+def _rollback_refused(request: Request, signed: Signed, code: str, error: Exception) -> HTMLResponse:
+    """No file is involved: the reason alone, not the upload's table of errors."""
+    refusal = refusal_for(error)
+    reasons = "; ".join(p.reason for p in refusal.problems) or f"không có phiên bản này của trường {code}"
+    return message_page(
+        request,
+        refusal.status,
+        "Không khôi phục được",
+        reasons[0].upper() + reasons[1:] + ". Không có gì được ghi.",
+        actor=signed.actor,
+        csrf=signed.csrf,
+    )
+
+
+@router.get("/truong/{code}/khoi-phuc/{version}")
+def rollback_confirmation(request: Request, code: str, version: Annotated[int, PathParam(ge=0, le=1_000_000)], signed: SignedIn):
+    """What a rollback would restore, and the one form that performs it."""
+    try:
+        outcome = school_updates.rollback_preview(signed.actor, code, version, catalog_url(request))
+    except REFUSALS as error:
+        return _rollback_refused(request, signed, code, error)
+    return render(
+        request,
+        "rollback.html",
+        actor=signed.actor,
+        csrf=signed.csrf,
+        code=code,
+        outcome=outcome,
+        rollback_to=version,
+        columns=_column_labels(),
+    )
 
 
 @router.post("/truong/{code}/khoi-phuc")
@@ -213,7 +228,7 @@ def rollback(request: Request, code: str, signed: SignedForm, version: Annotated
     try:
         outcome = school_updates.rollback(signed.actor, code, version, catalog_url(request))
     except REFUSALS as error:
-        return _school_page_refusing(request, signed, code, error)
+        return _rollback_refused(request, signed, code, error)
     return render(request, "applied.html", actor=signed.actor, csrf=signed.csrf, outcome=outcome, rolled_back_to=version)
 
 
@@ -228,7 +243,10 @@ def change_detail(request: Request, change_set_id: int, signed: SignedIn):
     return render(request, "change.html", actor=signed.actor, csrf=signed.csrf, change=change, columns=_column_labels())
 
 
-def _column_labels() -> dict[str, str]:
+def _column_labels() -> dict[str, dict[str, str]]:
+    """sheet → column → its short Vietnamese name, per sheet: `name` is "Tên ngành, nghề" on a
+    programme but "Tên nghề" on an occupation."""
     return {
-        c.name: re.split(r"[,(:]", c.description)[0].strip() or c.name for spec in schema.FILES.values() for c in spec.columns
+        sheet: {c.name: re.split(r"[,(:]", c.description)[0].strip() or c.name for c in spec.columns}
+        for sheet, spec in schema.FILES.items()
     }

@@ -11,7 +11,7 @@ from sqlalchemy import update
 
 from catalog import db, queries
 from staff.models import WebSession
-from staff.web.pages import LOGIN_CSRF_COOKIE, SESSION_COOKIE
+from staff.web.auth import LOGIN_CSRF_COOKIE, SESSION_COOKIE
 from tests.staff.web.conftest import PASSWORD, SCHOOL_A, load_workbook, save_workbook, set_cell
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "var" / "test-artifacts" / "office"
@@ -46,7 +46,7 @@ def test_officer_updates_tuition_from_a_phone(office, browser, tmp_path):
     # First attempt: two mistakes, as people make them in Excel.
     workbook = load_workbook(original)
     set_cell(workbook, "programmes", {"code": "6520227"}, "tuition_vnd_per_year", "mười triệu")
-    set_cell(workbook, "programmes", {"code": "6480202"}, "application_deadline", "31/8/2027")
+    set_cell(workbook, "programmes", {"code": "6480202"}, "application_deadline", "31/2/2027")  # no such day
     wrong = tmp_path / "co-loi.xlsx"
     wrong.write_bytes(save_workbook(workbook))
     page.set_input_files("input[type=file]", str(wrong))
@@ -71,8 +71,8 @@ def test_officer_updates_tuition_from_a_phone(office, browser, tmp_path):
     page.click("text=Kiểm tra tệp")
     page.locator(".summary").wait_for()
     assert "sửa 2" in page.locator(".summary").inner_text()
-    assert page.locator("del", has_text="9800000").count() == 1
-    assert page.locator("ins", has_text="10200000").count() == 1
+    assert page.locator("del", has_text="9.800.000 đ").count() == 1
+    assert page.locator("ins", has_text="10.200.000 đ").count() == 1
     shot(page, "3-xem-truoc", backend)
     assert queries.get_programme(SCHOOL_A, "6520227").tuition_vnd_per_year == 9800000  # nothing written yet
 
@@ -175,7 +175,7 @@ def test_change_detail_and_rollback_from_the_pages(office):
         assert _login(client).status_code == 303
         detail = client.get(f"/thay-doi/{applied['change_set_id']}")
         assert detail.status_code == 200
-        assert "<del>9800000</del>" in detail.text and "<ins>12300000</ins>" in detail.text and "canbo.a" in detail.text
+        assert "<del>9.800.000 đ</del>" in detail.text and "<ins>12.300.000 đ</ins>" in detail.text and "canbo.a" in detail.text
         assert client.get("/thay-doi/999999").status_code == 404
     with office.client() as admin:
         assert _login(admin, username="quantri").status_code == 303
