@@ -1,5 +1,5 @@
 """Accounts of admissions officers and administrators: passwords, API tokens,
-web sessions and login rate limiting.
+web sessions and login throttling.
 
 Passwords are hashed with argon2id; API tokens and session cookies are random
 and stored only as SHA-256 hashes, so a copy of the database gives nobody a
@@ -212,29 +212,66 @@ def actor_for_token(token: str, url: str | None = None) -> Actor | None:
         return _actor(account)
 
 
-def _failure_key(username: str, address: str) -> list[str]:
-    return [_sha256("user:" + username.strip().lower()), _sha256("addr:" + address)]
+# --- login throttling ------------------------------------------------------------------------
+#
+# Failures are counted three ways, each under a SHA-256 key so no name or address is stored:
+# - per (name, address): OFFICE_LOGIN_MAX_FAILURES in the window blocks that name *from that
+#   address* only — a stranger who knows an officer's name blocks himself, not the officer;
+# - per address: OFFICE_LOGIN_MAX_FAILURES_PER_ADDRESS blocks every name from that address
+#   (one machine guessing many names); a school office behind one address gets more room;
+# - per name, from every address: past OFFICE_LOGIN_MAX_FAILURES each attempt on that name
+#   waits a delay that doubles with each failure, up to OFFICE_LOGIN_MAX_DELAY_SECONDS. A
+#   delay, not a lock: guessing from many addresses slows down, the officer still gets in.
 
 
-def login_blocked(username: str, address: str, url: str | None = None) -> bool:
-    """Too many failures in the window for this name (OFFICE_LOGIN_MAX_FAILURES, default 5)
-    or from this address (OFFICE_LOGIN_MAX_FAILURES_PER_ADDRESS, default 20: a school's
-    office shares one address, so it gets more room than one name)."""
-    limits = (settings.get().office_login_max_failures, settings.get().office_login_max_failures_per_address)
-    window = dt.timedelta(minutes=settings.get().office_login_window_minutes)
-    since = utcnow() - window
+@dataclass(frozen=True)
+class Throttle:
+    """What the failures so far mean for the next attempt: refused (`blocked` is "name"
+    for this name from this address, "address" for every name from it) or delayed."""
+
+    blocked: str | None
+    delay_seconds: float
+    minutes: float  # how long failures count (the block lasts at most this long)
+
+
+def _failure_keys(username: str, address: str) -> dict[str, str]:
+    name = username.strip().lower()[:64]
+    return {
+        "name": _sha256(f"pair:{name}\n{address}"),
+        "address": _sha256("addr:" + address),
+        "any_address": _sha256("user:" + name),
+    }
+
+
+def _window() -> dt.timedelta:
+    return dt.timedelta(minutes=settings.get().office_login_window_minutes)
+
+
+def login_throttle(username: str, address: str, url: str | None = None) -> Throttle:
+    config = settings.get()
+    keys = _failure_keys(username, address)
+    since = utcnow() - _window()
     with db.session(url) as session:
-        for key, limit in zip(_failure_key(username, address), limits):
-            count = session.scalar(
+        counts = {
+            kind: session.scalar(
                 select(func.count()).select_from(LoginFailure).where(LoginFailure.key_hash == key, LoginFailure.at >= since)
             )
-            if count >= limit:
-                return True
-    return False
+            for kind, key in keys.items()
+        }
+    blocked = None
+    if counts["name"] >= config.office_login_max_failures:
+        blocked = "name"
+    elif counts["address"] >= config.office_login_max_failures_per_address:
+        blocked = "address"
+    over = counts["any_address"] - config.office_login_max_failures
+    delay = 0.0 if over < 0 else min(2.0 ** min(over, 30), config.office_login_max_delay_seconds)
+    return Throttle(blocked, delay, config.office_login_window_minutes)
 
 
 def log_in(username: str, password: str, address: str, url: str | None = None) -> tuple[str, str, Actor] | None:
-    """Checks the password; on success opens a web session → (cookie token, CSRF token, actor)."""
+    """Checks the password; on success opens a web session → (cookie token, CSRF token, actor).
+    A failure is counted for `login_throttle`; a success clears this name's failures from this address."""
+    keys = _failure_keys(username, address)
     with db.session(url) as session, session.begin():
         account = session.scalar(select(Account).where(Account.username == username.strip().lower()[:64]))
         try:
@@ -242,10 +279,12 @@ def log_in(username: str, password: str, address: str, url: str | None = None) -
         except (VerificationError, InvalidHashError):
             ok = False
         if not ok or account is None or account.disabled:
-            for key in _failure_key(username, address):
+            # Failures older than the window count for nothing: dropping them keeps the table small.
+            session.execute(delete(LoginFailure).where(LoginFailure.at < utcnow() - _window()))
+            for key in keys.values():
                 session.add(LoginFailure(key_hash=key))
             return None
-        session.execute(delete(LoginFailure).where(LoginFailure.key_hash == _failure_key(username, address)[0]))
+        session.execute(delete(LoginFailure).where(LoginFailure.key_hash == keys["name"]))
         session.execute(delete(WebSession).where(WebSession.expires_at < utcnow()))
         token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
         session.add(

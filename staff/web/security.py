@@ -1,5 +1,5 @@
 """HTTP hardening shared by the API and the pages: body size limit, security headers,
-CSRF tokens and the client's address for rate limiting."""
+CSRF tokens and the client's address for login throttling."""
 
 from __future__ import annotations
 
@@ -124,11 +124,17 @@ def same_secret(given: str | None, expected: str | None) -> bool:
 
 
 def client_address(request: Request) -> str:
-    """Behind a reverse proxy set OFFICE_TRUST_PROXY=1 so X-Forwarded-For is used."""
+    """The address login failures are counted under (staff.accounts.login_throttle).
+
+    Behind the office's own reverse proxy set OFFICE_TRUST_PROXY=1: the proxy appends the
+    address it saw to X-Forwarded-For, so the *last* entry is the one to believe. Earlier
+    entries are whatever the client wrote; believing them would let a stranger pose as an
+    officer's address and get the officer blocked there. One proxy only: behind two, the
+    last entry would be the first proxy's address, shared by everyone."""
     if settings.get().office_trust_proxy:
-        forwarded = request.headers.get("x-forwarded-for", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
+        entries = [e.strip() for header in request.headers.getlist("x-forwarded-for") for e in header.split(",")]
+        if entries and entries[-1]:
+            return entries[-1]
     return request.client.host if request.client else "unknown"
 
 

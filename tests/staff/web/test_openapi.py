@@ -1,5 +1,6 @@
-"""schemathesis generates requests from the published OpenAPI spec (valid and invalid ones,
-with a school officer's token and without) and sends them over real HTTP: none may get a 5xx."""
+"""schemathesis generates requests from the OpenAPI spec (served to administrators only;
+valid and invalid requests, with a school officer's token and without) and sends them over
+real HTTP: none may get a 5xx."""
 
 from __future__ import annotations
 
@@ -22,15 +23,20 @@ def served(tmp_path_factory):
     importer.import_catalog(NATIONAL_DIR, url=url)
     importer.import_catalog(SAMPLE_DIR, url=url, demo=True)
     accounts.add_user("canbo.a", PASSWORD, "school", [SCHOOL_A], url=url)
+    accounts.add_user("quantri", PASSWORD, "admin", [], url=url)
     token = accounts.issue_token("canbo.a", url=url)
+    admin_token = accounts.issue_token("quantri", url=url)
     with ServerThread(create_app(url)) as base_url:
-        yield base_url, token
+        yield base_url, token, admin_token
 
 
-def test_the_spec_is_published(served):
+def test_the_spec_is_published_to_administrators(served):
     import httpx
 
-    spec = httpx.get(served[0] + "/openapi.json").json()
+    base_url, token, admin_token = served
+    assert httpx.get(base_url + "/openapi.json").status_code == 404
+    assert httpx.get(base_url + "/openapi.json", headers={"Authorization": f"Bearer {token}"}).status_code == 404
+    spec = httpx.get(base_url + "/openapi.json", headers={"Authorization": f"Bearer {admin_token}"}).json()
     assert spec["openapi"].startswith("3.")
     assert "/api/institutions/{code}/uploads" in spec["paths"]
     assert spec["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
@@ -39,8 +45,8 @@ def test_the_spec_is_published(served):
 def test_no_request_makes_the_service_fail(served):
     # Driven through Hypothesis directly: schemathesis' pytest fixture loader does not
     # run under pytest 9 (AttributeError: 'Function' object has no attribute '_nodeid').
-    base_url, token = served
-    schema = schemathesis.openapi.from_url(base_url + "/openapi.json")
+    base_url, token, admin_token = served
+    schema = schemathesis.openapi.from_url(base_url + "/openapi.json", headers={"Authorization": f"Bearer {admin_token}"})
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 8
     failures: list[tuple] = []
