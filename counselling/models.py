@@ -64,3 +64,35 @@ class CounsellingRequest(Base):
     confidence: Mapped[float | None] = mapped_column(Float)
     # The staff account that handled it, by id only: counselling does not depend on the staff tables.
     account_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class UsageCount(Base):
+    """User messages per Vietnam day, channel, topic (intent) and what they asked about (the
+    province, the trade as an occupation code, the school as an institution code; "" = not said):
+    the department's usage report. No sender, no text: nothing here identifies a student, so
+    these counts are kept after the privacy retention (counselling.usage_report)."""
+
+    __tablename__ = "usage_counts"
+    __table_args__ = (
+        UniqueConstraint("day", "channel", "intent", "province", "occupation_code", "institution_code", name="uq_usage_count"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, index=True)  # in Vietnam time
+    channel: Mapped[str] = mapped_column(String(32))
+    intent: Mapped[str] = mapped_column(String(64), default="")
+    province: Mapped[str] = mapped_column(String(64), default="")
+    occupation_code: Mapped[str] = mapped_column(String(32), default="")
+    institution_code: Mapped[str] = mapped_column(String(32), default="")
+    messages: Mapped[int] = mapped_column(Integer, default=0)
+    unanswered: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CountedMessage(Base):
+    """Rasa's ids of the messages already counted, so an action Rasa runs again for the same
+    message is not counted twice; kept two days (a retry comes within seconds), see purge."""
+
+    __tablename__ = "counted_messages"
+
+    message_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)

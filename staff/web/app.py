@@ -1,9 +1,9 @@
 """The staff web service (FastAPI): composes the API, the officers' pages and the counsellors' pages.
 
 Why FastAPI: the API is described by its own code (OpenAPI at /openapi.json,
-which scripts and schemathesis use), and it is Starlette underneath, which the
-Zalo gateway already uses. Pinned to 0.141 because newer releases require an
-OpenTelemetry that conflicts with rasa-sdk.
+which scripts and schemathesis use; administrators only, see staff.web.api_docs),
+and it is Starlette underneath, which the Zalo gateway already uses. Pinned to 0.141
+because newer releases require an OpenTelemetry that conflicts with rasa-sdk.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from catalog.migrate import migrate
-from staff.web import api, auth, counsellors, pages
+from staff.web import api, api_docs, auth, counsellors, errors, pages, reports
 from staff.web.security import BodyLimitMiddleware, SecurityHeadersMiddleware
 
 log = logging.getLogger("staff.web")
@@ -42,6 +42,7 @@ def create_app(url: str | None = None) -> FastAPI:
         title="GDNN — cập nhật dữ liệu tuyển sinh",
         version="1.0",
         description="Dành cho phòng tuyển sinh: tải dữ liệu của trường, tải lên tệp đã sửa, xem trước, áp dụng, lịch sử.",
+        openapi_url=None,  # served by staff.web.api_docs, to administrators only
         docs_url=None,
         redoc_url=None,
     )
@@ -49,14 +50,19 @@ def create_app(url: str | None = None) -> FastAPI:
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(BodyLimitMiddleware)
     _install_error_answers(app)
+    errors.install(app)
     auth.install(app)
+    reports.install(app)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz():
         return {"ok": True}
 
     app.include_router(api.router)
+    app.include_router(api_docs.router)
+    app.include_router(auth.router)
     app.include_router(pages.router)
     app.include_router(counsellors.router)
+    app.include_router(reports.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     return app
