@@ -11,15 +11,32 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import replies
 from actions.conversation import MENU, counsellor_contact
-from actions.request import ANYWHERE
+from actions.occupations import occupation_asked
+from actions.request import ANYWHERE, read
 from actions.voice import Answer, Voice
-from catalog import queries
+from catalog import provinces, queries
 from counselling import conversation_log, handoff, privacy
+from vntext import folding
 
 log = logging.getLogger(__name__)
 HANDOFF_SLOTS = ("handoff_consent", "handoff_contact")
 DECLINED = "-"
-NOT_A_QUESTION = {"request_human", "affirm", "deny", "give_contact", "delete_my_data", "greet", "thank", "goodbye"}
+# What a student says that is not the question a counsellor should call back about: answers to
+# the bot's own questions (a province, "có", a phone number), menu taps, greetings.
+NOT_A_QUESTION = {
+    "request_human",
+    "affirm",
+    "deny",
+    "give_contact",
+    "delete_my_data",
+    "greet",
+    "thank",
+    "goodbye",
+    "inform",
+    "show_more",
+    "quiz_answer",
+}
+YES_NO_WORDS = {"co", "khong", "u", "uh", "um", "vang", "da", "da vang", "ok", "oke", "dong y", "co a", "khong a", "vang a"}
 YES_NO = [replies.button("Đồng ý", "/affirm"), replies.button("Không", "/deny")]
 LEAVE_INTENTS = {"deny", "goodbye", "thank", "start_quiz"}  # plus every ask_* question: the student moved on
 
@@ -36,6 +53,21 @@ def _channel(tracker: Tracker) -> str:
     return str(metadata.get("channel") or tracker.get_latest_input_channel() or "rest")
 
 
+def asked_about(tracker: Tracker) -> dict:
+    """The province, trade (occupation code) and school the latest message itself names (the
+    department's usage report counts them; the conversation's earlier context is not counted
+    again). A school named without a province counts for the school's province."""
+    request = read(tracker)
+    school = request.school if request.school_from_message else None
+    province = request.province.name if request.province_from_message and request.province else None
+    occupation = occupation_asked(request)
+    return {
+        "province": province or (school.province if school else None),
+        "occupation_code": occupation.code if occupation else None,
+        "institution_code": school.code if school else None,
+    }
+
+
 class ActionRecordTurn(Answer):
     """Called by Rasa for every user message (custom mapping of the `turn_recorded` slot)."""
 
@@ -46,6 +78,11 @@ class ActionRecordTurn(Answer):
         latest = tracker.latest_message or {}
         intent = latest.get("intent") or {}
         try:
+            about = asked_about(tracker)
+        except Exception as error:  # the message is still counted, without what it asked about
+            log.error("could not read what the turn asked about: %s", type(error).__name__)
+            about = {}
+        try:
             conversation_log.record_turn(
                 text=latest.get("text") or "",
                 intent=intent.get("name"),
@@ -54,6 +91,7 @@ class ActionRecordTurn(Answer):
                 channel=_channel(tracker),
                 sender_id=tracker.sender_id,
                 message_id=latest.get("message_id"),
+                **about,
             )
         except Exception as error:  # recording must never break the conversation
             log.error("could not record the turn: %s", type(error).__name__)
@@ -73,15 +111,45 @@ def _route(tracker: Tracker) -> tuple[str | None, str | None, str]:
     return None, None, "hướng nghiệp"
 
 
+def _is_question(text: str, intent: str | None, offered: set[str]) -> bool:
+    """A message the student wrote to ask something, not a tap on a button (its payload, or
+    its title where a channel sends that), a phone number, a yes/no or a province named alone."""
+    folded = folding.key(text)
+    return bool(
+        folded
+        and not text.startswith("/")
+        and intent not in NOT_A_QUESTION
+        and folded not in offered
+        and folded not in YES_NO_WORDS
+        and privacy.normalise_phone(_digits_part(text)) is None
+        and provinces.resolve(text) is None
+    )
+
+
 def _last_question(tracker: Tracker) -> str:
-    for event in reversed(tracker.events):
+    """The student's latest real question, the one the counsellor should call back about."""
+    events = list(tracker.events)
+    for index in range(len(events) - 1, -1, -1):
+        event = events[index]
         if event.get("event") != "user":
             continue
         text = (event.get("text") or "").strip()
         intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-        if text and not text.startswith("/") and intent not in NOT_A_QUESTION and privacy.normalise_phone(text) is None:
+        if _is_question(text, intent, _offered_titles(events[:index])):
             return text
     return ""
+
+
+def _offered_titles(before: list[dict]) -> set[str]:
+    """The (folded) titles of the buttons the bot showed since the student's previous message."""
+    titles: set[str] = set()
+    for event in reversed(before):
+        if event.get("event") == "user":
+            break
+        if event.get("event") == "bot":
+            for button in (event.get("data") or {}).get("buttons") or []:
+                titles.add(folding.key(str(button.get("title") or "")))
+    return titles
 
 
 class ActionAskHandoffConsent(Answer):

@@ -1,4 +1,4 @@
-"""`python -m counselling report gaps | requests … | privacy purge | export-labelled`: the counsellors' command line."""
+"""`python -m counselling report gaps | usage | requests … | privacy purge | export-labelled`: the counsellors' command line."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from catalog.migrate import migrate
-from counselling import conversation_log, handoff, labels, privacy, tracker_purge
+from counselling import conversation_log, handoff, labels, privacy, tracker_purge, usage_report
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CHART = PROJECT_ROOT / "var" / "reports" / "tin-nhan-moi-ngay.png"
@@ -38,11 +38,29 @@ def cmd_gaps(args) -> int:
         print("Không có câu hỏi nào chưa trả lời được.")
     for index, group in enumerate(groups, start=1):
         kinds = ", ".join(f"{conversation_log.KINDS.get(k, k)}: {n}" for k, n in sorted(group.kinds.items()))
-        print(f"{index:>3}. [{group.count} lần] {group.example}  ({kinds}; ý định gần nhất: {group.top_intent or '—'})")
+        head = f"{group.count} câu về {group.subject}" if group.subject else f"{group.count} lần"
+        print(f"{index:>3}. [{head}] {group.example}  ({kinds}; ý định gần nhất: {group.top_intent or '—'})")
         for variant in group.variants[1:]:
             print(f"       ~ {variant}")
     chart = conversation_log.write_chart(args.chart, counts)
     print(f"Biểu đồ: {chart}")
+    return 0
+
+
+def cmd_usage(args) -> int:
+    """The department's usage report, the same figures as the /bao-cao page and its CSV."""
+    migrate()
+    try:
+        report = usage_report.usage(args.since, args.until, retention_days=privacy.retention_days())
+    except usage_report.BadPeriod as error:
+        print(f"Lỗi: {error}", file=sys.stderr)
+        return 2
+    for line in usage_report.as_text(report):
+        print(line)
+    if args.csv:
+        args.csv.parent.mkdir(parents=True, exist_ok=True)
+        args.csv.write_bytes(usage_report.to_csv(report))
+        print(f"Tệp CSV: {args.csv}")
     return 0
 
 
@@ -112,11 +130,16 @@ def cmd_export_labelled(args) -> int:
 def add_parsers(commands) -> None:
     report = commands.add_parser("report", help="báo cáo cho người tư vấn")
     sub = report.add_subparsers(dest="report_command", required=True)
-    p = sub.add_parser("gaps", help="câu hỏi bot chưa trả lời được, gom theo câu gần giống")
+    p = sub.add_parser("gaps", help="câu hỏi bot chưa trả lời được, gom theo điều được hỏi")
     p.add_argument("--since", type=_date, help="từ ngày (NĂM-THÁNG-NGÀY); mặc định 7 ngày trước")
     p.add_argument("--top", type=int, default=30, help="số nhóm in ra")
     p.add_argument("--chart", type=Path, default=DEFAULT_CHART, help="tệp PNG biểu đồ theo ngày")
     p.set_defaults(func=cmd_gaps)
+    p = sub.add_parser("usage", help="báo cáo sử dụng cho Sở: câu hỏi theo ngày, kênh, chủ đề, tỉnh, nghề, trường; gọi lại")
+    p.add_argument("--since", type=_date, help="từ ngày (NĂM-THÁNG-NGÀY, giờ Việt Nam); mặc định 6 ngày trước --until")
+    p.add_argument("--until", type=_date, help="đến hết ngày (NĂM-THÁNG-NGÀY, giờ Việt Nam); mặc định hôm nay")
+    p.add_argument("--csv", type=Path, help="ghi thêm tệp CSV (như nút Tải CSV của trang /bao-cao)")
+    p.set_defaults(func=cmd_usage)
 
     requests = commands.add_parser("requests", help="yêu cầu gặp người tư vấn")
     sub = requests.add_subparsers(dest="requests_command", required=True)

@@ -19,13 +19,16 @@ from sqlalchemy.orm import Session
 import settings
 from catalog import db
 from catalog.models import utcnow
-from counselling import privacy
+from counselling import privacy, subjects, usage_counts
 from counselling.models import CounsellingRequest, DailyMessageCount, UnansweredMessage
 from vntext import folding
 
 KINDS = {"fallback": "bot không hiểu", "out_of_scope": "ngoài phạm vi", "low_confidence": "trả lời chưa chắc"}
 DEFAULT_LOW_CONFIDENCE = 0.6
-SIMILAR = 80  # rapidfuzz token_set_ratio on folded text
+# Questions that name nothing (counselling.subjects) are grouped when their wordings are this
+# close: rapidfuzz token_sort_ratio on folded text with teencode spelled out. Not token_set_ratio,
+# which scores a short question contained in a long one as 100.
+SIMILAR = 85
 # Counsellors trying the bot (web chat) and the YAML conversation checks are recorded
 # under these channels and left out of the students' figures.
 STAFF_CHANNELS = ("webchat", "kiem-tra")
@@ -57,16 +60,32 @@ def record_turn(
     message_id: str | None,
     at: dt.datetime | None = None,
     url: str | None = None,
+    province: str | None = None,
+    occupation_code: str | None = None,
+    institution_code: str | None = None,
 ) -> str | None:
     """Counts the message and keeps it (masked) when it was not answered; returns the gap kind.
-    Button payloads ("/intent") are counted as answered: the bot offered them."""
+    Button payloads ("/intent") are counted as answered: the bot offered them. The province,
+    trade and school the message asked about go to the usage report's counts (no text there)."""
     at = at or utcnow()
     kind = None if text.startswith("/") else classify(intent, confidence)
     channel = (channel or "khac")[:32]
     with db.session(url) as session, session.begin():
         if message_id and session.scalar(select(UnansweredMessage.id).where(UnansweredMessage.message_id == message_id[:64])):
             return kind  # Rasa retried the action for the same message: already counted
+        if not usage_counts.first_count(session, message_id, at):
+            return kind  # the same, for a message that was answered
         _count(session, at.date(), channel, answered=kind is None)
+        usage_counts.count(
+            session,
+            at=at,
+            channel=channel,
+            intent=intent,
+            answered=kind is None,
+            province=province,
+            occupation_code=occupation_code,
+            institution_code=institution_code,
+        )
         if kind is not None:
             values = dict(
                 at=at,
@@ -118,10 +137,32 @@ class GapGroup:
     label: str | None = None
     labelled_by: str | None = None
     labelled_at: dt.datetime | None = None
+    # What the questions are about ("hồ sơ nhập học", "nghề Hàn"); None: grouped by wording.
+    subject: str | None = None
+    # Each wording's messages, most frequent first: a group about a trade or a school may mix
+    # questions that need different labels ("học hàn ở đâu", "nghề hàn là gì").
+    wording_ids: dict[str, list[int]] = field(default_factory=dict)
+
+
+def _group_of(message: str, known: dict[str, subjects.Subject | None], wordings: list[str]) -> tuple[str, str | None]:
+    """(key, subject title) of the group a message joins: its subject, else the first
+    close-enough wording seen (`wordings`, in the order seen)."""
+    folded = folding.expand_teencode(message)
+    if folded not in known:
+        known[folded] = subjects.of(message)
+    subject = known[folded]
+    if subject is not None:
+        return subject.key, subject.title
+    wording = next((w for w in wordings if fuzz.token_sort_ratio(folded, w) >= SIMILAR), None)
+    if wording is None:
+        wordings.append(folded)
+        wording = folded
+    return f"wording:{wording}", None
 
 
 def gaps(since: dt.date, url: str | None = None, limit: int = 30) -> list[GapGroup]:
-    """Unanswered messages since `since`, grouped by similar wording, most frequent first."""
+    """Unanswered messages since `since`, grouped by what they are about (else by close wording),
+    most frequent first."""
     start = dt.datetime.combine(since, dt.time(), tzinfo=dt.timezone.utc)
     with db.session(url) as session:
         rows = session.execute(
@@ -138,15 +179,26 @@ def gaps(since: dt.date, url: str | None = None, limit: int = 30) -> list[GapGro
             .where(UnansweredMessage.at >= start, UnansweredMessage.channel.not_in(STAFF_CHANNELS))
             .order_by(UnansweredMessage.at)
         ).all()
-    groups: list[dict] = []
+    groups: dict[str, dict] = {}
+    known: dict[str, subjects.Subject | None] = {}
+    wordings: list[str] = []
     for message, kind, at, intents, message_id, label, labelled_by, labelled_at in rows:
-        folded = folding.key(message)
-        for group in groups:
-            if fuzz.token_set_ratio(folded, group["key"]) >= SIMILAR:
-                break
-        else:
-            group = {"key": folded, "texts": {}, "kinds": {}, "last": at, "intents": {}, "ids": [], "labels": {}, "latest": None}
-            groups.append(group)
+        key, subject = _group_of(message, known, wordings)
+        group = groups.setdefault(
+            key,
+            {
+                "subject": subject,
+                "texts": {},
+                "kinds": {},
+                "last": at,
+                "intents": {},
+                "ids": [],
+                "wording_ids": {},
+                "labels": {},
+                "latest": None,
+            },
+        )
+        group["wording_ids"].setdefault(message, []).append(message_id)
         group["texts"][message] = group["texts"].get(message, 0) + 1
         group["kinds"][kind] = group["kinds"].get(kind, 0) + 1
         group["last"] = max(group["last"], at)
@@ -169,8 +221,10 @@ def gaps(since: dt.date, url: str | None = None, limit: int = 30) -> list[GapGro
             label=g["latest"] and g["latest"][0],
             labelled_by=g["latest"] and g["latest"][1],
             labelled_at=g["latest"] and g["latest"][2],
+            subject=g["subject"],
+            wording_ids={text: g["wording_ids"][text] for text in sorted(g["texts"], key=g["texts"].get, reverse=True)},
         )
-        for g in groups
+        for g in groups.values()
     ]
     result.sort(key=lambda g: (-g.count, g.example))
     return result[:limit]
@@ -233,5 +287,6 @@ def purge(days: int | None = None, url: str | None = None, now: dt.datetime | No
             "daily_message_counts": session.execute(
                 delete(DailyMessageCount).where(DailyMessageCount.day < cutoff.date())
             ).rowcount,
+            "counted_message_ids": usage_counts.forget_message_ids(session, now or utcnow()),
         }
     return removed

@@ -13,11 +13,26 @@ from sqlalchemy import delete, or_, select
 
 import settings
 from catalog import db
-from catalog.models import utcnow
+from catalog.models import Institution, utcnow
 from counselling import privacy
 from counselling.models import CounsellingRequest, UnansweredMessage
 
 STATUSES = {"new": "mới", "claimed": "đang xử lý", "closed": "đã xong"}
+# Channels as counsellors know them (the recorded value is Rasa's input channel or the
+# gateway's name): "rest" is the website's chat box, "webchat" the counsellors' own try-out.
+CHANNEL_NAMES = {
+    "telegram": "Telegram",
+    "zalo": "Zalo",
+    "rest": "Trang web",
+    "webchat": "Trò chuyện thử",
+    "kiem-tra": "Kiểm tra hội thoại",
+    "cmdline": "Dòng lệnh",
+    "khac": "Kênh khác",
+}
+
+
+def channel_name(channel: str | None) -> str:
+    return CHANNEL_NAMES.get(channel or "khac", channel or "")
 
 
 class HandoffError(ValueError):
@@ -80,17 +95,29 @@ def list_requests(scope: Iterable[str] | None = None, status: str | None = None,
     if status:
         query = query.where(CounsellingRequest.status == status)
     with db.session(url) as session:
-        return [_as_dict(r) for r in session.scalars(_visible(query, scope)).all()]
+        rows = session.scalars(_visible(query, scope)).all()
+    names = institution_names({r.institution_code for r in rows if r.institution_code}, url=url)
+    return [_as_dict(r, names.get(r.institution_code)) for r in rows]
 
 
-def _as_dict(r: CounsellingRequest) -> dict:
+def institution_names(codes: Iterable[str], url: str | None = None) -> dict[str, str]:
+    """School code → name in the catalog, for the codes that are in it: counsellors read names."""
+    with db.session(url) as session:
+        return dict(session.execute(select(Institution.code, Institution.name).where(Institution.code.in_(sorted(codes)))).all())
+
+
+def _as_dict(r: CounsellingRequest, institution_name: str | None = None) -> dict:
+    """One request as pages and the command line show it; `institution_name` is the school's
+    name in the catalog (None when the request has no school or the school has left the catalog)."""
     return {
         "id": r.id,
         "created_at": r.created_at,
         "channel": r.channel,
+        "channel_name": channel_name(r.channel),
         "contact": r.contact,
         "question": r.question,
         "institution_code": r.institution_code,
+        "institution_name": institution_name,
         "province": r.province,
         "status": r.status,
         "status_text": STATUSES.get(r.status, r.status),

@@ -12,6 +12,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 import settings
 from bot.rasa_client import RasaClient, RasaUnavailable, last_turn
@@ -24,6 +25,23 @@ router = APIRouter(include_in_schema=False)
 CHAT_COOKIE = "gdnn_chat"
 CHAT_CHANNEL = "webchat"  # left out of the unanswered-questions figures
 MAX_MESSAGE_CHARS = 2000
+# What the web chat's details call the entities and slots a turn recognised. The NLU finds few
+# entities itself: the province, trade and school of a message are mostly set as slots by the
+# actions, so both are shown. Slots the dialogue keeps for itself (counters, codes of the topic
+# and programme under discussion, the hand-off form with the student's phone number) are left out.
+RECOGNISED_NAMES = {
+    "province": "tỉnh",
+    "occupation": "ngành, nghề",
+    "field": "nhóm ngành",
+    "level": "trình độ",
+    "learner_group": "đối tượng",
+    "learner_groups": "đối tượng",
+    "school_code": "trường",
+    "last_school": "trường",
+    "detail": "hỏi về",
+    "parent": "phụ huynh",
+    "riasec": "nhóm sở thích",
+}
 
 
 def _since(value: str | None) -> dt.date:
@@ -59,12 +77,34 @@ def chat_page(request: Request, signed: CounsellorIn):
     return response
 
 
-async def _ask_bot(sender: str, message: str) -> dict:
+def _recognised(tracker: dict, details: dict, url: str | None) -> list[list[str]]:
+    """[[what, value]…] the latest turn recognised: the parse's entities, then the slots set
+    after the student's message, e.g. [["tỉnh", "Quảng Ninh"], ["trường", "Trường Cao đẳng …"]]."""
+    events = tracker.get("events") or []
+    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=len(events))
+    found = [(e.get("entity"), e.get("value")) for e in details.get("entities") or []]
+    found += [(e.get("name"), e.get("value")) for e in events[last_user + 1 :] if e.get("event") == "slot"]
+    shown: list[list[str]] = []
+    for name, value in found:
+        if name not in RECOGNISED_NAMES or value in (None, "", [], False):
+            continue
+        if name in ("school_code", "last_school"):
+            value = handoff.institution_names([str(value)], url=url).get(str(value), value)
+        text = ", ".join(map(str, value)) if isinstance(value, list) else "có" if value is True else str(value)
+        if [RECOGNISED_NAMES[name], text] not in shown:
+            shown.append([RECOGNISED_NAMES[name], text])
+    return shown
+
+
+async def _ask_bot(sender: str, message: str, url: str | None) -> dict:
     """{"messages": [{"text", "buttons"}…], "details": {...}} for one message of the web chat."""
     config = settings.get()
     async with RasaClient(config.rasa_base_url, timeout=60, token=config.rasa_api_token) as client:
         replies = await client.send(sender, message[:MAX_MESSAGE_CHARS], CHAT_CHANNEL)
-        details = last_turn(await client.tracker(sender))
+        tracker = await client.tracker(sender)
+    details = last_turn(tracker)
+    if details:
+        details["recognised"] = await run_in_threadpool(_recognised, tracker, details, url)  # reads school names
     messages = [
         {
             "text": m.get("text") or "",
@@ -90,7 +130,7 @@ async def chat_send(request: Request, signed: CounsellorIn):
     conversation = request.cookies.get(CHAT_COOKIE) or secrets.token_urlsafe(12)
     sender = f"webchat-{signed.actor.username}-{conversation[:16]}"
     try:
-        result = await _ask_bot(sender, str(body.get("message") or ""))
+        result = await _ask_bot(sender, str(body.get("message") or ""), catalog_url(request))
     except RasaUnavailable:
         return JSONResponse({"error": "Bot đang không trả lời (Rasa chưa chạy?). Thử lại sau ít phút."}, status_code=503)
     response = JSONResponse(result)
@@ -145,8 +185,8 @@ def label_gap(
     intent: Annotated[str, Form(max_length=64)] = "",
     tu: Annotated[str, Form(max_length=10)] = "",
 ):
-    """Labels every message of a group at once: the page shows one row per group of similar
-    wordings, and those wordings are what the bot should learn together."""
+    """Labels the messages the form names: a whole group (one row per subject or close wording,
+    learnt together) or, from "Gán nhãn từng câu", one wording of a group that mixes questions."""
     try:
         labels.set_label(_message_ids(ids), intent, signed.actor.username, url=catalog_url(request))
     except labels.LabelError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
@@ -73,3 +74,48 @@ def test_a_new_question_in_the_middle_ends_the_hand_off():
         "handoff_consent": "no",
         "handoff_contact": "-",
     }
+
+
+def user(text: str, intent: str) -> dict:
+    return {"event": "user", "text": text, "parse_data": {"intent": {"name": intent, "confidence": 0.9}}}
+
+
+def bot(text: str, *titles: str) -> dict:
+    return {"event": "bot", "text": text, "data": {"buttons": [{"title": t, "payload": f"/x{i}"} for i, t in enumerate(titles)]}}
+
+
+def test_the_request_keeps_the_students_question_not_the_buttons_tapped_after_it(catalog):
+    """The counsellor reads what the student asked, not "Quảng Ninh" (a button's title, as a channel
+    may send it), a payload, "có" or the phone number typed after it."""
+    events = [
+        user("em muốn học hàn thì học trường nào", "ask_schools"),
+        bot("Bạn muốn học ở tỉnh nào?", "Quảng Ninh", "Hải Phòng", "Tỉnh nào cũng được"),
+        user("Quảng Ninh", "ask_schools"),  # the button's title, read by the NLU as another search
+        bot("Ở Quảng Ninh có các trường sau…", "Xem thêm"),
+        user('/inform{"province":"Quảng Ninh"}', "inform"),
+        user("cho em gặp người tư vấn", "request_human"),
+        bot("Bạn đồng ý không?", "Đồng ý", "Không"),
+        user("Đồng ý", "affirm"),
+        user("có", "ask_schools"),
+        user("số em là 0977 123 456", "give_contact"),
+    ]
+    latest = events[-1]
+    dispatcher = CollectingDispatcher()
+    ActionSubmitHandoff().run(
+        dispatcher,
+        Tracker(
+            sender_id="hs-han",
+            slots={"handoff_consent": "yes", "handoff_contact": "0977123456", "province": "Quảng Ninh"},
+            latest_message={"text": latest["text"], "intent": latest["parse_data"]["intent"], "entities": []},
+            events=events,
+            paused=False,
+            followup_action=None,
+            active_loop={},
+            latest_action_name="action_listen",
+        ),
+        {},
+    )
+    with db.session(catalog) as session:
+        request = session.scalars(select(CounsellingRequest).order_by(CounsellingRequest.id.desc())).first()
+    assert request.question == "em muốn học hàn thì học trường nào"
+    assert request.province == "Quảng Ninh" and request.contact == "0977123456"

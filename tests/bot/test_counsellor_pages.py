@@ -82,6 +82,37 @@ def test_web_chat_with_buttons_details_and_reset(page, staff_site):
     assert page.locator(".bubble").count() == 0
 
 
+def ask(page, message: str) -> None:
+    page.fill("#message", message)
+    page.press("#message", "Enter")
+    expect(page.locator(".waiting")).to_have_count(0, timeout=60000)
+
+
+def assert_in_view(page, element) -> None:
+    """The element is on the screen: inside the chat's visible area and inside the window."""
+    box, chat = element.bounding_box(), page.locator("#chat").bounding_box()
+    top, bottom = max(0, chat["y"]), min(page.viewport_size["height"], chat["y"] + chat["height"])
+    assert box is not None and top - 1 <= box["y"] and box["y"] + box["height"] <= bottom + 1, (box, chat)
+
+
+def test_web_chat_shows_the_latest_answer_and_what_the_bot_recognised(page, staff_site):
+    page.goto(staff_site + "/tu-van/tro-chuyen")
+    page.click("#reset")
+    page.wait_for_url(re.compile("/tu-van/tro-chuyen$"))
+    ask(page, "trường nào dạy khai thác mỏ ở Quảng Ninh")
+    ask(page, "xin chào")
+    page.check("#details-toggle")  # the details boxes appear: the latest one is still in view
+    assert_in_view(page, page.locator(".details").last)
+    for message in ("học phí ngành điện ở Hải Phòng bao nhiêu", "trường nào dạy nấu ăn ở Quảng Ninh"):
+        ask(page, message)
+        assert_in_view(page, page.locator(".details").last)
+        assert_in_view(page, page.locator(".bubble").last.locator(".details"))
+    details = page.locator(".details").last.inner_text()
+    assert "Bot nhận ra: " in details and "tỉnh: Quảng Ninh" in details, details
+    assert "không có" not in details.split("Bot nhận ra: ")[1].splitlines()[0]
+    shot(page, "2b-chi-tiet-cuoi-cung")
+
+
 def test_unanswered_questions_page_shows_masked_questions_and_a_chart(page, staff_site, bot_url):
     student = Chat(bot_url)
     student.say("zxqv plmo wrtk 0912 345 678")
@@ -96,7 +127,8 @@ def test_unanswered_questions_page_shows_masked_questions_and_a_chart(page, staf
 
 def test_call_back_requests_can_be_claimed_and_closed(page, staff_site, bot_url):
     student = Chat(bot_url)
-    student.say("trường nào dạy khai thác mỏ ở Quảng Ninh")
+    student.say("trường nào dạy khai thác mỏ")
+    student.say("Quảng Ninh")  # the answer to the bot's "ở tỉnh nào?", not a question to call back about
     student.say("cho em gặp người tư vấn")
     student.press("Đồng ý")
     confirmation = student.say("0977 123 456")
@@ -104,7 +136,12 @@ def test_call_back_requests_can_be_claimed_and_closed(page, staff_site, bot_url)
 
     page.goto(staff_site + "/tu-van/yeu-cau")
     row = page.locator("tr", has_text=f"#{request_id}")
-    assert "0977123456" in row.inner_text() and "QN-MOHL" in row.inner_text() and "mới" in row.inner_text()
+    text = row.inner_text()
+    assert "0977123456" in text and "mới" in text
+    # The school's name and the channel as people call them, and the student's real question.
+    assert "Trường Cao đẳng Mỏ và Công nghiệp Hạ Long Xanh" in text and "QN-MOHL" not in text
+    assert "qua Trang web" in text and "(rest)" not in text
+    assert row.locator("td[data-label='Câu hỏi']").inner_text() == "trường nào dạy khai thác mỏ"
     row.locator("button:has-text('Nhận')").click()
     row = page.locator("tr", has_text=f"#{request_id}")
     assert "đang xử lý (tuvan.qn)" in row.inner_text()

@@ -7,10 +7,11 @@ import datetime as dt
 
 from sqlalchemy import func, select
 
-from catalog import db
+from catalog import db, importer
 from catalog.migrate import migrate
 from counselling import conversation_log, handoff
 from counselling.models import CounsellingRequest, DailyMessageCount, UnansweredMessage
+from tests.catalog.conftest import NATIONAL_DIR, SAMPLE_DIR
 
 NOW = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.timezone.utc)
 
@@ -61,6 +62,28 @@ def test_gaps_are_grouped_by_similar_wording(catalog_url):
     assert [g.count for g in groups] == [3, 2]
     assert groups[0].kinds == {"fallback": 3} and len(groups[0].variants) == 3
     assert all("câu hỏi cũ" not in g.example for g in groups)
+
+
+def test_gaps_are_grouped_by_what_they_ask_about(catalog_url):
+    """Wordings of one question land in one group named for its subject; a short welding
+    question is not swallowed by a long nursing one that happens to contain its words
+    ("hạn" folds to "han", like "hàn")."""
+    importer.import_catalog(NATIONAL_DIR, url=catalog_url)
+    importer.import_catalog(SAMPLE_DIR, url=catalog_url, demo=True)
+    nursing = "Em muốn học điều dưỡng ở Hà Nội nhưng không biết hạn nộp hồ sơ là khi nào và học ở đâu thì tốt ạ"
+    documents = ("hồ sơ gồm những gì", "nộp giấy tờ gì ạ", "can mang gi khi nhap hoc", "hồ sơ nhập học cần những gì ạ")
+    welding = ("học hàn ở đâu", "nghề hàn là gì", "em muốn học nghề hàn")
+    for text in (*documents, *welding, nursing, "zxqv plmo wrtk", "zxqv plmo wrtk ạ", "zxqv"):
+        record(catalog_url, text)
+    groups = conversation_log.gaps(NOW.date() - dt.timedelta(days=7), url=catalog_url)
+    found = {(g.count, g.subject): set(g.variants) for g in groups}
+    assert found == {
+        (4, "hồ sơ nhập học"): set(documents),
+        (3, "nghề Hàn"): set(welding),
+        (1, "hạn nộp hồ sơ"): {nursing},
+        (2, None): {"zxqv plmo wrtk", "zxqv plmo wrtk ạ"},  # no subject: close wordings only
+        (1, None): {"zxqv"},  # contained in the wording above, but much shorter
+    }
 
 
 def test_chart_is_a_png(tmp_path, catalog_url):

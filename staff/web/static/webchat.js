@@ -7,8 +7,17 @@
   var toggle = document.getElementById("details-toggle");
   var csrf = chat.getAttribute("data-csrf");
 
+  // The latest message (and its details box, when shown) in view: the chat scrolled to its end,
+  // and the page scrolled so that the chat's end and the composer are on the screen (on a phone
+  // the chat and the composer do not fit above the fold together).
+  function showLatest() {
+    chat.scrollTop = chat.scrollHeight;
+    form.scrollIntoView({block: "nearest"});
+  }
+
   toggle.addEventListener("change", function () {
     chat.classList.toggle("show-details", toggle.checked);
+    showLatest();
   });
 
   function bubble(cls, text) {
@@ -16,7 +25,7 @@
     div.className = "bubble " + cls;
     div.textContent = text;
     chat.appendChild(div);
-    chat.scrollTop = chat.scrollHeight;
+    showLatest();
     return div;
   }
 
@@ -27,11 +36,12 @@
       box.textContent = "Không có chi tiết.";
       return box;
     }
-    var entities = (details.entities || []).map(function (e) { return e.entity + "=" + e.value; }).join(", ");
+    // What the bot recognised: the parse's entities and the slots the turn set, named for people.
+    var recognised = (details.recognised || []).map(function (r) { return r[0] + ": " + r[1]; }).join("; ");
     var lines = [
       "Ý định: " + details.intent + " (" + Math.round(details.confidence * 100) + "%)",
       "Khả năng khác: " + (details.ranking || []).slice(1).map(function (r) { return r[0] + " " + Math.round(r[1] * 100) + "%"; }).join(", "),
-      "Thực thể: " + (entities || "không có"),
+      "Bot nhận ra: " + (recognised || "không có"),
       "Hành động trả lời: " + ((details.actions || []).join(", ") || "không có")
     ];
     lines.forEach(function (line) {
@@ -80,7 +90,7 @@
         }
       });
       (last || chat.lastChild).appendChild(detailsBox(result.body.details));
-      chat.scrollTop = chat.scrollHeight;
+      showLatest();
     }).catch(function () {
       waiting.remove();
       bubble("bot error", "Không kết nối được, hãy thử lại.");

@@ -60,19 +60,19 @@ def test_counsellor_labels_a_question_on_the_page(questions, browser):
     page.goto(office.url + PAGE)
 
     row = page.locator("table.gaps tbody tr", has_text=QUESTION)
-    select_box = row.locator("select[name=intent]")
+    select_box = row.locator(".group-label select[name=intent]")
     options = select_box.locator("option").all_inner_texts()
     assert any("ngoài phạm vi" in o and "out_of_scope" in o for o in options)
     assert any("miễn giảm học phí" in o and "ask_policies" in o for o in options)
     assert not any("quiz_answer" in o or "nlu_fallback" in o for o in options)
     select_box.select_option("ask_policies")
-    row.locator("button:has-text('Gán nhãn')").click()
+    row.locator(".group-label button").click()
     page.wait_for_url(re.compile(re.escape(PAGE) + r"\?tu="))
 
     row = page.locator("table.gaps tbody tr", has_text=QUESTION)
     label = row.locator(".label").inner_text()
     assert "chính sách" in label and "ask_policies" in label and "tuvan.qn" in label
-    assert row.locator("select[name=intent]").input_value() == "ask_policies"
+    assert row.locator(".group-label select[name=intent]").input_value() == "ask_policies"
     other = page.locator("table.gaps tbody tr", has_text="zxqv plmo")
     assert other.locator(".label").count() == 0
     shot_path = ARTIFACTS / f"{backend}-5-gan-nhan.png"
@@ -129,3 +129,33 @@ def test_labelling_needs_the_csrf_token_a_counsellor_and_a_real_intent(questions
         response = stranger.post(PAGE + "/gan-nhan", data={"ids": ids, "intent": ""})
         assert response.status_code == 303 and response.headers["location"] == "/dang-nhap"
     assert set(stored_labels(office.catalog_url).values()) == {("ask_events", "tuvan.qn")}
+
+
+def test_one_wording_of_a_group_can_be_labelled_alone(office, browser):
+    """A group gathered by what it names may hold questions needing different labels: "học hàn
+    ở đâu" (where to study) and "nghề hàn là gì" (what the trade is) are both about welding."""
+    accounts.add_user("tuvan.qn", PASSWORD, "counsellor", [], url=office.catalog_url)
+    now = dt.datetime.now(dt.timezone.utc)
+    for text in ("học hàn ở đâu", "học hàn ở đâu", "nghề hàn là gì"):
+        record_unanswered(office.catalog_url, text, at=now)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
+    page = context.new_page()
+    page.goto(office.url + "/dang-nhap")
+    page.fill("input[name=username]", "tuvan.qn")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile("/tu-van$"))
+    page.goto(office.url + PAGE)
+
+    row = page.locator("table.gaps tbody tr", has_text="3 câu về nghề Hàn")
+    row.locator("summary:has-text('Gán nhãn từng câu')").click()
+    wording = row.locator("form.wording-label", has_text="nghề hàn là gì")
+    wording.locator("select[name=intent]").select_option("ask_occupation")
+    wording.locator("button").click()
+    page.wait_for_url(re.compile(re.escape(PAGE) + r"\?tu="))
+    with db.session(office.catalog_url) as session:
+        rows = session.execute(select(UnansweredMessage.text, UnansweredMessage.label)).all()
+    assert sorted(rows) == [("học hàn ở đâu", None), ("học hàn ở đâu", None), ("nghề hàn là gì", "ask_occupation")]
+    labels = page.locator("table.gaps tbody tr", has_text="3 câu về nghề Hàn").locator(".label").inner_text()
+    assert "chưa gán: 2" in labels and "ask_occupation: 1" in labels
+    context.close()
