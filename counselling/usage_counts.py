@@ -11,26 +11,15 @@ same message counts it once.
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from catalog.models import as_utc, utcnow
+from catalog.vietnam_time import VIETNAM
 from counselling.models import CountedMessage, UsageCount
 
 KEEP_MESSAGE_IDS = dt.timedelta(days=2)
-
-
-def _vietnam_zone() -> dt.tzinfo:
-    """Asia/Ho_Chi_Minh, or a fixed UTC+7 without a time-zone database (no daylight saving since 1975)."""
-    try:
-        return ZoneInfo("Asia/Ho_Chi_Minh")
-    except (ZoneInfoNotFoundError, ValueError):
-        return dt.timezone(dt.timedelta(hours=7), "ICT")
-
-
-VIETNAM = _vietnam_zone()
 
 
 def vietnam_day(at: dt.datetime) -> dt.date:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from catalog import importer
 from catalog.history import SCHOOL_SHEETS, State, key_text
 from catalog.problems import Problem
-from staff.vietnam_time import vietnam_time
+from catalog.vietnam_time import vietnam_time
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from fastapi.templating import Jinja2Templates
 
 from catalog import schema
 from catalog.history import ACTIONS
-from staff.vietnam_time import vietnam_time
+from catalog.vietnam_time import vietnam_time
 
 KINDS = {
     "baseline": "ban đầu",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfoNotFoundError
 
-from staff import vietnam_time
+from catalog import vietnam_time
 
 LATE_EVENING_UTC = dt.datetime(2026, 12, 4, 20, 30, tzinfo=dt.timezone.utc)
 
