@@ -80,9 +80,18 @@ def report(name: str, overheads: list[float]) -> bool:
 
 def bench_telegram(rasa: StubRasa) -> list[float]:
     fake = FakeTelegram(TOKEN)
+    state = tempfile.TemporaryDirectory()  # a fresh fake Bot API numbers its updates from 1 again
     process = start(
         "bot.channels.telegram_gateway",
-        {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": fake.url, "RASA_URL": rasa.url, "TELEGRAM_POLL_TIMEOUT": "10"},
+        {
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_URL": fake.url,
+            "RASA_URL": rasa.url,
+            "TELEGRAM_POLL_TIMEOUT": "10",
+            "TELEGRAM_STATE_DIR": state.name,
+            "TELEGRAM_RATE_LIMIT_PER_MINUTE": "0",  # one chat sends every message
+            "REDIS_URL": "",
+        },
     )
     try:
         fake.wait_for(lambda: "getUpdates" in fake.calls, timeout=60)
@@ -101,6 +110,7 @@ def bench_telegram(rasa: StubRasa) -> list[float]:
         process.terminate()
         process.wait(10)
         fake.close()
+        state.cleanup()
 
 
 def bench_zalo(rasa: StubRasa) -> list[float]:
@@ -121,6 +131,7 @@ def bench_zalo(rasa: StubRasa) -> list[float]:
                 "ZALO_PORT": str(port),
                 "ZALO_LISTEN": "127.0.0.1",
                 "ZALO_STATE_DIR": state,
+                "ZALO_RATE_LIMIT_PER_MINUTE": "0",  # one user sends every message
                 "REDIS_URL": "",
             },
         )

@@ -97,7 +97,7 @@ class Settings:
     redis_url: str = _var(
         "REDIS_URL",
         "",
-        "Redis cho khóa hội thoại của Rasa và kho chống trùng của kênh Zalo.",
+        "Redis cho khóa hội thoại của Rasa và trạng thái của kênh Telegram, Zalo (chống trùng, hàng đợi gửi, giới hạn tốc độ).",
         secret=True,  # may carry a password
         group="Bot",
     )
@@ -158,16 +158,28 @@ class Settings:
     office_session_hours: float = _var("OFFICE_SESSION_HOURS", 8.0, "Phiên đăng nhập kéo dài (giờ).", group="Trang cán bộ")
     office_token_days: float = _var("OFFICE_TOKEN_DAYS", 365.0, "Hạn của mã truy cập API (ngày).", group="Trang cán bộ")
     office_login_max_failures: int = _var(
-        "OFFICE_LOGIN_MAX_FAILURES", 5, "Số lần đăng nhập sai cho một tên trước khi tạm khóa.", group="Trang cán bộ"
+        "OFFICE_LOGIN_MAX_FAILURES",
+        5,
+        "Số lần đăng nhập sai cho một tên từ một địa chỉ trước khi tạm chặn tên đó từ địa chỉ đó (nơi khác vẫn đăng nhập được).",
+        group="Trang cán bộ",
     )
     office_login_max_failures_per_address: int = _var(
         "OFFICE_LOGIN_MAX_FAILURES_PER_ADDRESS",
         20,
-        "Số lần đăng nhập sai từ một địa chỉ trước khi tạm khóa.",
+        "Số lần đăng nhập sai từ một địa chỉ (mọi tên) trước khi tạm chặn mọi tên từ địa chỉ đó.",
+        group="Trang cán bộ",
+    )
+    office_login_max_delay_seconds: float = _var(
+        "OFFICE_LOGIN_MAX_DELAY_SECONDS",
+        10.0,
+        "Chờ lâu nhất (giây) trước mỗi lần đăng nhập vào một tên đã bị đoán sai nhiều lần từ nhiều địa chỉ (chờ, không khóa).",
         group="Trang cán bộ",
     )
     office_login_window_minutes: float = _var(
-        "OFFICE_LOGIN_WINDOW_MINUTES", 15.0, "Thời gian tạm khóa đăng nhập (phút).", group="Trang cán bộ"
+        "OFFICE_LOGIN_WINDOW_MINUTES",
+        15.0,
+        "Lần đăng nhập sai được tính trong bao lâu, cũng là thời gian tạm chặn (phút).",
+        group="Trang cán bộ",
     )
     office_max_upload_bytes: int = _var(
         "OFFICE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024, "Cỡ tệp tải lên lớn nhất (byte).", group="Trang cán bộ"
@@ -176,7 +188,10 @@ class Settings:
         "OFFICE_MAX_UPLOAD_ROWS", 5000, "Số dòng lớn nhất của một tệp tải lên.", group="Trang cán bộ"
     )
     office_trust_proxy: bool = _var(
-        "OFFICE_TRUST_PROXY", False, "`1` = tin `X-Forwarded-For` (chỉ khi đứng sau proxy của mình).", group="Trang cán bộ"
+        "OFFICE_TRUST_PROXY",
+        False,
+        "`1` = lấy địa chỉ người dùng từ mục cuối của `X-Forwarded-For` (chỉ khi đứng sau đúng một proxy của mình).",
+        group="Trang cán bộ",
     )
     office_cookie_secure: str = _var(
         "OFFICE_COOKIE_SECURE", "auto", "`1`/`0`/`auto`: cookie chỉ qua HTTPS (`auto` = theo yêu cầu).", group="Trang cán bộ"
@@ -207,6 +222,15 @@ class Settings:
     telegram_typing_delay_seconds: float = _var(
         "TELEGRAM_TYPING_DELAY_SECONDS", 0.5, 'Hiện "đang nhập…" khi Rasa trả lời chậm hơn số giây này.', group="Telegram"
     )
+    telegram_state_dir: str = _var(
+        "TELEGRAM_STATE_DIR",
+        "",
+        "Thư mục giữ tin đã xử lý và dữ liệu nút bấm khi không có REDIS_URL; trống = `var/telegram`.",
+        group="Telegram",
+    )
+    telegram_rate_limit_per_minute: int = _var(
+        "TELEGRAM_RATE_LIMIT_PER_MINUTE", 20, "Số tin mỗi người được gửi trong một phút (0 = không giới hạn).", group="Telegram"
+    )
 
     # --- Zalo ----------------------------------------------------------------------------
     zalo_app_id: str = _var("ZALO_APP_ID", "", "ID ứng dụng Zalo; có thì `make serve` bật kênh Zalo.", group="Zalo")
@@ -223,8 +247,30 @@ class Settings:
     zalo_signature_window_seconds: float = _var(
         "ZALO_SIGNATURE_WINDOW_SECONDS", 600.0, "Webhook cũ hơn số giây này bị từ chối.", group="Zalo"
     )
-    zalo_state_dir: str = _var("ZALO_STATE_DIR", "", "Thư mục giữ token và tin đã xử lý; trống = `var/zalo`.", group="Zalo")
-    zalo_send_backoff_seconds: float = _var("ZALO_SEND_BACKOFF_SECONDS", 0.5, "Chờ giữa hai lần gửi lại.", group="Zalo")
+    zalo_state_dir: str = _var(
+        "ZALO_STATE_DIR",
+        "",
+        "Thư mục giữ token (và tin đã xử lý, hàng đợi gửi khi không có REDIS_URL); trống = `var/zalo`.",
+        group="Zalo",
+    )
+    zalo_send_backoff_seconds: float = _var(
+        "ZALO_SEND_BACKOFF_SECONDS", 0.5, "Chờ trước lần gửi lại đầu tiên; sau đó gấp đôi mỗi lần.", group="Zalo"
+    )
+    zalo_send_backoff_max_seconds: float = _var(
+        "ZALO_SEND_BACKOFF_MAX_SECONDS", 30.0, "Chờ lâu nhất giữa hai lần gửi lại.", group="Zalo"
+    )
+    zalo_send_timeout_seconds: float = _var(
+        "ZALO_SEND_TIMEOUT_SECONDS",
+        60.0,
+        "Chờ OA API trả lời một lần gửi; quá hạn thì không rõ tin đã đến chưa nên không gửi lại.",
+        group="Zalo",
+    )
+    zalo_outbox_max_age_seconds: float = _var(
+        "ZALO_OUTBOX_MAX_AGE_SECONDS", 3600.0, "Tin chưa gửi được thì thử lại trong chừng này giây rồi bỏ.", group="Zalo"
+    )
+    zalo_rate_limit_per_minute: int = _var(
+        "ZALO_RATE_LIMIT_PER_MINUTE", 20, "Số tin mỗi người được gửi trong một phút (0 = không giới hạn).", group="Zalo"
+    )
 
     # --- values derived from the ones above -------------------------------------------------
     @property
@@ -244,6 +290,10 @@ class Settings:
     @property
     def cors_origins(self) -> list[str]:
         return [origin.strip() for origin in self.rasa_cors_origins.split(",") if origin.strip()]
+
+    @property
+    def telegram_state_path(self) -> Path:
+        return Path(self.telegram_state_dir) if self.telegram_state_dir else ROOT / "var" / "telegram"
 
     @property
     def zalo_state_path(self) -> Path:

@@ -4,6 +4,14 @@ Long polling by default (no public URL needed); webhook mode with Telegram's
 secret token when TELEGRAM_MODE=webhook. Different chats are served
 concurrently; one chat's messages are handled strictly in order (a lock per
 chat). Settings come from environment variables (README, "Kênh Telegram").
+
+Exactly once: Telegram delivers an update again when the batch that carried it
+was not confirmed (a restart, a lost connection) or when a webhook answer was
+late, and a batch may even carry the same update twice. Every update_id is
+claimed in the channel store (Redis or a SQLite file, so it survives restarts)
+before anything is done with it; a claimed one is dropped. Long button payloads
+are kept in the same store, so buttons keep working after a restart. A sender
+over TELEGRAM_RATE_LIMIT_PER_MINUTE gets one "Bạn nhắn nhanh quá…" per minute.
 """
 
 from __future__ import annotations
@@ -11,14 +19,17 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from collections import OrderedDict
+import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatAction
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 import settings
+from bot.channels.channel_store import ChannelStore
+from bot.channels.rate_limit import SLOW_DOWN, RateLimit, Verdict
 from bot.channels.secrets import setup_logging
 from bot.channels.text_split import split_text
 from bot.rasa_client import APOLOGY, TEXT_ONLY, RasaClient, RasaUnavailable
@@ -37,6 +48,13 @@ HELP = (
 )
 EXPIRED_BUTTON = "Nút này đã cũ rồi. Bạn gõ lại câu hỏi giúp mình nhé."
 RESET_DONE = "Mình đã bắt đầu lại cuộc trò chuyện."
+# what Telegram accepts as a webhook secret_token (Bot API, setWebhook)
+WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+BAD_WEBHOOK_SECRET = (
+    "TELEGRAM_WEBHOOK_SECRET không hợp lệ: Telegram chỉ nhận 1–256 ký tự gồm chữ cái không dấu (A–Z, a–z), "
+    "chữ số (0–9), dấu gạch dưới (_) và gạch ngang (-); không có dấu cách, +, / hay =. "
+    'Tạo mã mới bằng: python -c "import secrets; print(secrets.token_urlsafe(32))"'
+)
 
 
 @dataclass
@@ -54,6 +72,9 @@ class Settings:
     poll_timeout: int
     rasa_timeout: float
     typing_delay: float  # show "typing…" only when Rasa takes longer than this
+    redis_url: str
+    state_dir: Path
+    rate_limit: int  # messages per sender per minute
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -61,6 +82,13 @@ class Settings:
         token = config.telegram_bot_token
         if not token:
             raise SystemExit("TELEGRAM_BOT_TOKEN chưa được đặt (xem README, mục Kênh Telegram).")
+        if config.telegram_mode not in ("polling", "webhook"):
+            raise SystemExit(f"TELEGRAM_MODE={config.telegram_mode!r} không hợp lệ: chỉ nhận `polling` hoặc `webhook`.")
+        if config.telegram_mode == "webhook":
+            if not config.telegram_webhook_url or not config.telegram_webhook_secret:
+                raise SystemExit("Chế độ webhook cần TELEGRAM_WEBHOOK_URL và TELEGRAM_WEBHOOK_SECRET.")
+            if not WEBHOOK_SECRET.fullmatch(config.telegram_webhook_secret):
+                raise SystemExit(BAD_WEBHOOK_SECRET)
         return cls(
             token=token,
             rasa_url=config.rasa_base_url,
@@ -73,29 +101,34 @@ class Settings:
             poll_timeout=config.telegram_poll_timeout,
             rasa_timeout=config.rasa_timeout,
             typing_delay=config.telegram_typing_delay_seconds,
+            redis_url=config.redis_url,
+            state_dir=config.telegram_state_path,
+            rate_limit=config.telegram_rate_limit_per_minute,
         )
+
+    @property
+    def bot_id(self) -> str:
+        """The numeric part of the token: names this bot's keys in a shared Redis."""
+        return self.token.split(":", 1)[0]
 
 
 class ButtonPayloads:
-    """callback_data is limited to 64 bytes: longer Rasa payloads get a short id kept here."""
+    """callback_data is limited to 64 bytes: longer Rasa payloads get a short id, and the
+    payload is kept in the channel store (not in memory, so a restart keeps buttons working)."""
 
-    def __init__(self, capacity: int = 50_000):
-        self.capacity = capacity
-        self.by_id: OrderedDict[str, str] = OrderedDict()
+    def __init__(self, store: ChannelStore):
+        self.store = store
 
-    def to_callback(self, payload: str) -> str:
+    async def to_callback(self, payload: str) -> str:
         if len(payload.encode("utf-8")) <= MAX_CALLBACK_BYTES and not payload.startswith("#"):
             return payload
         short = "#" + hashlib.sha256(payload.encode("utf-8")).hexdigest()[:20]
-        self.by_id[short] = payload
-        self.by_id.move_to_end(short)
-        while len(self.by_id) > self.capacity:
-            self.by_id.popitem(last=False)
+        await self.store.remember(short, payload)
         return short
 
-    def from_callback(self, data: str) -> str | None:
+    async def from_callback(self, data: str) -> str | None:
         if data.startswith("#"):
-            return self.by_id.get(data)
+            return await self.store.recall(data)
         return data
 
 
@@ -103,7 +136,9 @@ class TelegramGateway:
     def __init__(self, settings: Settings):
         self.settings = settings
         self.rasa = RasaClient(settings.rasa_url, timeout=settings.rasa_timeout)
-        self.payloads = ButtonPayloads()
+        self.store = ChannelStore(f"telegram:{settings.bot_id}", settings.state_dir, settings.redis_url or None)
+        self.payloads = ButtonPayloads(self.store)
+        self.limit = RateLimit(self.store, settings.rate_limit)
         self.locks: dict[int, asyncio.Lock] = {}
 
     def build(self) -> Application:
@@ -118,20 +153,47 @@ class TelegramGateway:
             .post_shutdown(self._close)
             .build()
         )
-        application.add_handler(CommandHandler("start", self.on_start))
-        application.add_handler(CommandHandler("help", self.on_help))
-        application.add_handler(CommandHandler("reset", self.on_reset))
-        application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, self.on_text))
-        application.add_handler(CallbackQueryHandler(self.on_button))
-        application.add_handler(MessageHandler(~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL, self.on_other))
+        guarded = self.guarded
+        application.add_handler(CommandHandler("start", guarded(self.on_start)))
+        application.add_handler(CommandHandler("help", guarded(self.on_help)))
+        application.add_handler(CommandHandler("reset", guarded(self.on_reset)))
+        application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, guarded(self.on_text)))
+        application.add_handler(CallbackQueryHandler(guarded(self.on_button)))
+        application.add_handler(
+            MessageHandler(~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL, guarded(self.on_other))
+        )
         application.add_error_handler(self.on_error)
         return application
 
     async def _close(self, _application: Application) -> None:
         await self.rasa.close()
+        await self.store.close()
 
     def lock_for(self, chat_id: int) -> asyncio.Lock:
         return self.locks.setdefault(chat_id, asyncio.Lock())
+
+    def guarded(self, handler):
+        """Run `handler` in its chat's turn (the chat lock is the first thing awaited, so updates
+        keep their order), once per update_id, and only within the sender's rate limit."""
+
+        async def run(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+            if update.effective_chat is None:
+                return
+            chat_id = update.effective_chat.id
+            async with self.lock_for(chat_id):
+                if not await self.store.first_time(f"update:{update.update_id}"):
+                    log.info("Dropped update %s: already handled", update.update_id)
+                    return
+                verdict = await self.limit.check(str(chat_id))
+                if verdict is not Verdict.ANSWER:
+                    if update.callback_query:
+                        await update.callback_query.answer()
+                    if verdict is Verdict.SLOW_DOWN:
+                        await context.bot.send_message(chat_id, SLOW_DOWN)
+                    return
+                await handler(update, context)
+
+        return run
 
     # --- handlers -------------------------------------------------------------------------
 
@@ -141,7 +203,7 @@ class TelegramGateway:
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
         await query.answer()  # stop the button's spinner first
-        payload = self.payloads.from_callback(query.data or "")
+        payload = await self.payloads.from_callback(query.data or "")
         chat_id = update.effective_chat.id
         if payload is None:
             await context.bot.send_message(chat_id, EXPIRED_BUTTON)
@@ -156,17 +218,15 @@ class TelegramGateway:
 
     async def on_reset(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         chat_id = update.effective_chat.id
-        async with self.lock_for(chat_id):
-            try:
-                await self.rasa.send(self.sender(chat_id), "/restart", "telegram")
-            except RasaUnavailable:
-                await context.bot.send_message(chat_id, APOLOGY)
-                return
-            await context.bot.send_message(chat_id, RESET_DONE)
+        try:
+            await self.rasa.send(self.sender(chat_id), "/restart", "telegram")
+        except RasaUnavailable:
+            await context.bot.send_message(chat_id, APOLOGY)
+            return
+        await context.bot.send_message(chat_id, RESET_DONE)
 
     async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if update.effective_chat:
-            await context.bot.send_message(update.effective_chat.id, TEXT_ONLY)
+        await context.bot.send_message(update.effective_chat.id, TEXT_ONLY)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("Error while handling an update: %s", type(context.error).__name__, exc_info=context.error)
@@ -178,20 +238,20 @@ class TelegramGateway:
         return f"telegram:{chat_id}"
 
     async def relay(self, chat_id: int, text: str, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """One turn; called in the chat's turn (see `guarded`)."""
         if not text.strip():
             await context.bot.send_message(chat_id, TEXT_ONLY)
             return
-        async with self.lock_for(chat_id):
-            answered = asyncio.Event()
-            typing = asyncio.create_task(self._typing(context, chat_id, answered))
-            try:
-                replies = await self.rasa.send(self.sender(chat_id), text, "telegram")
-            except RasaUnavailable:
-                replies = [{"text": APOLOGY}]
-            finally:
-                answered.set()  # stop after the request in flight (cancelling it would drop a pooled connection)
-            await self.deliver(context, chat_id, replies)
-            await typing
+        answered = asyncio.Event()
+        typing = asyncio.create_task(self._typing(context, chat_id, answered))
+        try:
+            replies = await self.rasa.send(self.sender(chat_id), text, "telegram")
+        except RasaUnavailable:
+            replies = [{"text": APOLOGY}]
+        finally:
+            answered.set()  # stop after the request in flight (cancelling it would drop a pooled connection)
+        await self.deliver(context, chat_id, replies)
+        await typing
 
     async def _typing(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, answered: asyncio.Event) -> None:
         """ "typing…" every 4 s (Telegram shows it for 5 s) until Rasa has answered; not at all for
@@ -221,7 +281,7 @@ class TelegramGateway:
                     [
                         [
                             InlineKeyboardButton(
-                                b.get("title", "")[:64], callback_data=self.payloads.to_callback(b.get("payload", ""))
+                                b.get("title", "")[:64], callback_data=await self.payloads.to_callback(b["payload"])
                             )
                         ]
                         for b in buttons
@@ -241,8 +301,6 @@ def main() -> None:
     gateway = TelegramGateway(settings)
     application = gateway.build()
     if settings.mode == "webhook":
-        if not settings.webhook_url or not settings.webhook_secret:
-            raise SystemExit("Chế độ webhook cần TELEGRAM_WEBHOOK_URL và TELEGRAM_WEBHOOK_SECRET.")
         application.run_webhook(
             listen=settings.webhook_listen,
             port=settings.webhook_port,

@@ -10,7 +10,33 @@ Per event: verify `X-ZEvent-Signature` on the raw bytes (mac = sha256(app_id + b
 message.msg_id; answer 200 at once and do the work in the background; answer
 through the OA v3 customer-service API, refreshing the access token before it
 expires (and once on -216/-220) with the single-use refresh token, one refresh at
-a time. Sources: shared/research/channels.md §1.
+a time. Buttons are `oa.query.hide`: a tap sends the payload to the OA without
+showing `/intent{...}` in the student's chat. A sender over
+ZALO_RATE_LIMIT_PER_MINUTE gets one "Bạn nhắn nhanh quá…" per minute.
+Sources: shared/research/channels.md §1.
+
+Replies go through a durable outbox (bot/channels/channel_store.py: Redis or a
+SQLite file), because once the webhook has answered 200 Zalo will never resend
+the question: a reply that cannot be sent now must wait, not vanish. One worker
+per user sends that user's queue in order; a restarted gateway resumes every
+pending queue. Each attempt ends in one of four outcomes, and the rule is:
+
+- delivered (`error` 0) → done;
+- certainly not delivered → retry with doubling back-off (ZALO_SEND_BACKOFF_SECONDS
+  up to ZALO_SEND_BACKOFF_MAX_SECONDS) until the message is ZALO_OUTBOX_MAX_AGE_SECONDS
+  old: the request never reached Zalo (connection refused, connect/pool timeout,
+  write failure — an incomplete request cannot be acted on), or Zalo said it did
+  not take it (HTTP 429, HTTP 5xx other than 504, rate limit -32, an access token
+  refused even after a refresh);
+- unknown → never resent, logged as a warning: the request was sent whole and no
+  answer came (read timeout after ZALO_SEND_TIMEOUT_SECONDS, connection dropped
+  while waiting, HTTP 504 from a proxy, a 200 that is not JSON), or the gateway
+  stopped in the middle of the attempt (the outbox item still carries its
+  "sending" mark). Zalo may have delivered it, and a student reading the same
+  answer twice is worse than one lost reply among many hours of slowness; the
+  generous default timeout (60 s) makes this rare;
+- refused for good (any other Zalo error: not a follower, outside the 7-day
+  window, invalid parameter…) → dropped and logged.
 """
 
 from __future__ import annotations
@@ -23,6 +49,7 @@ import json
 import logging
 import time
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 
 import httpx
@@ -32,18 +59,23 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 import settings
+from bot.channels.channel_store import ChannelStore, OutboxItem
+from bot.channels.rate_limit import SLOW_DOWN, RateLimit, Verdict
 from bot.channels.secrets import setup_logging
 from bot.channels.text_split import split_text
-from bot.channels.zalo_store import SeenEvents, TokenFile
+from bot.channels.token_file import TokenFile
 from bot.rasa_client import APOLOGY, TEXT_ONLY, RasaClient, RasaUnavailable
 
 log = logging.getLogger("zalo_gateway")
 
 MAX_TEXT = 2000
 MAX_BUTTONS = 5
+BUTTON_TYPE = "oa.query.hide"  # the tap reaches the OA as text but is not shown as the student's message
+MAX_PAYLOAD = 1000  # Zalo's limit for a query button's payload
 TOKEN_ERRORS = (-216, -220)  # invalid / expired access token
 RATE_LIMITED = -32
 IGNORED_EVENTS = ("user_received_message", "user_seen_message")
+STALE_MARK_MARGIN = 30.0  # an attempt mark older than the send timeout plus this was left by a stopped gateway
 MEDIA_EVENTS = (
     "user_send_image",
     "user_send_sticker",
@@ -73,9 +105,12 @@ class Settings:
     redis_url: str
     state_dir: Path
     backoff: float
+    backoff_max: float
+    send_timeout: float  # read timeout of one send: past it the outcome is unknown
+    outbox_max_age: float
+    rate_limit: int  # messages per sender per minute
     max_body_bytes: int = 1024 * 1024
     refresh_margin: float = 600.0  # refresh when the token has less than this left
-    send_retries: int = 3
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -104,6 +139,10 @@ class Settings:
             redis_url=config.redis_url,
             state_dir=config.zalo_state_path,
             backoff=config.zalo_send_backoff_seconds,
+            backoff_max=config.zalo_send_backoff_max_seconds,
+            send_timeout=config.zalo_send_timeout_seconds,
+            outbox_max_age=config.zalo_outbox_max_age_seconds,
+            rate_limit=config.zalo_rate_limit_per_minute,
         )
 
 
@@ -173,15 +212,27 @@ class OaTokens:
             log.info("Zalo access token refreshed")
 
 
+class Outcome(Enum):
+    """What became of one attempt to send (the rule is in the module docstring)."""
+
+    DELIVERED = "delivered"
+    NOT_DELIVERED = "not delivered"  # certainly: retry later
+    UNKNOWN = "unknown"  # Zalo may have it: never resend
+    REFUSED = "refused"  # for good: drop
+
+
 class ZaloGateway:
     def __init__(self, settings: Settings):
         self.settings = settings
-        self.http = httpx.AsyncClient(timeout=10.0)
+        self.http = httpx.AsyncClient(timeout=httpx.Timeout(10.0, read=settings.send_timeout))
         self.rasa = RasaClient(settings.rasa_url)
         self.tokens = OaTokens(settings, self.http)
-        self.seen = SeenEvents(settings.state_dir, settings.redis_url or None)
+        self.store = ChannelStore("zalo", settings.state_dir, settings.redis_url or None)
+        self.limit = RateLimit(self.store, settings.rate_limit)
         self.locks: dict[str, asyncio.Lock] = {}
-        self.tasks: set[asyncio.Task] = set()
+        self.tasks: set[asyncio.Task] = set()  # events being handled
+        self.workers: dict[str, asyncio.Task] = {}  # one outbox worker per user with pending replies
+        self.stopping = asyncio.Event()
         self.app = Starlette(
             routes=[Route("/zalo/webhook", self.webhook, methods=["POST"]), Route("/health", self.health)],
             lifespan=self.lifespan,
@@ -189,15 +240,22 @@ class ZaloGateway:
 
     @contextlib.asynccontextmanager
     async def lifespan(self, _app):
+        for user in await self.store.pending_users():  # replies a stopped gateway could not send yet
+            self.wake(user)
         yield
         await self.close()
 
     async def close(self) -> None:
+        """Finish the turns in progress (their replies land in the outbox), then let each worker
+        finish the attempt it is in; what is still queued waits for the next start."""
         if self.tasks:
             await asyncio.wait(self.tasks, timeout=10)
+        self.stopping.set()
+        if self.workers:
+            await asyncio.wait(self.workers.values(), timeout=10)
         await self.rasa.close()
         await self.http.aclose()
-        await self.seen.close()
+        await self.store.close()
 
     async def health(self, request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
@@ -226,7 +284,7 @@ class ZaloGateway:
         if not self.signed(request, raw, event):
             log.warning("Rejected a Zalo event with a missing, forged or stale signature")
             return JSONResponse({"error": "invalid signature"}, status_code=401)
-        if not await self.seen.first_time(self.event_key(event)):
+        if not await self.store.first_time(self.event_key(event)):
             return JSONResponse({"status": "duplicate"})
         task = asyncio.create_task(self.handle(event))
         self.tasks.add(task)
@@ -260,82 +318,154 @@ class ZaloGateway:
     async def handle(self, event: dict) -> None:
         name = str(event.get("event_name", ""))
         user = self.user_of(event)
+        if not user or name.startswith("oa_send_") or name in IGNORED_EVENTS:
+            return
         try:
-            if not user or name.startswith("oa_send_") or name in IGNORED_EVENTS:
-                return
-            if name == "user_send_text":
-                text = str((event.get("message") or {}).get("text") or "")
-                await self.relay(user, text)
-            elif name == "follow":
-                await self.relay(user, "/greet")
-            elif name in MEDIA_EVENTS:
-                await self.send(user, TEXT_ONLY, [])
+            # the user's lock is the first thing awaited, so a user's events keep their order
+            async with self.locks.setdefault(user, asyncio.Lock()):
+                if name not in ("user_send_text", "follow", *MEDIA_EVENTS):
+                    return
+                verdict = await self.limit.check(user)
+                if verdict is Verdict.SLOW_DOWN:
+                    await self.send(user, SLOW_DOWN, [])
+                if verdict is not Verdict.ANSWER:
+                    return
+                if name == "user_send_text":
+                    await self.relay(user, str((event.get("message") or {}).get("text") or ""))
+                elif name == "follow":
+                    await self.relay(user, "/greet")
+                else:
+                    await self.send(user, TEXT_ONLY, [])
         except Exception:  # a background task must never die silently
             log.exception("Failed to handle a Zalo %s event", name)
 
     async def relay(self, user: str, text: str) -> None:
-        lock = self.locks.setdefault(user, asyncio.Lock())
-        async with lock:
-            if not text.strip():
-                await self.send(user, TEXT_ONLY, [])
-                return
-            try:
-                replies = await self.rasa.send(f"zalo:{user}", text, "zalo")
-            except RasaUnavailable:
-                replies = [{"text": APOLOGY}]
-            for reply in replies:
-                await self.send(user, reply.get("text") or "", reply.get("buttons") or [])
+        """One turn; called holding the user's lock."""
+        if not text.strip():
+            await self.send(user, TEXT_ONLY, [])
+            return
+        try:
+            replies = await self.rasa.send(f"zalo:{user}", text, "zalo")
+        except RasaUnavailable:
+            replies = [{"text": APOLOGY}]
+        for reply in replies:
+            await self.send(user, reply.get("text") or "", reply.get("buttons") or [])
 
     # --- outbound -------------------------------------------------------------------------
 
     async def send(self, user: str, text: str, buttons: list[dict]) -> None:
-        chunks = split_text(text, MAX_TEXT) or (["Bạn chọn:"] if buttons else [])
-        for index, chunk in enumerate(chunks):
-            message: dict = {"text": chunk}
-            if buttons and index == len(chunks) - 1:
-                message["attachment"] = {
-                    "type": "template",
-                    "payload": {
-                        "buttons": [
-                            {"title": b.get("title", "")[:100], "type": "oa.query.show", "payload": b.get("payload", "")}
-                            for b in buttons[:MAX_BUTTONS]
-                            if b.get("payload")
-                        ]
-                    },
-                }
-            await self.send_cs(user, message)
+        """Queue one reply (split to Zalo's length limit, buttons on its last part) and wake the user's worker."""
+        await self.store.enqueue(user, zalo_messages(text, buttons))
+        self.wake(user)
 
-    async def send_cs(self, user: str, message: dict) -> bool:
-        """POST /v3.0/oa/message/cs; retry only on rate limit, 5xx or timeout, never after success."""
+    def wake(self, user: str) -> None:
+        worker = self.workers.get(user)
+        if worker is None or worker.done():
+            self.workers[user] = asyncio.create_task(self.drain(user))
+
+    async def drain(self, user: str) -> None:
+        """Send the user's queue in order until it is empty (or the gateway stops)."""
+        try:
+            while not self.stopping.is_set():
+                item = await self.store.head(user)
+                if item is None:
+                    return
+                now = time.time()
+                if item.sending_since is not None:
+                    if now - item.sending_since < self.settings.send_timeout + STALE_MARK_MARGIN:
+                        await self.pause(1.0)  # another gateway process may be waiting for Zalo's answer
+                        continue
+                    log.warning("A Zalo send was interrupted by a gateway stop; its outcome is unknown, not resending")
+                    await self.store.remove(item)
+                elif now - item.created > self.settings.outbox_max_age:
+                    log.error("Zalo send given up after %s attempts over %.0f s", item.attempts, now - item.created)
+                    await self.store.remove(item)
+                elif item.next_at > now:
+                    await self.pause(item.next_at - now)
+                elif await self.store.claim(item):
+                    await self.settle(item, *await self.attempt(user, item.message))
+        except Exception:
+            log.exception("Zalo outbox worker failed; the queue is resumed at the next start")
+        finally:
+            if self.workers.get(user) is asyncio.current_task():
+                del self.workers[user]
+
+    async def settle(self, item: OutboxItem, outcome: Outcome, reason: str) -> None:
+        if outcome is Outcome.NOT_DELIVERED:
+            delay = min(self.settings.backoff * 2 ** min(item.attempts, 30), self.settings.backoff_max)
+            if item.attempts % 10 == 0:  # the first failure, then every tenth: an outage is one line a few minutes
+                log.warning("Zalo send not delivered: %s; attempt %s, retrying in %.1f s", reason, item.attempts + 1, delay)
+            await self.store.postpone(item, time.time() + delay)
+            return
+        if outcome is Outcome.UNKNOWN:
+            log.warning("Zalo send outcome unknown: %s; it may have been delivered, so it is not resent", reason)
+        elif outcome is Outcome.REFUSED:
+            log.error("Zalo refused a message: %s", reason)
+        await self.store.remove(item)
+
+    async def pause(self, seconds: float) -> None:
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(self.stopping.wait(), timeout=max(seconds, 0.0))
+
+    async def attempt(self, user: str, message: dict) -> tuple[Outcome, str]:
+        """One POST /v3.0/oa/message/cs (and one more after refreshing a refused token): the outcome and why."""
         refreshed = False
-        attempt = 0
         while True:
-            token = await self.tokens.access_token()
+            try:
+                token = await self.tokens.access_token()  # may refresh first
+            except httpx.HTTPError as failure:
+                return Outcome.NOT_DELIVERED, f"token refresh failed ({type(failure).__name__})"
             try:
                 response = await self.http.post(
                     f"{self.settings.api_url}/v3.0/oa/message/cs",
                     headers={"access_token": token},
                     json={"recipient": {"user_id": user}, "message": message},
                 )
-                retry = response.status_code >= 500
-                data = {} if retry else response.json()
-            except (httpx.TimeoutException, httpx.TransportError, ValueError):
-                retry, data = True, {}
+            except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.WriteError, httpx.WriteTimeout) as error:
+                return Outcome.NOT_DELIVERED, f"OA API not reached ({type(error).__name__})"
+            except httpx.HTTPError as error:
+                return Outcome.UNKNOWN, f"no answer from the OA API ({type(error).__name__})"
+            if response.status_code == 504:
+                return Outcome.UNKNOWN, "HTTP 504"
+            if response.status_code == 429 or response.status_code >= 500:
+                return Outcome.NOT_DELIVERED, f"HTTP {response.status_code}"
+            try:
+                data = response.json()
+            except ValueError:
+                data = None
+            if not isinstance(data, dict):
+                outcome = Outcome.UNKNOWN if response.status_code == 200 else Outcome.REFUSED
+                return outcome, f"HTTP {response.status_code} without a JSON answer"
             error = data.get("error")
-            if not retry and error == 0:
-                return True
-            if not retry and error in TOKEN_ERRORS and not refreshed:
-                await self.tokens.refresh(stale=token)
+            if error == 0:
+                return Outcome.DELIVERED, ""
+            if error == RATE_LIMITED:
+                return Outcome.NOT_DELIVERED, "rate limit (-32)"
+            if error in TOKEN_ERRORS:
+                if refreshed:  # the refresh failed; it may work on the next attempt
+                    return Outcome.NOT_DELIVERED, f"access token refused ({error})"
+                try:
+                    await self.tokens.refresh(stale=token)
+                except httpx.HTTPError as failure:
+                    return Outcome.NOT_DELIVERED, f"token refresh failed ({type(failure).__name__})"
                 refreshed = True
                 continue
-            if not retry and error != RATE_LIMITED:
-                log.error("Zalo send failed: error %s", error)
-                return False
-            attempt += 1
-            if attempt > self.settings.send_retries:
-                log.error("Zalo send gave up after %s attempts", attempt)
-                return False
-            await asyncio.sleep(self.settings.backoff * 2 ** (attempt - 1))
+            return Outcome.REFUSED, f"error {error}"
+
+
+def zalo_messages(text: str, buttons: list[dict]) -> list[dict]:
+    """One reply as OA messages: text in parts of at most 2,000 characters, buttons on the last."""
+    chunks = split_text(text, MAX_TEXT) or (["Bạn chọn:"] if buttons else [])
+    messages = [{"text": chunk} for chunk in chunks]
+    usable = [b for b in buttons if b.get("payload") and len(b["payload"]) <= MAX_PAYLOAD][:MAX_BUTTONS]
+    if messages and usable:
+        messages[-1]["attachment"] = {
+            "type": "template",
+            "payload": {
+                "buttons": [{"title": b.get("title", "")[:100], "type": BUTTON_TYPE, "payload": b["payload"]} for b in usable]
+            },
+        }
+    return messages
 
 
 def create_app() -> Starlette:

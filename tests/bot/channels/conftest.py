@@ -1,6 +1,8 @@
 """Gateways under test run as real processes, configured by environment variables, between
 fake platform servers (loopback HTTP) and the real Rasa + action servers (behind a switchable
-proxy so a test can take Rasa away and bring it back)."""
+proxy so a test can take Rasa away and bring it back; the Zalo OA API sits behind one too).
+Their state is in a local SQLite file, or in Redis database 11 (flushed) for the `*_redis`
+fixtures."""
 
 from __future__ import annotations
 
@@ -55,31 +57,74 @@ def rasa_proxy(bot_url):
     return SwitchableProxy(int(bot_url.rsplit(":", 1)[1]))
 
 
-@pytest.fixture(scope="session")
-def telegram(rasa_proxy):
-    fake = FakeTelegram(TELEGRAM_TOKEN)
-    process = start(
-        "bot.channels.telegram_gateway",
-        {
+CHANNEL_REDIS_URL = "redis://127.0.0.1:6379/11"  # a database of its own: fixtures flush it
+RATE_LIMIT = 5  # messages per sender per minute in the gateways under test
+
+
+def flush_channel_redis() -> str:
+    import redis
+
+    client = redis.Redis.from_url(CHANNEL_REDIS_URL)
+    client.flushdb()
+    client.close()
+    return CHANNEL_REDIS_URL
+
+
+@pytest.fixture
+def channel_redis_url() -> str:
+    return flush_channel_redis()
+
+
+class TelegramHarness:
+    """A polling Telegram gateway process in front of a FakeTelegram; restartable with its state."""
+
+    def __init__(self, fake: FakeTelegram, state_dir: Path, rasa: SwitchableProxy, redis_url: str = ""):
+        self.fake, self.state_dir, self.rasa, self.redis_url = fake, state_dir, rasa, redis_url
+        self.process: subprocess.Popen | None = None
+
+    def env(self) -> dict:
+        return {
             "TELEGRAM_BOT_TOKEN": TELEGRAM_TOKEN,
-            "TELEGRAM_API_URL": fake.url,
-            "RASA_URL": rasa_proxy.url,
+            "TELEGRAM_API_URL": self.fake.url,
+            "RASA_URL": self.rasa.url,
             "TELEGRAM_POLL_TIMEOUT": "1",
             "RASA_TIMEOUT": "30",
             "TELEGRAM_TYPING_DELAY_SECONDS": "0",
-        },
-        "telegram",
-    )
-    fake.wait_for(lambda: fake.calls.count("getUpdates") >= 1, timeout=60)
-    fake.process = process
-    yield fake
-    stop(process)
-    fake.close()
+            "TELEGRAM_STATE_DIR": str(self.state_dir),
+            "TELEGRAM_RATE_LIMIT_PER_MINUTE": str(RATE_LIMIT),
+            "REDIS_URL": self.redis_url,
+        }
+
+    def start(self) -> None:
+        polls = self.fake.calls.count("getUpdates")
+        self.process = start("bot.channels.telegram_gateway", self.env(), "telegram")
+        self.fake.wait_for(lambda: self.fake.calls.count("getUpdates") > polls, timeout=60)
+
+    def stop(self) -> None:
+        if self.process:
+            stop(self.process)
+
+
+@pytest.fixture(scope="session")
+def telegram_harness(rasa_proxy, tmp_path_factory):
+    harness = TelegramHarness(FakeTelegram(TELEGRAM_TOKEN), tmp_path_factory.mktemp("telegram-state"), rasa_proxy)
+    harness.start()
+    yield harness
+    harness.stop()
+    harness.fake.close()
+
+
+@pytest.fixture(scope="session")
+def telegram(telegram_harness):
+    """The fake Bot API of the session's gateway (its process as `.process`)."""
+    telegram_harness.fake.process = telegram_harness.process
+    return telegram_harness.fake
 
 
 class ZaloHarness:
-    def __init__(self, fake: FakeZalo, port: int, state_dir: Path, proxy: SwitchableProxy):
-        self.fake, self.port, self.state_dir, self.proxy = fake, port, state_dir, proxy
+    def __init__(self, fake: FakeZalo, port: int, state_dir: Path, proxy: SwitchableProxy, redis_url: str = ""):
+        self.fake, self.port, self.state_dir, self.proxy, self.redis_url = fake, port, state_dir, proxy, redis_url
+        self.oa_api = SwitchableProxy(int(fake.url.rsplit(":", 1)[1]))  # `.down()`: the OA API is unreachable
         self.url = f"http://127.0.0.1:{port}/zalo/webhook"
         self.process: subprocess.Popen | None = None
 
@@ -90,14 +135,17 @@ class ZaloHarness:
             "ZALO_APP_SECRET_KEY": APP_SECRET,
             "ZALO_ACCESS_TOKEN": "token-1",
             "ZALO_REFRESH_TOKEN": "refresh-1",
-            "ZALO_OA_API_URL": self.fake.url,
+            "ZALO_OA_API_URL": self.oa_api.url,
             "ZALO_OAUTH_URL": self.fake.url,
             "RASA_URL": self.proxy.url,
             "ZALO_PORT": str(self.port),
             "ZALO_LISTEN": "127.0.0.1",
             "ZALO_STATE_DIR": str(self.state_dir),
             "ZALO_SEND_BACKOFF_SECONDS": "0.05",
-            "REDIS_URL": "",
+            "ZALO_SEND_BACKOFF_MAX_SECONDS": "1",
+            "ZALO_SEND_TIMEOUT_SECONDS": "5",
+            "ZALO_RATE_LIMIT_PER_MINUTE": str(RATE_LIMIT),
+            "REDIS_URL": self.redis_url,
         }
 
     def start(self) -> None:
@@ -119,11 +167,23 @@ class ZaloHarness:
         return self.process is not None and self.process.poll() is None
 
 
-@pytest.fixture(scope="session")
-def zalo(rasa_proxy, tmp_path_factory):
+def _zalo(rasa_proxy, state_dir: Path, redis_url: str = ""):
     fake = FakeZalo()
-    harness = ZaloHarness(fake, free_port(), tmp_path_factory.mktemp("zalo-state"), rasa_proxy)
+    harness = ZaloHarness(fake, free_port(), state_dir, rasa_proxy, redis_url)
     harness.start()
     yield harness
     harness.stop()
+    harness.oa_api.down()
     fake.close()
+
+
+@pytest.fixture(scope="session")
+def zalo(rasa_proxy, tmp_path_factory):
+    """The Zalo gateway with its state in a local SQLite file."""
+    yield from _zalo(rasa_proxy, tmp_path_factory.mktemp("zalo-state"))
+
+
+@pytest.fixture(scope="session")
+def zalo_redis(rasa_proxy, tmp_path_factory):
+    """The Zalo gateway with its state in Redis (tokens stay in the state directory)."""
+    yield from _zalo(rasa_proxy, tmp_path_factory.mktemp("zalo-redis-state"), flush_channel_redis())

@@ -22,15 +22,24 @@ class FakeTelegram(LoopbackJsonServer):
         self.actions: list[dict] = []  # sendChatAction calls
         self.answered: list[str] = []  # answerCallbackQuery ids
         self.calls: list[str] = []
+        self.redelivered: list[dict] = []  # returned by the next getUpdates whatever its offset
         super().__init__()
 
     # --- what tests do --------------------------------------------------------------------
 
-    def _push(self, update: dict) -> None:
+    def _push(self, update: dict, copies: int = 1) -> int:
+        """Queue an update (`copies` > 1: the same update_id several times in one batch)."""
         with self.cond:
             update["update_id"] = self.next_update_id
             self.next_update_id += 1
-            self.updates.append(update)
+            self.updates.extend([update] * copies)
+            self.cond.notify_all()
+            return update["update_id"]
+
+    def redeliver(self, update_id: int) -> None:
+        """Send an update again in a later batch, as Telegram does when a batch was not confirmed."""
+        with self.cond:
+            self.redelivered.append(next(u for u in self.updates if u["update_id"] == update_id))
             self.cond.notify_all()
 
     def _message(self, chat_id: int, **fields) -> dict:
@@ -45,12 +54,12 @@ class FakeTelegram(LoopbackJsonServer):
             **fields,
         }
 
-    def push_text(self, chat_id: int, text: str) -> None:
+    def push_text(self, chat_id: int, text: str, copies: int = 1) -> int:
         entities = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}] if text.startswith("/") else []
         fields = {"text": text}
         if entities:
             fields["entities"] = entities
-        self._push({"message": self._message(chat_id, **fields)})
+        return self._push({"message": self._message(chat_id, **fields)}, copies)
 
     def push_sticker(self, chat_id: int) -> None:
         self._push(
@@ -97,7 +106,9 @@ class FakeTelegram(LoopbackJsonServer):
         if not path.startswith(prefix):
             return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
         api_method = path[len(prefix) :]
-        self.calls.append(api_method)
+        with self.cond:
+            self.calls.append(api_method)
+            self.cond.notify_all()  # tests wait for calls too
         return 200, {"ok": True, "result": self.handle(api_method, self._params(raw, headers.get("Content-Type", "")))}
 
     @staticmethod
@@ -128,6 +139,8 @@ class FakeTelegram(LoopbackJsonServer):
             with self.cond:
                 while True:
                     pending = [u for u in self.updates if u["update_id"] >= offset]
+                    if self.redelivered:
+                        pending, self.redelivered = self.redelivered + pending, []
                     if pending or time.monotonic() >= deadline:
                         return pending
                     self.cond.wait(max(0.0, deadline - time.monotonic()))

@@ -1,13 +1,17 @@
 """A fake Zalo OpenAPI + OAuth server on loopback: answers like Zalo (channels.md §1) and records sends.
 
 - POST /v3.0/oa/message/cs: accepts only the current access token (else error -216);
-  `fail_next` can make the next calls answer 500 or rate-limit (-32).
+  `fail_next` can make the next calls answer 500 or rate-limit (-32); `slow_next` makes
+  the next deliveries answer that many seconds late (the message is delivered at once,
+  like a real API whose answer is slow). Tests put a SwitchableProxy in front to take
+  the API down.
 - POST /v4/oa/access_token: checks the app secret header; the refresh token is single-use.
 """
 
 from __future__ import annotations
 
 import json
+import time
 from urllib.parse import parse_qs
 
 from tests.bot.channels.loopback_server import LoopbackJsonServer
@@ -23,6 +27,7 @@ class FakeZalo(LoopbackJsonServer):
         self.refreshes: list[dict] = []
         self.rejected_tokens: list[str] = []
         self.fail_next: list[str] = []  # "500" or "rate"
+        self.slow_next: list[float] = []  # seconds to wait before answering a delivered message
         super().__init__()
 
     def messages_to(self, user: str) -> list[dict]:
@@ -51,7 +56,10 @@ class FakeZalo(LoopbackJsonServer):
                 return 200, {"error": -216, "message": "Access token is invalid"}
             self.sent.append(body)
             self.cond.notify_all()
-            return 200, {"error": 0, "message": "Success", "data": {"message_id": f"m{len(self.sent)}"}}
+            delay = self.slow_next.pop(0) if self.slow_next else 0
+            answer = {"error": 0, "message": "Success", "data": {"message_id": f"m{len(self.sent)}"}}
+        time.sleep(delay)
+        return 200, answer
 
     def refresh(self, secret: str, form: dict) -> tuple[int, dict]:
         with self.cond:

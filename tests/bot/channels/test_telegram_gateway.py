@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
+import subprocess
+import sys
 import time
 
+import httpx
+import pytest
+
+from bot.channels.channel_store import ChannelStore
+from bot.channels.rate_limit import SLOW_DOWN
 from bot.channels.telegram_gateway import HELP, RESET_DONE, ButtonPayloads
 from bot.rasa_client import APOLOGY, TEXT_ONLY
+from tests.bot.channels.conftest import RATE_LIMIT, ROOT, TELEGRAM_TOKEN, TelegramHarness, free_port, start, stop
+from tests.bot.channels.fake_telegram import FakeTelegram
 
 chat_ids = itertools.count(1000)
 
@@ -96,36 +106,54 @@ def test_fifty_chats_at_once_all_answered_each_in_order(telegram):
         assert greeting < goodbye, [m["text"][:30] for m in messages]
 
 
-def test_long_payloads_get_short_ids():
-    store = ButtonPayloads()
+def test_long_payloads_get_short_ids_that_outlive_the_process(tmp_path):
     long_payload = '/ask_programme_info{"programme_ref":"HCM-TCVT/5210217","detail":"tuition"}'
-    short = store.to_callback(long_payload)
-    assert len(short.encode()) <= 64 and store.from_callback(short) == long_payload
-    assert store.to_callback("/greet") == "/greet"
+
+    async def scenario():
+        store = ChannelStore("telegram:1", tmp_path)
+        short = await ButtonPayloads(store).to_callback(long_payload)
+        plain = await ButtonPayloads(store).to_callback("/greet")
+        await store.close()
+        restarted = ChannelStore("telegram:1", tmp_path)
+        found = await ButtonPayloads(restarted).from_callback(short)
+        await restarted.close()
+        return short, plain, found
+
+    short, plain, found = asyncio.run(scenario())
+    assert len(short.encode()) <= 64 and found == long_payload and plain == "/greet"
 
 
-def test_webhook_mode_checks_the_secret_token(rasa_proxy):
-    import httpx
+def wait_listening(port: int) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
+            return
+        except httpx.HTTPError:
+            assert time.monotonic() < deadline, "the webhook did not come up"
+            time.sleep(0.2)
 
-    from tests.bot.channels.conftest import TELEGRAM_TOKEN, free_port, start, stop
-    from tests.bot.channels.fake_telegram import FakeTelegram
 
+def webhook_env(fake: FakeTelegram, rasa_proxy, port: int, state_dir, secret: str = "s3cret-webhook-token") -> dict:
+    return {
+        "TELEGRAM_BOT_TOKEN": TELEGRAM_TOKEN,
+        "TELEGRAM_API_URL": fake.url,
+        "RASA_URL": rasa_proxy.url,
+        "TELEGRAM_MODE": "webhook",
+        "TELEGRAM_WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram",
+        "TELEGRAM_WEBHOOK_SECRET": secret,
+        "TELEGRAM_WEBHOOK_LISTEN": "127.0.0.1",
+        "TELEGRAM_WEBHOOK_PORT": str(port),
+        "TELEGRAM_STATE_DIR": str(state_dir),
+        "REDIS_URL": "",
+    }
+
+
+def test_webhook_mode_checks_the_secret_token_and_answers_a_re_post_once(rasa_proxy, tmp_path):
     fake = FakeTelegram(TELEGRAM_TOKEN)
     port = free_port()
-    process = start(
-        "bot.channels.telegram_gateway",
-        {
-            "TELEGRAM_BOT_TOKEN": TELEGRAM_TOKEN,
-            "TELEGRAM_API_URL": fake.url,
-            "RASA_URL": rasa_proxy.url,
-            "TELEGRAM_MODE": "webhook",
-            "TELEGRAM_WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram",
-            "TELEGRAM_WEBHOOK_SECRET": "s3cret-webhook-token",
-            "TELEGRAM_WEBHOOK_LISTEN": "127.0.0.1",
-            "TELEGRAM_WEBHOOK_PORT": str(port),
-        },
-        "telegram-webhook",
-    )
+    env = webhook_env(fake, rasa_proxy, port, tmp_path)
+    process = start("bot.channels.telegram_gateway", env, "telegram-webhook")
     try:
         fake.wait_for(lambda: "setWebhook" in fake.calls, timeout=60)
         chat = next(chat_ids)
@@ -135,18 +163,114 @@ def test_webhook_mode_checks_the_secret_token(rasa_proxy):
             assert httpx.post(url, json=update, headers=headers, timeout=10).status_code == 403
         time.sleep(1)
         assert fake.messages_to(chat) == []
-        ok = httpx.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-webhook-token"}, timeout=10)
-        assert ok.status_code == 200
+        secret = {"X-Telegram-Bot-Api-Secret-Token": "s3cret-webhook-token"}
+        assert httpx.post(url, json=update, headers=secret, timeout=10).status_code == 200
         fake.wait_for(lambda: fake.messages_to(chat))
         assert "Khi cần tìm trường" in texts(fake, chat)
+        # Telegram re-POSTs an update it thinks was not received; also after a gateway restart
+        assert httpx.post(url, json=update, headers=secret, timeout=10).status_code == 200
+        stop(process)
+        process = start("bot.channels.telegram_gateway", env, "telegram-webhook")
+        fake.wait_for(lambda: fake.calls.count("setWebhook") >= 2, timeout=60)
+        wait_listening(port)
+        assert httpx.post(url, json=update, headers=secret, timeout=10).status_code == 200
+        time.sleep(3)
+        assert len(fake.messages_to(chat)) == 1
     finally:
         stop(process)
         fake.close()
 
 
 def test_token_is_not_logged(telegram):
-    from tests.bot.channels.conftest import ROOT, TELEGRAM_TOKEN
-
     ask(telegram, next(chat_ids), "xin chào")
     log = (ROOT / "test-artifacts" / "channel-logs" / "telegram.log").read_text(errors="replace")
     assert TELEGRAM_TOKEN not in log
+
+
+@pytest.mark.parametrize("secret", ["abc+def/ghi=", "mã có khoảng trắng", "x" * 257])
+def test_a_webhook_secret_telegram_refuses_stops_start_up_with_a_clear_message(rasa_proxy, tmp_path, secret):
+    fake = FakeTelegram(TELEGRAM_TOKEN)
+    try:
+        env = webhook_env(fake, rasa_proxy, free_port(), tmp_path, secret=secret)
+        result = subprocess.run(
+            [sys.executable, "-m", "bot.channels.telegram_gateway"],
+            cwd=ROOT,
+            env={**env, "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        fake.close()
+    assert result.returncode != 0
+    assert "TELEGRAM_WEBHOOK_SECRET không hợp lệ" in result.stderr and "A–Z, a–z" in result.stderr
+    assert "Traceback" not in result.stderr and secret not in result.stderr
+    assert "setWebhook" not in fake.calls
+
+
+# --- each update answered once --------------------------------------------------------------
+
+
+def test_same_update_twice_in_one_batch_one_answer(telegram):
+    chat = next(chat_ids)
+    telegram.push_text(chat, "tạm biệt", copies=2)
+    telegram.wait_for(lambda: telegram.messages_to(chat))
+    time.sleep(3)
+    assert len(telegram.messages_to(chat)) == 1
+
+
+def test_update_redelivered_in_a_later_batch_one_answer(telegram):
+    chat = next(chat_ids)
+    update_id = telegram.push_text(chat, "tạm biệt")
+    telegram.wait_for(lambda: telegram.messages_to(chat))
+    telegram.redeliver(update_id)
+    telegram.wait_for(lambda: not telegram.redelivered)  # fetched by the gateway
+    time.sleep(3)
+    assert len(telegram.messages_to(chat)) == 1
+
+
+def test_too_many_messages_get_one_polite_notice(telegram):
+    chat = next(chat_ids)
+    for _ in range(RATE_LIMIT + 3):
+        telegram.push_text(chat, "tạm biệt")
+    telegram.wait_for(lambda: len(telegram.messages_to(chat)) >= RATE_LIMIT + 1)
+    time.sleep(3)
+    sent = [m["text"] for m in telegram.messages_to(chat)]
+    assert sent.count(SLOW_DOWN) == 1
+    assert sum("Khi cần tìm trường" in t for t in sent) == RATE_LIMIT and len(sent) == RATE_LIMIT + 1
+
+
+def long_payload_button(fake, chat: int) -> dict:
+    """A button whose payload did not fit in callback_data (a short id kept in the store)."""
+    for question in ("nghề kỹ thuật máy lạnh và điều hòa là gì", "nghề trồng trọt và bảo vệ thực vật làm gì"):
+        ask(fake, chat, question)
+        for message in fake.messages_to(chat):
+            for button in keyboard(message) if message["reply_markup"] else []:
+                if button["callback_data"].startswith("#"):
+                    return button
+    raise AssertionError("no reply with a long button payload")
+
+
+@pytest.mark.parametrize("redis", [False, True], ids=["sqlite", "redis"])
+def test_restart_answers_no_update_again_and_keeps_buttons(redis, rasa_proxy, tmp_path, request):
+    """A restarted poller starts from offset 0: the fake Bot API then hands it every update again."""
+    redis_url = request.getfixturevalue("channel_redis_url") if redis else ""
+    harness = TelegramHarness(FakeTelegram(TELEGRAM_TOKEN), tmp_path, rasa_proxy, redis_url)
+    fake = harness.fake
+    harness.start()
+    try:
+        chat = next(chat_ids)
+        button = long_payload_button(fake, chat)
+        answered = len(fake.messages_to(chat))
+        harness.stop()
+        harness.start()
+        time.sleep(3)
+        assert len(fake.messages_to(chat)) == answered  # nothing answered twice
+        fake.push_button(chat, button["callback_data"])
+        fake.wait_for(lambda: len(fake.messages_to(chat)) > answered)
+        time.sleep(1)
+        after = "\n".join(m["text"] for m in fake.messages_to(chat)[answered:])
+        assert "Nút này đã cũ" not in after and "tỉnh, thành phố" in after  # the button's question goes on
+    finally:
+        harness.stop()
+        fake.close()

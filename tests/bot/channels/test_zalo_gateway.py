@@ -3,6 +3,7 @@ to a fake Zalo OpenAPI/OAuth server, the real Rasa in between."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import itertools
 import json
@@ -10,9 +11,12 @@ import threading
 import time
 
 import httpx
+import pytest
 
+from bot.channels.channel_store import ChannelStore
+from bot.channels.rate_limit import SLOW_DOWN
 from bot.rasa_client import APOLOGY, TEXT_ONLY
-from tests.bot.channels.conftest import ZALO_APP_ID, ZALO_OA_SECRET
+from tests.bot.channels.conftest import RATE_LIMIT, ZALO_APP_ID, ZALO_OA_SECRET
 
 users = itertools.count(8_000_000_000_000_000_000)
 message_ids = itertools.count(1)
@@ -65,7 +69,8 @@ def test_question_in_catalog_answer_out_with_buttons(zalo):
     assert "Trường Cao đẳng Việt - Hàn Bình Minh" in reply
     with_buttons = [m for m in zalo.fake.messages_to(user) if "attachment" in m]
     buttons = with_buttons[-1]["attachment"]["payload"]["buttons"]
-    assert 1 <= len(buttons) <= 5 and all(b["type"] == "oa.query.show" for b in buttons)
+    # oa.query.hide: a tap must not show the payload (/ask_school_info{...}) as the student's message
+    assert 1 <= len(buttons) <= 5 and all(b["type"] == "oa.query.hide" for b in buttons)
     assert all(len(m["text"]) <= 2000 for m in zalo.fake.messages_to(user))
 
 
@@ -247,3 +252,92 @@ def test_many_sends_with_an_expired_token_refresh_only_once(zalo):
         t.join()
     fake.wait_for(lambda: all(fake.messages_to(u) for u in people))
     assert len(fake.refreshes) == refreshes + 1
+
+
+# --- exactly once and nothing lost: the outbox -----------------------------------------------
+
+
+def wait_queued(zalo, user: str, timeout: float = 60) -> None:
+    """Until the gateway has Rasa's reply for `user` in its outbox (read as a restarted gateway would)."""
+
+    async def queued() -> bool:
+        store = ChannelStore("zalo", zalo.state_dir, zalo.redis_url or None)
+        try:
+            return user in await store.pending_users()
+        finally:
+            await store.close()
+
+    deadline = time.monotonic() + timeout
+    while not asyncio.run(queued()):
+        assert time.monotonic() < deadline, "the reply never reached the outbox"
+        time.sleep(0.2)
+
+
+def texts_of(zalo, user: str) -> list[str]:
+    return [m["text"] for m in zalo.fake.messages_to(user)]
+
+
+def test_oa_api_down_for_a_minute_the_answer_arrives_once_when_it_returns(zalo):
+    user = new_user()
+    zalo.oa_api.down()
+    try:
+        assert post(zalo, text_event(user, "tạm biệt")).status_code == 200
+        wait_queued(zalo, user)
+        time.sleep(60)  # the gateway keeps trying all along
+        assert zalo.fake.messages_to(user) == []
+    finally:
+        zalo.oa_api.up()
+    wait_texts(zalo, user)
+    time.sleep(3)
+    texts = texts_of(zalo, user)
+    assert len(texts) == 1 and "Khi cần tìm trường" in texts[0]
+
+
+@pytest.mark.parametrize("backend", ["zalo", "zalo_redis"])
+def test_restart_with_replies_pending_loses_none_and_repeats_none(backend, request):
+    zalo = request.getfixturevalue(backend)
+    user = new_user()
+    zalo.oa_api.down()
+    try:
+        post(zalo, text_event(user, "xin chào"))
+        post(zalo, text_event(user, "tạm biệt"))
+        wait_queued(zalo, user)
+        time.sleep(3)  # both turns answered by Rasa, both replies waiting
+        zalo.stop()
+        zalo.start()  # still down: the restarted gateway must pick the queue up by itself
+        time.sleep(2)
+    finally:
+        zalo.oa_api.up()
+    zalo.fake.wait_for(lambda: any("Khi cần tìm trường" in t for t in texts_of(zalo, user)))
+    time.sleep(3)
+    texts = texts_of(zalo, user)
+    assert len(texts) == len(set(texts)), texts  # nothing twice
+    greeting = next(i for i, t in enumerate(texts) if "Chào bạn" in t)
+    goodbye = next(i for i, t in enumerate(texts) if "Khi cần tìm trường" in t)
+    assert greeting < goodbye  # and in order
+
+
+def test_oa_api_slower_than_the_timeout_one_answer(zalo):
+    """The gateway waits 5 s (ZALO_SEND_TIMEOUT_SECONDS); Zalo delivers at once but answers after 12 s.
+    The outcome is unknown, so the message is not sent again; the next one is sent normally."""
+    user = new_user()
+    zalo.fake.slow_next.append(12)
+    post(zalo, text_event(user, "tạm biệt"))
+    wait_texts(zalo, user)
+    time.sleep(14)
+    assert len(zalo.fake.messages_to(user)) == 1
+    post(zalo, text_event(user, "tạm biệt"))
+    wait_texts(zalo, user, 2)
+    time.sleep(1)
+    assert len(zalo.fake.messages_to(user)) == 2
+
+
+def test_too_many_messages_get_one_polite_notice(zalo):
+    user = new_user()
+    for _ in range(RATE_LIMIT + 3):
+        assert post(zalo, text_event(user, "tạm biệt")).status_code == 200
+    zalo.fake.wait_for(lambda: len(zalo.fake.messages_to(user)) >= RATE_LIMIT + 1)
+    time.sleep(3)
+    texts = texts_of(zalo, user)
+    assert texts.count(SLOW_DOWN) == 1
+    assert sum("Khi cần tìm trường" in t for t in texts) == RATE_LIMIT and len(texts) == RATE_LIMIT + 1

@@ -1,0 +1,112 @@
+"""bot/channels/channel_store.py against real Redis (db 11, flushed) and the local SQLite file:
+what a gateway must still know after a restart."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+
+import pytest
+
+from bot.channels.channel_store import ChannelStore
+from bot.channels.rate_limit import RateLimit, Verdict
+
+
+@pytest.fixture(params=["redis", "sqlite"])
+def open_store(request, tmp_path):
+    """A factory: each call is the same store as seen by a new gateway process."""
+    redis_url = request.getfixturevalue("channel_redis_url") if request.param == "redis" else None
+    return lambda namespace="zalo": ChannelStore(namespace, tmp_path, redis_url)
+
+
+def run(scenario):
+    return asyncio.run(scenario())
+
+
+def test_each_key_is_new_only_once_across_restarts(open_store):
+    async def scenario():
+        key = f"msg:{uuid.uuid4().hex}"
+        first = open_store()
+        results = [await first.first_time(key), await first.first_time(key)]
+        await first.close()
+        again = open_store()  # a restarted gateway
+        results += [await again.first_time(key), await again.first_time(f"msg:{uuid.uuid4().hex}")]
+        other_bot = open_store("telegram:999")
+        results.append(await other_bot.first_time(key))  # namespaces do not collide
+        await again.close()
+        await other_bot.close()
+        return results
+
+    assert run(scenario) == [True, False, False, True, True]
+
+
+def test_payloads_survive_a_restart(open_store):
+    async def scenario():
+        first = open_store()
+        await first.remember("#abc", '/ask_programme_info{"programme_ref":"HCM-TCVT/5210217"}')
+        await first.close()
+        again = open_store()
+        found = await again.recall("#abc"), await again.recall("#unknown")
+        await again.close()
+        return found
+
+    assert run(scenario) == ('/ask_programme_info{"programme_ref":"HCM-TCVT/5210217"}', None)
+
+
+def test_outbox_keeps_each_users_order_across_restarts(open_store):
+    async def scenario():
+        first = open_store()
+        await first.enqueue("u1", [{"text": "1a"}, {"text": "1b"}])
+        await first.enqueue("u2", [{"text": "2a"}])
+        await first.enqueue("u1", [{"text": "1c"}])
+        item = await first.head("u1")
+        assert await first.claim(item)
+        assert not await first.claim(item)  # one attempt at a time
+        await first.postpone(item, next_at=time.time() + 5)
+        await first.close()
+
+        again = open_store()
+        assert sorted(await again.pending_users()) == ["u1", "u2"]
+        head = await again.head("u1")
+        assert (head.message, head.attempts, head.sending_since) == ({"text": "1a"}, 1, None)
+        assert head.next_at > time.time()
+        sent = []
+        for user in ("u1", "u2"):
+            while (item := await again.head(user)) is not None:
+                sent.append(item.message["text"])
+                await again.remove(item)
+        assert await again.pending_users() == []
+        await again.close()
+        return sent
+
+    assert run(scenario) == ["1a", "1b", "1c", "2a"]
+
+
+def test_an_attempt_cut_by_a_stop_is_visible_to_the_next_process(open_store):
+    async def scenario():
+        first = open_store()
+        await first.enqueue("u1", [{"text": "x"}])
+        assert await first.claim(await first.head("u1"))
+        await first.close()  # the process dies before knowing the outcome
+        again = open_store()
+        item = await again.head("u1")
+        await again.close()
+        return item.sending_since
+
+    assert run(scenario) is not None
+
+
+def test_rate_limit_answers_then_warns_once_then_ignores(open_store):
+    async def scenario():
+        store = open_store()
+        limit = RateLimit(store, per_minute=3)
+        sender = uuid.uuid4().hex
+        verdicts = [await limit.check(sender) for _ in range(6)]
+        other = await limit.check(uuid.uuid4().hex)
+        await store.close()
+        return verdicts, other
+
+    verdicts, other = run(scenario)
+    assert verdicts == [Verdict.ANSWER] * 3 + [Verdict.SLOW_DOWN, Verdict.IGNORE, Verdict.IGNORE]
+    assert other is Verdict.ANSWER
