@@ -109,6 +109,7 @@ LABELS: dict[str, tuple[str, ...]] = {
 MAX_SHORT_TEXT = 255
 MAX_LONG_TEXT = 5000
 MAX_MONEY = 10**12  # a thousand billion đồng: more is a typing slip, and would not fit the database
+MAX_QUOTA = 100_000  # one school's intake: more is a typing slip, and a 32-bit column would overflow
 
 _CODE = re.compile(r"^[A-Za-z0-9_-]{2,32}$")
 _PHONE = re.compile(r"^[0-9+.\- ]{3,64}$")
@@ -410,7 +411,7 @@ PROGRAMMES = FileSpec(
         Column("duration_months", False, integer(1, 60), "Thời gian đào tạo (tháng, 1–60)"),
         Column("entry_requirement", False, enum(*ENTRY_REQUIREMENTS), "Đầu vào: thcs, thpt, khong"),
         Column("tuition_vnd_per_year", False, money, "Học phí (đồng/năm; 0 = miễn phí)"),
-        Column("quota", False, integer(0), "Chỉ tiêu tuyển sinh đợt này"),
+        Column("quota", False, integer(0, MAX_QUOTA), "Chỉ tiêu tuyển sinh đợt này"),
         Column("admission_method", False, long_text, "Phương thức tuyển sinh"),
         Column("application_deadline", False, date, "Hạn nộp hồ sơ (NĂM-THÁNG-NGÀY)"),
         Column("description", False, long_text, "Mô tả ngành, nghề"),

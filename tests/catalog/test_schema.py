@@ -148,3 +148,9 @@ def test_a_wrong_enum_value_lists_codes_and_labels():
     assert str(caught.value) == (
         'giá trị "đại học" không hợp lệ; dùng một trong: so_cap (sơ cấp), trung_cap (trung cấp), cao_dang (cao đẳng)'
     )
+
+
+def test_a_quota_too_large_for_a_school_is_a_typing_slip_not_a_database_error():
+    assert parse("programmes", "quota", "1.200") == 1200
+    with pytest.raises(schema.CellError, match="ngoài khoảng"):
+        parse("programmes", "quota", "99999999999")
