@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from catalog.migrate import migrate
+from catalog.vietnam_time import vietnam_time
 from counselling import conversation_log, handoff, labels, privacy, tracker_purge, usage_report
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -70,10 +71,11 @@ def cmd_requests_list(args) -> int:
     if not rows:
         print("Không có yêu cầu nào.")
     for r in rows:
-        route = r["institution_code"] or r["province"] or "chưa rõ"
+        route = r["institution_name"] or r["institution_code"] or r["province"] or "chưa rõ"
         print(
-            f"#{r['id']:<5} {r['created_at']:%d/%m %H:%M}  {r['status_text']:<11} {r['contact']:<11} "
-            f"{route:<16} {r['question'][:60]}" + (f"  (nhận: {r['claimed_by']})" if r["claimed_by"] else "")
+            f"#{r['id']:<5} {vietnam_time(r['created_at'])}  {r['status_text']:<11} {r['contact']:<11} "
+            f"{r['channel_name']:<10} {route[:40]:<40} {r['question'][:60]}"
+            + (f"  (nhận: {r['claimed_by']})" if r["claimed_by"] else "")
         )
     return 0
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from catalog.migrate import migrate
+from catalog.vietnam_time import vietnam_time
 from counselling import conversation_log, handoff
 from tests.catalog.test_cli import run as run_cli
 from tests.counselling.unanswered import record_unanswered
@@ -56,6 +57,8 @@ def test_requests_are_worked_from_the_command_line(catalog_url):
     )
     listing = run(catalog_url, "requests", "list").stdout
     assert f"#{request_id}" in listing and "mới" in listing and "0912345678" in listing
+    created = handoff.list_requests(url=catalog_url)[0]["created_at"]
+    assert vietnam_time(created) in listing and "Telegram" in listing  # Vietnam time, the channel by name
     assert "gọi 0912345678" in run(catalog_url, "requests", "claim", str(request_id), "--by", "cô Lan").stdout
     assert "cô Lan" in run(catalog_url, "requests", "list", "--status", "claimed").stdout
     assert run(catalog_url, "requests", "close", str(request_id), "--by", "cô Lan", "--note", "đã gọi").returncode == 0
