@@ -172,10 +172,13 @@ def _write_guide(sheet) -> None:
     sheet.append([f"Hướng dẫn điền danh mục (định dạng v{schema.FORMAT_VERSION})"])
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append(["Mỗi trang tính là một bảng. Không đổi tên trang tính, không đổi tên cột. Ô trống = không có thông tin."])
-    sheet.append(["Ngày ghi dạng NĂM-THÁNG-NGÀY, ví dụ 2026-12-15. Trang này không được nạp vào danh mục."])
+    sheet.append(["Ngày ghi NGÀY/THÁNG/NĂM (31/08/2027) hoặc NĂM-THÁNG-NGÀY (2027-08-31); ô ngày của Excel cũng được."])
+    sheet.append(["Số tiền ghi số đồng, có thể có dấu chấm và chữ đ: 10.500.000 đ."])
+    sheet.append(["Cột có mã (cấp, nhóm ngành…) ghi mã hoặc tên tiếng Việt, có dấu hay không: cao_dang, cao đẳng, cao dang."])
+    sheet.append(["Trang này không được nạp vào danh mục."])
     sheet.append([])
     sheet.append(["Trang tính", "Cột", "Bắt buộc", "Ý nghĩa"])
-    for cell in sheet[5]:
+    for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     for name, spec in schema.FILES.items():
         for column in spec.columns:

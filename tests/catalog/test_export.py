@@ -98,7 +98,7 @@ def test_empty_template_has_headers_and_dropdowns_only(catalog_url, tmp_path):
     lists = {dv.formula1 for dv in workbook["programmes"].data_validations.dataValidation}
     assert '"so_cap,trung_cap,cao_dang"' in lists
     guide = " ".join(str(c.value) for row in workbook["huong_dan"].iter_rows() for c in row if c.value)
-    assert "NĂM-THÁNG-NGÀY" in guide and "Tên ngành, nghề" in guide
+    assert "NGÀY/THÁNG/NĂM" in guide and "cao đẳng" in guide and "Tên ngành, nghề" in guide
 
 
 def test_committed_template_matches_the_format(tmp_path):
