@@ -9,7 +9,7 @@ from pathlib import Path
 
 from catalog.migrate import migrate
 from catalog.vietnam_time import vietnam_time
-from counselling import conversation_log, handoff, labels, privacy, tracker_purge, usage_report
+from counselling import conversation_log, handoff, labels, privacy, tracker_purge, usage_counts, usage_report
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CHART = PROJECT_ROOT / "var" / "reports" / "tin-nhan-moi-ngay.png"
@@ -24,7 +24,7 @@ def _date(value: str) -> dt.date:
 
 def cmd_gaps(args) -> int:
     migrate()
-    since = args.since or (dt.date.today() - dt.timedelta(days=7))
+    since = args.since or (usage_counts.today() - dt.timedelta(days=7))
     groups = conversation_log.gaps(since, limit=args.top)
     counts = conversation_log.daily_counts(since)
     answered = sum(a for _, a, _ in counts)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 import settings
 from catalog import db
 from catalog.models import utcnow
+from catalog.vietnam_time import VIETNAM
 from counselling import privacy, subjects, usage_counts
 from counselling.models import CounsellingRequest, DailyMessageCount, UnansweredMessage
 from vntext import folding
@@ -75,7 +76,7 @@ def record_turn(
             return kind  # Rasa retried the action for the same message: already counted
         if not usage_counts.first_count(session, message_id, at):
             return kind  # the same, for a message that was answered
-        _count(session, at.date(), channel, answered=kind is None)
+        _count(session, usage_counts.vietnam_day(at), channel, answered=kind is None)  # days as people read them
         usage_counts.count(
             session,
             at=at,
@@ -163,7 +164,7 @@ def _group_of(message: str, known: dict[str, subjects.Subject | None], wordings:
 def gaps(since: dt.date, url: str | None = None, limit: int = 30) -> list[GapGroup]:
     """Unanswered messages since `since`, grouped by what they are about (else by close wording),
     most frequent first."""
-    start = dt.datetime.combine(since, dt.time(), tzinfo=dt.timezone.utc)
+    start = dt.datetime.combine(since, dt.time(), tzinfo=VIETNAM)
     with db.session(url) as session:
         rows = session.execute(
             select(
@@ -243,7 +244,7 @@ def daily_counts(since: dt.date, url: str | None = None) -> list[tuple[dt.date, 
         entry = totals.setdefault(day, [0, 0])
         entry[0] += answered
         entry[1] += unanswered
-    today = max([utcnow().date(), *totals])
+    today = max([usage_counts.today(), *totals])
     days = [since + dt.timedelta(days=i) for i in range((today - since).days + 1)]
     return [(day, *totals.get(day, [0, 0])) for day in days]
 

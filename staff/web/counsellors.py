@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 import settings
 from bot.rasa_client import RasaClient, RasaUnavailable, last_turn
-from counselling import conversation_log, handoff, labels
+from counselling import conversation_log, handoff, labels, usage_counts
 from staff.web.auth import CounsellorForm, CounsellorIn, CsrfFailed, catalog_url
 from staff.web.rendering import message_page, render
 from staff.web.security import same_secret
@@ -46,9 +46,9 @@ RECOGNISED_NAMES = {
 
 def _since(value: str | None) -> dt.date:
     try:
-        return dt.date.fromisoformat(value) if value else dt.date.today() - dt.timedelta(days=7)
+        return dt.date.fromisoformat(value) if value else usage_counts.today() - dt.timedelta(days=7)
     except ValueError:
-        return dt.date.today() - dt.timedelta(days=7)
+        return usage_counts.today() - dt.timedelta(days=7)
 
 
 def _request_scope(actor) -> tuple[str, ...] | None:

@@ -47,6 +47,16 @@ def test_turns_are_counted_and_gaps_kept(catalog_url):
     assert conversation_log.daily_counts(NOW.date(), url=catalog_url)[0][1:] == (2, 3)
 
 
+def test_messages_are_counted_on_the_day_people_in_vietnam_sent_them(catalog_url):
+    migrate(catalog_url)
+    late_evening_utc = dt.datetime(2026, 11, 22, 18, 30, tzinfo=dt.timezone.utc)  # 01:30 on 23/11 in Vietnam
+    record(catalog_url, "xin chào", intent="greet", confidence=0.95, at=late_evening_utc)
+    days = {
+        day: (answered, unanswered) for day, answered, unanswered in conversation_log.daily_counts(NOW.date(), url=catalog_url)
+    }
+    assert days[dt.date(2026, 11, 23)] == (1, 0) and days[dt.date(2026, 11, 22)] == (0, 0)
+
+
 def test_gaps_are_grouped_by_similar_wording(catalog_url):
     migrate(catalog_url)
     for text in (
