@@ -39,15 +39,17 @@ class RasaClient:
     async def __aexit__(self, *exc) -> None:
         await self.close()
 
-    async def send(self, sender: str, message: str, channel: str) -> list[dict]:
-        """Rasa's replies ([{"text", "buttons"}…]); raises RasaUnavailable."""
+    async def send(self, sender: str, message: str, channel: str, turn_id: str | None = None) -> list[dict]:
+        """Rasa's replies ([{"text", "buttons"}…]); raises RasaUnavailable. A caller that may send the
+        same turn again after a restart (a platform redelivery) gives it a stable `turn_id`: Rasa then
+        answers it from the tracker instead of running it twice."""
         message = unicodedata.normalize("NFC", message)[:MAX_MESSAGE_CHARS]
         body = {
             "sender": sender,
             "message": message,
             "input_channel": channel,
             # channel: recorded with unanswered questions; turn_id: a resent turn runs once (bot/nlu/exactly_once.py)
-            "metadata": {"channel": channel, "turn_id": uuid.uuid4().hex},
+            "metadata": {"channel": channel, "turn_id": turn_id or uuid.uuid4().hex},
         }
         started = time.perf_counter()
         try:

@@ -71,6 +71,13 @@ class ChannelStore:
 
     # --- seen: platform redeliveries ----------------------------------------------------
 
+    async def seen(self, key: str, ttl: float = SEEN_TTL_SECONDS) -> bool:
+        """Was `key` marked already (by `first_time`)? Marks nothing."""
+        if self.redis is not None:
+            return bool(await self.redis.exists(f"{self.ns}:seen:{key}"))
+        row = self.db.execute("SELECT 1 FROM seen WHERE key = ? AND at >= ?", (f"{self.ns}:{key}", time.time() - ttl)).fetchone()
+        return row is not None
+
     async def first_time(self, key: str, ttl: float = SEEN_TTL_SECONDS) -> bool:
         """True once per key, across redeliveries, processes and restarts."""
         if self.redis is not None:
@@ -86,9 +93,11 @@ class ChannelStore:
         if self.redis is not None:
             await self.redis.set(f"{self.ns}:payload:{key}", value, ex=int(ttl))
             return
+        now = time.time()
+        self.db.execute("DELETE FROM payloads WHERE expires < ?", (now,))  # kept as long as promised, no longer
         self.db.execute(
             "INSERT OR REPLACE INTO payloads (key, value, expires) VALUES (?, ?, ?)",
-            (f"{self.ns}:{key}", value, time.time() + ttl),
+            (f"{self.ns}:{key}", value, now + ttl),
         )
 
     async def recall(self, key: str) -> str | None:

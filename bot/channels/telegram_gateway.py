@@ -7,9 +7,14 @@ chat). Settings come from environment variables (README, "Kênh Telegram").
 
 Exactly once: Telegram delivers an update again when the batch that carried it
 was not confirmed (a restart, a lost connection) or when a webhook answer was
-late, and a batch may even carry the same update twice. Every update_id is
-claimed in the channel store (Redis or a SQLite file, so it survives restarts)
-before anything is done with it; a claimed one is dropped. Long button payloads
+late, and a batch may even carry the same update twice. An update_id is marked
+handled in the channel store (Redis or a SQLite file, so it survives restarts)
+once its answer is sent, and a handled one is dropped; duplicates of one chat wait
+for each other (the chat lock). A gateway killed in the middle of a turn has not
+marked it, so the redelivered update is handled again, with the same turn_id
+("telegram-<bot>-<update_id>"): Rasa answers it from the tracker instead of running
+it twice (bot/nlu/exactly_once.py). Only a kill between sending the answer and
+marking it (milliseconds) can repeat an answer. Long button payloads
 are kept in the same store, so buttons keep working after a restart. A sender
 over TELEGRAM_RATE_LIMIT_PER_MINUTE gets one "Bạn nhắn nhanh quá…" per minute.
 """
@@ -181,24 +186,28 @@ class TelegramGateway:
                 return
             chat_id = update.effective_chat.id
             async with self.lock_for(chat_id):
-                if not await self.store.first_time(f"update:{update.update_id}"):
+                key = f"update:{update.update_id}"
+                if await self.store.seen(key):
                     log.info("Dropped update %s: already handled", update.update_id)
                     return
-                verdict = await self.limit.check(str(chat_id))
-                if verdict is not Verdict.ANSWER:
-                    if update.callback_query:
-                        await update.callback_query.answer()
-                    if verdict is Verdict.SLOW_DOWN:
-                        await context.bot.send_message(chat_id, SLOW_DOWN)
-                    return
-                await handler(update, context)
+                try:
+                    verdict = await self.limit.check(str(chat_id))
+                    if verdict is not Verdict.ANSWER:
+                        if update.callback_query:
+                            await update.callback_query.answer()
+                        if verdict is Verdict.SLOW_DOWN:
+                            await context.bot.send_message(chat_id, SLOW_DOWN)
+                        return
+                    await handler(update, context)
+                finally:  # not reached when the process is killed: then the redelivery is handled
+                    await self.store.first_time(key)
 
         return run
 
     # --- handlers -------------------------------------------------------------------------
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await self.relay(update.effective_chat.id, update.effective_message.text or "", context)
+        await self.relay(update.effective_chat.id, update.effective_message.text or "", context, update.update_id)
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -208,10 +217,10 @@ class TelegramGateway:
         if payload is None:
             await context.bot.send_message(chat_id, EXPIRED_BUTTON)
             return
-        await self.relay(chat_id, payload, context)
+        await self.relay(chat_id, payload, context, update.update_id)
 
     async def on_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await self.relay(update.effective_chat.id, "/greet", context)
+        await self.relay(update.effective_chat.id, "/greet", context, update.update_id)
 
     async def on_help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await context.bot.send_message(update.effective_chat.id, HELP)
@@ -237,7 +246,7 @@ class TelegramGateway:
     def sender(chat_id: int) -> str:
         return f"telegram:{chat_id}"
 
-    async def relay(self, chat_id: int, text: str, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def relay(self, chat_id: int, text: str, context: ContextTypes.DEFAULT_TYPE, update_id: int | None = None) -> None:
         """One turn; called in the chat's turn (see `guarded`)."""
         if not text.strip():
             await context.bot.send_message(chat_id, TEXT_ONLY)
@@ -245,7 +254,8 @@ class TelegramGateway:
         answered = asyncio.Event()
         typing = asyncio.create_task(self._typing(context, chat_id, answered))
         try:
-            replies = await self.rasa.send(self.sender(chat_id), text, "telegram")
+            turn_id = f"telegram-{self.settings.bot_id}-{update_id}" if update_id is not None else None
+            replies = await self.rasa.send(self.sender(chat_id), text, "telegram", turn_id)
         except RasaUnavailable:
             replies = [{"text": APOLOGY}]
         finally:

@@ -41,6 +41,16 @@ def test_each_key_is_new_only_once_across_restarts(open_store):
     assert run(scenario) == [True, False, False, True, True]
 
 
+def test_seen_only_looks(open_store):
+    async def scenario():
+        key, store = f"update:{uuid.uuid4().hex}", open_store()
+        results = [await store.seen(key), await store.seen(key), await store.first_time(key), await store.seen(key)]
+        await store.close()
+        return results
+
+    assert run(scenario) == [False, False, True, True]
+
+
 def test_payloads_survive_a_restart(open_store):
     async def scenario():
         first = open_store()
@@ -52,6 +62,18 @@ def test_payloads_survive_a_restart(open_store):
         return found
 
     assert run(scenario) == ('/ask_programme_info{"programme_ref":"HCM-TCVT/5210217"}', None)
+
+
+def test_expired_payloads_are_gone_from_the_file_not_only_hidden(tmp_path):
+    async def scenario():
+        store = ChannelStore("telegram:1", tmp_path, None)
+        await store.remember("#old", "/greet", ttl=-1)  # already past its 90 days
+        await store.remember("#new", "/greet")
+        rows = [key for (key,) in store.db.execute("SELECT key FROM payloads")]
+        await store.close()
+        return rows
+
+    assert run(scenario) == ["telegram:1:#new"]
 
 
 def test_outbox_keeps_each_users_order_across_restarts(open_store):

@@ -274,3 +274,57 @@ def test_restart_answers_no_update_again_and_keeps_buttons(redis, rasa_proxy, tm
     finally:
         harness.stop()
         fake.close()
+
+
+class SilentRasa:
+    """Accepts the gateway's connection and never answers: the turn is in the middle when the test kills the gateway."""
+
+    def __init__(self):
+        import socket
+        import threading
+
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        self.accepted: list = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:
+                return
+            self.accepted.append(connection)
+
+    def close(self) -> None:
+        self.listener.close()
+        for connection in self.accepted:
+            connection.close()
+
+
+def test_a_gateway_killed_in_the_middle_of_a_turn_answers_the_redelivered_update_once(rasa_proxy, tmp_path):
+    silent = SilentRasa()
+    harness = TelegramHarness(FakeTelegram(TELEGRAM_TOKEN), tmp_path, silent)
+    fake = harness.fake
+    harness.start()
+    try:
+        chat = next(chat_ids)
+        fake.push_text(chat, "trường nào dạy hàn ở Quảng Ninh")
+        deadline = time.monotonic() + 30
+        while not silent.accepted and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert silent.accepted, "the turn never reached Rasa"
+        harness.process.kill()  # no clean stop: as a crash or an OOM kill
+        harness.process.wait()
+        assert fake.messages_to(chat) == []
+
+        harness.rasa = rasa_proxy  # the restarted gateway reaches the real bot; the fake hands the update again
+        harness.start()
+        fake.wait_for(lambda: len(fake.messages_to(chat)) > 0, timeout=60)
+        time.sleep(3)
+        answers = [m["text"] for m in fake.messages_to(chat)]
+        assert len(answers) == 1 and "Quảng Ninh" in answers[0], answers
+    finally:
+        harness.stop()
+        silent.close()
+        fake.close()
