@@ -13,13 +13,13 @@ CHANNEL_COLOURS = ("#1d5fa8", "#0f9d58", "#f4a300", "#7b61ff", "#8a94a6")
 BARS = 10  # topics and provinces drawn; the tables list them all
 
 
-def _pyplot():
-    import matplotlib
+def _figure(width: float, height: float):
+    """A figure that is not registered with pyplot: the page's charts are drawn in several
+    threads at once, and pyplot's global state is not thread-safe (matplotlib's advice for web servers)."""
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
+    figure = Figure(figsize=(width, height), dpi=100, layout="constrained")
+    return figure, figure.subplots()
 
 
 def _integer_locator():
@@ -28,17 +28,15 @@ def _integer_locator():
     return MaxNLocator(integer=True)
 
 
-def _png(figure, plt) -> bytes:
+def _png(figure) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
-    plt.close(figure)
     return buffer.getvalue()
 
 
 def days(report: UsageReport) -> bytes:
     """Stacked bars: each day's messages, one colour per channel."""
-    plt = _pyplot()
-    figure, axes = plt.subplots(figsize=(max(6, len(report.days) * 0.35), 3.5), dpi=100, layout="constrained")
+    figure, axes = _figure(max(6, len(report.days) * 0.35), 3.5)
     positions = list(range(len(report.days)))
     bottom = [0] * len(report.days)
     for index, channel in enumerate(report.channels):
@@ -53,14 +51,13 @@ def days(report: UsageReport) -> bytes:
     axes.set_title("Câu hỏi mỗi ngày, theo kênh")
     if report.channels:
         figure.legend(loc="outside lower center", ncol=len(report.channels), frameon=False)
-    return _png(figure, plt)
+    return _png(figure)
 
 
 def _ranking(rows, title: str) -> bytes:
     """Horizontal bars, largest on top: answered and unanswered parts of each row."""
-    plt = _pyplot()
     shown = list(reversed(rows[:BARS]))
-    figure, axes = plt.subplots(figsize=(7, max(2.5, 0.45 * len(shown) + 1)), dpi=100, layout="constrained")
+    figure, axes = _figure(7, max(2.5, 0.45 * len(shown) + 1))
     positions = list(range(len(shown)))
     answered = [r.messages - r.unanswered for r in shown]
     axes.barh(positions, answered, color=BLUE, label="Trả lời được")
@@ -72,7 +69,7 @@ def _ranking(rows, title: str) -> bytes:
         figure.legend(loc="outside lower center", ncol=2, frameon=False)
     else:
         axes.text(0.5, 0.5, "Chưa có câu hỏi nào", ha="center", va="center", transform=axes.transAxes)
-    return _png(figure, plt)
+    return _png(figure)
 
 
 def _short(name: str, limit: int = 38) -> str:

@@ -101,8 +101,14 @@ def percent(part: int, whole: int) -> float:
     return round(100 * part / whole, 1) if whole else 0.0
 
 
+EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+
+
 def period(since: dt.date | None, until: dt.date | None) -> tuple[dt.date, dt.date]:
     """The days asked for, inclusive; by default the last seven days up to today (Vietnam time)."""
+    for day in (since, until):
+        if day and not EARLIEST <= day <= LATEST:  # a typing slip; year 1 or 9999 would overflow the time arithmetic
+            raise BadPeriod(f"Ngày {day:%d/%m/%Y} nằm ngoài khoảng báo cáo được ({EARLIEST.year}–{LATEST.year}).")
     until = until or today()
     since = since or until - dt.timedelta(days=6)
     if since > until:

@@ -297,7 +297,8 @@ def _rollback_plan(session: Session, actor: Actor, code: str, version: int):
 
 
 def rollback_preview(actor: Actor, code: str, version: int, url: str | None = None) -> Outcome:
-    """What a rollback to `version` would change (admin only); writes no data, for the confirmation page."""
+    """What a rollback to `version` would change (admin only), for the confirmation page: no row of
+    the school changes (at most the current state is recorded as a version, as any preview does)."""
     with serialised_session(url) as session:
         current, desired, _, now = _rollback_plan(session, actor, code, version)
         return Outcome(code, history.diff(current, desired), version=now)

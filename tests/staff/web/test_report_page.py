@@ -149,6 +149,10 @@ def test_a_wrong_period_is_explained_not_an_error(office):
         nonsense = admin.get("/bao-cao?tu=hom-qua&den=2026-13-45")
         assert nonsense.status_code == 200 and "Ngày không hợp lệ" in nonsense.text
         assert f"đến hết {today():%d/%m/%Y}" in nonsense.text  # the last seven days instead, in Vietnam time
+        for far in ("9999-12-31", "0001-01-01"):  # would overflow the time arithmetic
+            page = admin.get(f"/bao-cao?tu={far}&den={far}")
+            assert page.status_code == 200 and "nằm ngoài khoảng" in page.text
+            assert admin.get(f"/bao-cao/bao-cao.csv?tu={far}&den={far}").status_code == 200
 
 
 def _login(client, username: str) -> None:
