@@ -151,7 +151,7 @@ def test_losing_a_replica_under_load_loses_no_turn_and_duplicates_none(replicate
         settings.get().rasa_replica_host, REPLICA_PORT + 1, launcher.replica_endpoints(log_dir, 1), log_dir / "rasa-1.log"
     )
     replicated.processes[3] = replacement
-    launcher.wait_ready(f"http://127.0.0.1:{REPLICA_PORT + 1}/status", replacement, "Rasa 1")
+    launcher.wait_ready(f"http://127.0.0.1:{REPLICA_PORT + 1}/status", replacement, "Rasa 1", params=launcher.api_token())
     replicated.wait_status("rasa1", "UP")
     before = replicated.served()["rasa1"]
     asyncio.run(_converse(replicated.url, f"back-{uuid.uuid4().hex[:6]}", {}, []))
