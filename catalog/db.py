@@ -52,3 +52,12 @@ def _session_factory(url: str) -> sessionmaker[Session]:
 def session(url: str | None = None) -> Session:
     """A new session; use as `with db.session() as s:`."""
     return _session_factory(url or database_url())()
+
+
+def insert_for(session: Session):
+    """`insert` with ON CONFLICT for the session's dialect (SQLite and PostgreSQL both have it)."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert

@@ -72,10 +72,8 @@ def record_turn(
     kind = None if text.startswith("/") else classify(intent, confidence)
     channel = (channel or "khac")[:32]
     with db.session(url) as session, session.begin():
-        if message_id and session.scalar(select(UnansweredMessage.id).where(UnansweredMessage.message_id == message_id[:64])):
-            return kind  # Rasa retried the action for the same message: already counted
         if not usage_counts.first_count(session, message_id, at):
-            return kind  # the same, for a message that was answered
+            return kind  # Rasa retried the action for the same message: already counted
         _count(session, usage_counts.vietnam_day(at), channel, answered=kind is None)  # days as people read them
         usage_counts.count(
             session,
@@ -97,22 +95,13 @@ def record_turn(
                 sender_key=privacy.sender_key(sender_id),
                 message_id=(message_id or None) and message_id[:64],
             )
-            session.execute(_insert(session)(UnansweredMessage).values(**values).on_conflict_do_nothing())
+            session.execute(db.insert_for(session)(UnansweredMessage).values(**values).on_conflict_do_nothing())
     return kind
-
-
-def _insert(session: Session):
-    """INSERT … ON CONFLICT for the dialect in use (SQLite and PostgreSQL both have it)."""
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert
 
 
 def _count(session: Session, day: dt.date, channel: str, answered: bool) -> None:
     column = "answered" if answered else "unanswered"
-    statement = _insert(session)(DailyMessageCount).values(
+    statement = db.insert_for(session)(DailyMessageCount).values(
         day=day, channel=channel, answered=int(answered), unanswered=int(not answered)
     )
     session.execute(

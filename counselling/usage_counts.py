@@ -15,6 +15,7 @@ import datetime as dt
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from catalog import db
 from catalog.models import as_utc, utcnow
 from catalog.vietnam_time import VIETNAM
 from counselling.models import CountedMessage, UsageCount
@@ -34,7 +35,7 @@ def first_count(session: Session, message_id: str | None, at: dt.datetime) -> bo
     """False when this Rasa message was counted already (the action ran again for it)."""
     if not message_id:
         return True
-    statement = _insert(session)(CountedMessage).values(message_id=message_id[:64], at=at)
+    statement = db.insert_for(session)(CountedMessage).values(message_id=message_id[:64], at=at)
     inserted = session.execute(statement.on_conflict_do_nothing().returning(CountedMessage.message_id))
     return inserted.scalar() is not None
 
@@ -60,7 +61,7 @@ def count(
         messages=1,
         unanswered=int(not answered),
     )
-    statement = _insert(session)(UsageCount).values(**values)
+    statement = db.insert_for(session)(UsageCount).values(**values)
     session.execute(
         statement.on_conflict_do_update(
             index_elements=["day", "channel", "intent", "province", "occupation_code", "institution_code"],
@@ -72,12 +73,3 @@ def count(
 def forget_message_ids(session: Session, now: dt.datetime) -> int:
     """Drops the ids of messages counted more than two days ago (called by the nightly purge)."""
     return session.execute(delete(CountedMessage).where(CountedMessage.at < now - KEEP_MESSAGE_IDS)).rowcount
-
-
-def _insert(session: Session):
-    """INSERT … ON CONFLICT for the dialect in use."""
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert
