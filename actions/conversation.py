@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 import settings
 from actions import replies, routing
+from actions.follow_up import FollowsFocus
 from actions.request import ANYWHERE, read
 from actions.search import ask_province
 from actions.voice import Answer, Voice
@@ -56,7 +57,7 @@ class ActionGreet(Answer):
         return []
 
 
-class ActionShowMore(Answer):
+class ActionShowMore(FollowsFocus, Answer):
     def name(self) -> str:
         return "action_show_more"
 
@@ -104,7 +105,7 @@ class ValidateSearchForm(FormValidationAction):
         return {"province": None}
 
 
-class ActionFallback(Answer):
+class ActionFallback(FollowsFocus, Answer):
     """Low NLU confidence: when the message names catalog things (a school, a trade, a support
     word), those decide the answer (actions.routing); otherwise ask to rephrase with
     suggestions, and after two misses offer a person to ask."""

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from rasa_sdk import Tracker
 
+from actions import focus as focus_
 from actions import replies
+from actions.focus import Query
+from actions.follow_up import FollowsFocus
 from actions.occupations import labour_answer
 from actions.policies import scholarships_answer
-from actions.request import read, remember
-from actions.search import search
+from actions.request import former_province_note, read, remember
+from actions.search import not_here, programme_list, query_of, search
 from actions.voice import Answer, Voice
 from catalog import queries
 from vntext import lexicon
@@ -21,7 +24,7 @@ def _programme_from_ref(ref: str | None) -> queries.ProgrammeInfo | None:
     return queries.get_programme(school, code)
 
 
-class ActionProgrammeInfo(Answer):
+class ActionProgrammeInfo(FollowsFocus, Answer):
     """ "Ngành điện công nghiệp học bao lâu", "học phí bao nhiêu", "hạn nộp hồ sơ"…"""
 
     def name(self) -> str:
@@ -49,7 +52,7 @@ class ActionProgrammeInfo(Answer):
                 topic="programme",
                 school=programme.institution.code,
                 programme=f"{programme.institution.code}/{programme.code}",
-            )
+            ) + [focus_.of_programmes([programme], 1, query_of(request)).slot()]
 
         school_asks = [d for d in request.details if d in replies.APPLICATION_DETAILS]
         if school_asks and not request.occupation:
@@ -64,6 +67,9 @@ class ActionProgrammeInfo(Answer):
                 return self._list(dispatcher, request, found, f"của {request.school.name}")
             dispatcher.utter_message(text="Bạn hỏi về ngành, nghề nào? Ví dụ: điện công nghiệp, nấu ăn, công nghệ ô tô.")
             return []
+        if request.school is None and (request.province_name or request.province_anywhere):
+            # a trade in a place: the same list as a search, with every detail asked
+            return search(dispatcher, request)
         found = queries.find_programmes(
             occupation=request.occupation,
             level=request.level,
@@ -71,12 +77,15 @@ class ActionProgrammeInfo(Answer):
             province=request.province_name if not request.school else None,
             limit=50,
         )
-        if not found and not request.school:
-            found = queries.find_programmes(occupation=request.occupation, level=request.level, limit=50)
+        if not found and not request.school and request.province_name:
+            # none in the asked province: say so, and where it is taught
+            return not_here(dispatcher, request, query_of(request), former_province_note(request))
         if len(found) == 1:
             p = found[0]
             dispatcher.utter_message(text=replies.programme_card(p, request.details))
-            return remember(request, topic="programme", school=p.institution.code, programme=f"{p.institution.code}/{p.code}")
+            return remember(request, topic="programme", school=p.institution.code, programme=f"{p.institution.code}/{p.code}") + [
+                focus_.of_programmes([p], 1, query_of(request)).slot()
+            ]
         where = f"ở {request.province_name}" if request.province_name and not request.school else ""
         return self._list(dispatcher, request, found, where)
 
@@ -108,29 +117,21 @@ class ActionProgrammeInfo(Answer):
                 text=f"Mình chưa tìm thấy ngành {request.occupation or ''} {where} trong danh mục.".replace("  ", " ")
             )
             return remember(request, topic="programme")
-        details = [d for d in request.details if d in replies.PROGRAMME_DETAILS] or ["tuition"]
-        lines = [
-            f"• {p.name} ({replies.LEVEL_NAMES[p.level]}) – {p.institution.name}: "
-            + "; ".join(replies.programme_detail(p, d) for d in details)
-            for p in found
-        ]
-        first, rest = replies.paged(lines)
-        buttons = [
-            replies.button(
-                f"{p.institution.name[:28]} ({replies.LEVEL_NAMES[p.level]})",
-                f'/ask_programme_info{{"programme_ref":"{p.institution.code}/{p.code}"}}',
-            )
-            for p in found[:3]
-        ]
-        buttons += replies.more_buttons(rest)
-        text = f"{request.occupation or 'Các ngành'} {where}".strip() + ":\n" + "\n".join(first)
-        if any(replies.UNKNOWN in line for line in first):
-            text += '\nChỗ nào ghi "chưa có thông tin", bạn hỏi trực tiếp trường (bấm tên trường để xem số điện thoại).'
-        dispatcher.utter_message(text=text, buttons=buttons)
-        return remember(request, topic="programme", more=rest)
+        query = query_of(request)
+        if request.school is not None and not request.occupation:
+            query = Query(level=request.level, school=request.school.code)
+        elif not request.province_name:
+            query = Query(query.occupations, query.fields, query.level, None)
+        places = sorted({p.institution.province for p in found})
+        if request.school is not None:
+            where = f"– {request.school.name}"
+        elif not where and len(places) > 1:
+            where = f"({len(places)} tỉnh, thành: {', '.join(places)})" if len(places) <= 4 else "trên cả nước"
+        heading = f"{request.occupation or 'Các ngành'} {where}".strip() + ":"
+        return programme_list(dispatcher, request, found, query, heading=heading)
 
 
-class ActionCompareProgramme(Answer):
+class ActionCompareProgramme(FollowsFocus, Answer):
     """The same programme across schools: the cheapest and the provinces that teach it."""
 
     def name(self) -> str:
@@ -157,4 +158,5 @@ class ActionCompareProgramme(Answer):
         )
         buttons = replies.more_buttons(rest)
         dispatcher.utter_message(text=head + "\n".join(first), buttons=buttons)
-        return remember(request, topic="compare", more=rest)
+        query = Query(occupations=[comparison.name], level=request.level)
+        return remember(request, topic="compare", more=rest) + [focus_.of_programmes(comparison.offers, len(first), query).slot()]

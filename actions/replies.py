@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from catalog.queries import EventInfo, InstitutionInfo, LabourFigure, OccupationInfo, PolicyInfo, ProgrammeInfo
+from vntext import folding
 
 PAGE = 5
 UNKNOWN = "chưa có thông tin"
@@ -145,6 +146,42 @@ def paged(lines: list[str], budget: int = LIST_CHARS) -> tuple[list[str], list[s
         first.append(line)
         used += len(line) + 1
     return first, lines[len(first) :]
+
+
+_SCHOOL_PREFIXES = ("truong cao dang ", "truong trung cap ", "trung tam gdnn - gdtx ", "trung tam gdnn-gdtx ", "truong ")
+
+
+def school_short_name(name: str) -> str:
+    """ "Trường Cao đẳng Công nghệ Sao Biển" → "Công nghệ Sao Biển": what tells schools apart on a button."""
+    lowered = folding.fold(name).lower()
+    for prefix in _SCHOOL_PREFIXES:
+        if lowered.startswith(prefix):
+            return name[len(prefix) :].strip() or name
+    return name
+
+
+def programme_button_title(p: ProgrammeInfo) -> str:
+    """A programme's button names the programme and its level, then the school as far as it fits."""
+    head = f"{p.name} ({LEVEL_NAMES[p.level]})"
+    return short(f"{head} – {school_short_name(p.institution.name)}", 64)
+
+
+def unique_buttons(buttons: list[dict]) -> list[dict]:
+    """No two buttons with the same title (the second would say nothing new)."""
+    seen: set[str] = set()
+    out = []
+    for b in buttons:
+        if b["title"] not in seen:
+            seen.add(b["title"])
+            out.append(b)
+    return out
+
+
+def cheapest_first(found: list[ProgrammeInfo]) -> bool:
+    """True when the list really is in order of fee (unknown fees last): only then may it say so."""
+    fees = [p.tuition_vnd_per_year for p in found]
+    known = [f for f in fees if f is not None]
+    return known == sorted(known) and fees[: len(known)] == known
 
 
 def school_line(school: InstitutionInfo) -> str:

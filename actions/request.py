@@ -36,6 +36,7 @@ class Request:
     school: queries.InstitutionInfo | None = None
     school_from_message: bool = False
     groups: list[str] = field(default_factory=list)
+    excluded_groups: list[str] = field(default_factory=list)  # "không thuộc hộ nghèo", "người Kinh"
     details: list[str] = field(default_factory=list)
     entities: dict = field(default_factory=dict)
 
@@ -98,7 +99,7 @@ def read(tracker: Tracker, *, continuing: bool = False) -> Request:
         request.occupations = names
         request.fields = lexicon.fields_in(asked)
         request.level = lexicon.level_in(without_name(message, request.school.name) if request.school else message)
-        request.groups = lexicon.learner_groups_in(message)
+        request.groups, request.excluded_groups = lexicon.learner_groups_said(message)
         request.details = lexicon.details_in(message)
     for key, attribute in (("level", "level"), ("detail", "details"), ("learner_group", "groups")):
         if entities.get(key):
@@ -123,7 +124,7 @@ def read(tracker: Tracker, *, continuing: bool = False) -> Request:
     if request.school is None and tracker.get_slot("last_school") and (not request.occupation or lexicon.refers_back(message)):
         request.school = queries.get_institution(tracker.get_slot("last_school"))
     if not request.groups and tracker.get_slot("learner_groups"):
-        request.groups = list(tracker.get_slot("learner_groups"))
+        request.groups = [g for g in tracker.get_slot("learner_groups") if g not in request.excluded_groups]
     return request
 
 

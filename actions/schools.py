@@ -6,18 +6,21 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import focus as focus_
 from actions import replies
 from actions.events import ActionEvents
+from actions.focus import Query
+from actions.follow_up import FollowsFocus
 from actions.policies import scholarships_answer
 from actions.programmes import ActionProgrammeInfo
 from actions.request import Request, read, remember
-from actions.search import search
+from actions.search import PAGE_WITHOUT_PROVINCE, find, query_of, search
 from actions.voice import Answer, Voice
 from catalog import queries
 from vntext import lexicon
 
 
-class ActionSearch(Answer):
+class ActionSearch(FollowsFocus, Answer):
     """Schools or programmes for an occupation/field/level in a province.
 
     With no province known, it sets `need_province` and the search form asks
@@ -26,6 +29,10 @@ class ActionSearch(Answer):
 
     def name(self) -> str:
         return "action_search"
+
+    def before(self, dispatcher: Voice, tracker: Tracker) -> list | None:
+        events = super().before(dispatcher, tracker)
+        return None if events is None else events + [SlotSet("need_province", False)]
 
     def answer(self, dispatcher: Voice, tracker: Tracker, domain: dict) -> list:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
@@ -43,11 +50,17 @@ class ActionSearch(Answer):
             # a school is named: its province is known, never ask it
             return answer_about_school(dispatcher, request, request.school)
         if request.province is None and not request.province_anywhere:
-            return remember(request, topic="search") + [SlotSet("need_province", True)]
+            query = query_of(request)
+            # a trade taught in a handful of places: list them all, each with its province
+            if (
+                not (query.occupations or query.fields)
+                or len(find(query, limit=PAGE_WITHOUT_PROVINCE + 1)) > PAGE_WITHOUT_PROVINCE
+            ):
+                return remember(request, topic="search") + [SlotSet("need_province", True)]
         return search(dispatcher, request) + [SlotSet("need_province", False)]
 
 
-class ActionSchoolInfo(Answer):
+class ActionSchoolInfo(FollowsFocus, Answer):
     """Address, phone, e-mail, website, dormitory, public/private of one school."""
 
     def name(self) -> str:
@@ -80,7 +93,7 @@ def answer_about_school(dispatcher: CollectingDispatcher, request: Request, scho
             replies.button("Học phí", '/ask_programme_info{"detail":"tuition"}'),
         ],
     )
-    return remember(request, topic="school", school=school.code)
+    return remember(request, topic="school", school=school.code) + [focus_.of_schools([school], 1, Query()).slot()]
 
 
 class ActionSchoolProgrammes(Answer):
@@ -121,5 +134,13 @@ def _programmes_of(dispatcher: CollectingDispatcher, request: Request, school: q
         for p in found[:3]
     ]
     buttons += replies.more_buttons(rest)
-    dispatcher.utter_message(text=f"{school.name} đào tạo:\n" + "\n".join(first), buttons=buttons)
-    return remember(request, topic="school", school=school.code, more=rest)
+    dispatcher.utter_message(text=f"{school.name} đào tạo:\n" + "\n".join(first), buttons=replies.unique_buttons(buttons))
+    query = Query(
+        occupations=list(trade or []) if isinstance(trade, list) else [trade] if trade else [],
+        fields=list(fields),
+        level=request.level,
+        school=school.code,
+    )
+    return remember(request, topic="school", school=school.code, more=rest) + [
+        focus_.of_programmes(found, len(first), query).slot()
+    ]

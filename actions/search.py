@@ -1,15 +1,28 @@
-"""The answer to a search whose province is known: programmes of a trade, field or level
-in a province (cheapest first) or the schools there, plus what a parent's long question
-asked besides (boarding, support). Shared by the search, the fallback and pathway answers."""
+"""The answer to a search: programmes of a trade, field or level in a province (or anywhere)
+or the schools there, with every part a long question asked answered in one reply, in a
+fixed order: where and what → fees → duration → entry (and whether the learner's stated
+grade qualifies) → boarding → deadline and how to apply → support. Shared by the search,
+the fallback, follow-ups and pathway answers; what it showed becomes the focus."""
 
 from __future__ import annotations
 
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import focus as focus_
 from actions import replies
+from actions.focus import Query
 from actions.request import ANYWHERE, Request, former_province_note, remember
 from catalog import queries
 from vntext import folding
+
+# Details a long question asks that each programme line answers, in the fixed order.
+LINE_DETAILS = ("tuition", "duration", "entry", "deadline", "start", "quota", "method", "employment", "income", "prospects")
+# Details a school answers once for all its programmes, in the fixed order.
+SCHOOL_ORDER = ("dormitory", "apply", "online", "documents", "admission_phone", "zalo", "scholarships")
+MAX_SCHOOL_FACTS = 3
+PAGE_WITHOUT_PROVINCE = 5  # a trade taught in at most this many places is listed without asking the province
+GRADE_GROUPS = {"tot_nghiep_thcs", "tot_nghiep_thpt"}
 
 
 def ask_province(dispatcher: CollectingDispatcher) -> None:
@@ -19,75 +32,203 @@ def ask_province(dispatcher: CollectingDispatcher) -> None:
     dispatcher.utter_message(text="Bạn muốn học ở tỉnh, thành phố nào?", buttons=buttons)
 
 
+def query_of(request: Request) -> Query:
+    """What the request searches for, as a focus query."""
+    named_exactly = any(folding.key(name) in folding.key(request.message) for name in request.occupations)
+    fields = request.fields if not request.occupation or (len(request.fields) > 1 and not named_exactly) else []
+    occupations = list(request.occupations or ([request.occupation] if request.occupation else [])) if not fields else []
+    return Query(occupations=occupations, fields=list(fields), level=request.level, province=request.province_name)
+
+
+def find(query: Query, *, limit: int = 50) -> list[queries.ProgrammeInfo]:
+    return queries.find_programmes(
+        occupation=query.occupations or None,
+        field=query.fields or None,
+        level=query.level,
+        province=query.province,
+        institution_code=query.school,
+        limit=limit,
+    )
+
+
+def what_of(query: Query) -> str:
+    if query.occupations:
+        return " hoặc ".join(query.occupations)
+    if query.fields:
+        return ", ".join(replies.FIELD_NAMES[f] for f in query.fields)
+    return ""
+
+
 def search(dispatcher: CollectingDispatcher, request: Request) -> list:
     """The answer to a search whose province is known (or "anywhere")."""
     note = former_province_note(request)
-    # "cơ khí hay điện": two trades named broadly search both fields, not one programme
-    named_exactly = any(folding.key(name) in folding.key(request.message) for name in request.occupations)
-    fields = request.fields if not request.occupation or (len(request.fields) > 1 and not named_exactly) else []
-    occupation = request.occupations or request.occupation if not fields else None
-    if occupation or fields or request.level:
-        found = queries.find_programmes(
-            occupation=occupation,
-            field=fields,
-            level=request.level,
-            province=request.province_name,
-            limit=50,
-        )
-        what = " hoặc ".join(request.occupations or [request.occupation or ""]) if occupation else ""
-        what = what or ", ".join(replies.FIELD_NAMES[f] for f in fields)
-        level = f" trình độ {replies.LEVEL_NAMES[request.level]}" if request.level else ""
-        where = f" ở {request.province_name}" if request.province_name else ""
+    query = query_of(request)
+    if query.occupations or query.fields or query.level:
+        found = find(query)
+        if not found and query.province:
+            return not_here(dispatcher, request, query, note)
         if not found:
+            what = what_of(query) or "ngành này"
+            level = f" trình độ {replies.LEVEL_NAMES[query.level]}" if query.level else ""
             dispatcher.utter_message(
-                text=f"{note}Mình chưa tìm thấy trường nào dạy {what or 'ngành này'}{level}{where} trong danh mục.",
-                buttons=[
-                    replies.button("Tìm ở tỉnh khác", '/inform{"province":"toan_quoc"}'),
-                    replies.button("Làm trắc nghiệm nghề", "/start_quiz"),
-                ],
+                text=f"{note}Danh mục chưa có trường nào dạy {what}{level}.",
+                buttons=[replies.button("Làm trắc nghiệm nghề", "/start_quiz")],
             )
-            return remember(request, topic="search")
-        lines = [replies.programme_line(p) for p in found]
-        first, rest = replies.paged(lines)
-        schools = list({p.institution.code: p.institution for p in found}.values())
-        text = f"{note}Các nơi dạy {what}{level}{where} (rẻ trước):\n" + "\n".join(first) + _asked_too(request, schools)
-        buttons = [replies.button(replies.short(s.name), f'/ask_school_info{{"school_code":"{s.code}"}}') for s in schools[:3]]
-        buttons += replies.more_buttons(rest)
-        buttons.append(_support_button(request) or replies.button("Trường nào rẻ nhất?", "/ask_compare_programme"))
-        dispatcher.utter_message(text=text, buttons=buttons)
-        single = found[0] if len({(p.institution.code, p.code) for p in found}) == 1 else None
-        return remember(
-            request,
-            topic="search",
-            more=rest,
-            school=schools[0].code if len(schools) == 1 else None,
-            programme=f"{single.institution.code}/{single.code}" if single else None,
-        )
+            return remember(request, topic="search") + [_no_focus()]
+        return programme_list(dispatcher, request, found, query, heading=f"{note}{_heading(request, query, found)}")
 
-    schools = queries.find_institutions(province=request.province_name, limit=50)
-    where = f" ở {request.province_name}" if request.province_name else ""
+    schools = queries.find_institutions(province=query.province, limit=50)
+    where = f" ở {query.province}" if query.province else ""
     if not schools:
         dispatcher.utter_message(text=f"{note}Danh mục chưa có trường nào{where}.")
-        return remember(request, topic="search")
+        return remember(request, topic="search") + [_no_focus()]
     first, rest = replies.paged([replies.school_line(s) for s in schools])
     buttons = [replies.button(replies.short(s.name), f'/ask_school_info{{"school_code":"{s.code}"}}') for s in schools[:3]]
     buttons += replies.more_buttons(rest)
-    text = f"{note}Các trường nghề{where}:\n" + "\n".join(first) + _asked_too(request, schools[: replies.PAGE])
-    dispatcher.utter_message(text=text, buttons=buttons)
-    return remember(request, topic="search", more=rest)
+    extra = _school_facts(request, schools[: len(first)]) + _support(request)
+    dispatcher.utter_message(text=f"{note}Các trường nghề{where}:\n" + "\n".join(first) + extra, buttons=buttons)
+    return remember(request, topic="search", more=rest) + [focus_.of_schools(schools, len(first), query).slot()]
 
 
-def _asked_too(request: Request, schools: list[queries.InstitutionInfo]) -> str:
-    """A parent's long question also asks about boarding or support: one line each, from the catalog."""
-    extra = ""
-    if "dormitory" in request.details:
-        extra += "\nKý túc xá: " + "; ".join(f"{replies.short(s.name)}: {replies.dormitory(s)}" for s in schools[:3])
-    if _support_button(request):
-        extra += "\nVề miễn, giảm học phí và hỗ trợ: bấm “Chính sách hỗ trợ”."
-    return extra
+def _no_focus() -> dict:
+    return SlotSet("focus", None)
+
+
+def _heading(request: Request, query: Query, found: list[queries.ProgrammeInfo]) -> str:
+    what = what_of(query)
+    level = f" trình độ {replies.LEVEL_NAMES[query.level]}" if query.level else ""
+    if query.province:
+        where = f" ở {query.province}"
+    else:
+        places = sorted({p.institution.province for p in found})
+        where = f" ({len(places)} tỉnh, thành: {', '.join(places)})" if len(places) <= 4 else " trên cả nước"
+    return f"Các nơi dạy {what}{level}{where}:" if what else f"Các ngành{level}{where}:"
+
+
+def programme_list(
+    dispatcher: CollectingDispatcher, request: Request, found: list[queries.ProgrammeInfo], query: Query, *, heading: str
+) -> list:
+    """A list of programmes answering every detail the message asked, then the focus."""
+    grade = _grade(request)
+    if grade == 9:
+        # a learner just out of lớp 9 sees first what they can enter
+        found = sorted(found, key=lambda p: p.entry_requirement == "thpt")
+    if len(found) > 1 and replies.cheapest_first(found) and heading.endswith(":"):
+        heading = heading[:-1] + " (học phí thấp trước):"
+    lines = [_programme_line(p, request, grade) for p in found]
+    asked_more = any(d in request.details and d != "tuition" for d in LINE_DETAILS + SCHOOL_ORDER) or request.asks_support
+    first, rest = replies.paged(lines, replies.POLICY_CHARS if asked_more else replies.LIST_CHARS)
+    shown = found[: len(first)]
+    schools = list({p.institution.code: p.institution for p in shown}.values())
+    text = heading + "\n" + "\n".join(first) + _entry_note(shown, grade) + _school_facts(request, schools) + _support(request)
+    if any(replies.UNKNOWN in line for line in first):
+        text += '\nChỗ nào ghi "chưa có thông tin", bạn hỏi trực tiếp trường (bấm tên trường để xem số điện thoại).'
+    buttons = [replies.button(replies.short(s.name), f'/ask_school_info{{"school_code":"{s.code}"}}') for s in schools[:3]]
+    buttons += replies.more_buttons(rest)
+    support = _support_button(request)
+    if support:
+        buttons.append(support)
+    elif len(found) > 1:
+        buttons.append(replies.button("Nơi nào rẻ nhất?", "/ask_compare_programme"))
+    dispatcher.utter_message(text=text, buttons=replies.unique_buttons(buttons))
+    all_schools = {p.institution.code for p in found}
+    single = found[0] if len(found) == 1 else None
+    return remember(
+        request,
+        topic="search",
+        more=rest,
+        school=found[0].institution.code if len(all_schools) == 1 else None,
+        programme=focus_.ref(single) if single else None,
+    ) + [focus_.of_programmes(found, len(first), query).slot()]
+
+
+def not_here(dispatcher: CollectingDispatcher, request: Request, query: Query, note: str) -> list:
+    """Nothing in the asked province: say so, and where it is taught."""
+    what = what_of(query) or "ngành này"
+    level = f" trình độ {replies.LEVEL_NAMES[query.level]}" if query.level else ""
+    elsewhere = find(Query(query.occupations, query.fields, query.level, None))
+    said = f"{note}Ở {query.province} danh mục chưa có trường nào dạy {what}{level}."
+    if not elsewhere:
+        dispatcher.utter_message(
+            text=said + " Các tỉnh khác trong danh mục cũng chưa có.",
+            buttons=[replies.button("Làm trắc nghiệm nghề", "/start_quiz")],
+        )
+        return remember(request, topic="search") + [_no_focus()]
+    places = sorted({p.institution.province for p in elsewhere})
+    heading = said + f" Nơi khác có dạy ({', '.join(places)}):"
+    return programme_list(
+        dispatcher, request, elsewhere, Query(query.occupations, query.fields, query.level, None), heading=heading
+    )
+
+
+def _grade(request: Request) -> int | None:
+    if "tot_nghiep_thcs" in request.groups:
+        return 9
+    if "tot_nghiep_thpt" in request.groups:
+        return 12
+    return None
+
+
+def _programme_line(p: queries.ProgrammeInfo, request: Request, grade: int | None) -> str:
+    """ "• Điện công nghiệp (cao đẳng) – Trường X, Quảng Ninh: học phí 9.800.000 đ/năm; …"."""
+    asked = [d for d in LINE_DETAILS if d in request.details and d != "tuition"]
+    facts = [f"học phí {replies.tuition(p)}"] + [_fact(p, d) for d in asked if not (d == "entry" and grade == 9)]
+    if grade == 9:
+        entry = {"thpt": "cần tốt nghiệp THPT (chưa học được ngay sau lớp 9)", "thcs": "nhận người xong lớp 9"}
+        facts.insert(2 if "duration" in asked else 1, entry.get(p.entry_requirement or "", _fact(p, "entry")))
+    return f"• {p.name} ({replies.LEVEL_NAMES[p.level]}) – {p.institution.name}, {p.institution.province}: " + "; ".join(facts)
+
+
+def _fact(p: queries.ProgrammeInfo, detail: str) -> str:
+    text = replies.programme_detail(p, detail)
+    label, _, value = text.partition(": ")
+    return f"{label.lower()} {value}"
+
+
+def _entry_note(shown: list[queries.ProgrammeInfo], grade: int | None) -> str:
+    if grade == 9 and shown and all(p.entry_requirement == "thpt" for p in shown):
+        return "\nCác ngành trên đều cần tốt nghiệp THPT; sau lớp 9 có thể học trung cấp hoặc sơ cấp (hỏi mình “học trung cấp sau lớp 9”)."
+    return ""
+
+
+def _school_facts(request: Request, schools: list[queries.InstitutionInfo]) -> str:
+    """A long question's school parts (boarding, how to apply…): one line per fact, every school shown."""
+    asked = [d for d in SCHOOL_ORDER if d in request.details][:MAX_SCHOOL_FACTS]
+    lines = []
+    for detail in asked:
+        values = []
+        for s in schools:
+            value = replies.school_detail(s, detail).partition(": ")[2]
+            values.append(f"{replies.school_short_name(s.name)}: {replies.short(value, 140)}")
+        label = replies.school_detail(schools[0], detail).partition(": ")[0] if schools else detail
+        lines.append(f"{label}: " + "; ".join(values))
+    return "".join("\n" + line for line in lines)
+
+
+def _support(request: Request) -> str:
+    """The support part of a long question: the policies for the learner's stated group, with
+    their legal basis; otherwise where to look."""
+    if not request.asks_support:
+        return ""
+    groups = [g for g in request.groups if g not in request.excluded_groups]
+    specific = [g for g in groups if g not in GRADE_GROUPS] or groups
+    if not specific:
+        return "\nVề miễn, giảm học phí và hỗ trợ: tùy bạn thuộc nhóm nào, bấm “Chính sách hỗ trợ”."
+    found = queries.find_policies(learner_groups=specific, level=request.level, province=request.province_name)
+    mine = [
+        p for p in found if set(p.learner_groups) & set(specific) and not set(p.learner_groups) <= set(request.excluded_groups)
+    ]
+    if not mine:
+        return (
+            "\nVề hỗ trợ: danh mục chưa có chính sách riêng cho trường hợp này; bấm “Chính sách hỗ trợ” để xem chính sách chung."
+        )
+    lines = [f"• {p.title}: {p.benefit} (Căn cứ: {p.legal_basis})" for p in mine[:2]]
+    if any(replies.NEEDS_CONFIRMATION in p.benefit or "cần xác nhận" in p.title for p in mine[:2]):
+        lines.append("Mục ghi “cần xác nhận” bạn hỏi lại nhà trường trước khi làm hồ sơ.")
+    return "\nHỗ trợ:\n" + "\n".join(lines)
 
 
 def _support_button(request: Request) -> dict | None:
-    if request.groups and set(request.groups) - {"tot_nghiep_thcs", "tot_nghiep_thpt"} or request.asks_support:
+    if request.groups and set(request.groups) - GRADE_GROUPS or request.asks_support:
         return replies.button("Chính sách hỗ trợ", "/ask_policies")
     return None

@@ -68,9 +68,17 @@ class Answer(Action, ABC):
     @abstractmethod
     def answer(self, dispatcher: Voice, tracker: Tracker, domain: dict) -> list: ...
 
+    def before(self, dispatcher: Voice, tracker: Tracker) -> list | None:
+        """A reply that takes precedence over `answer` (a follow-up over the list just shown:
+        actions.follow_up.FollowsFocus), or None."""
+        return None
+
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         known = bool(tracker.get_slot("parent"))
         now = parent_writes(tracker.latest_message.get("text") or "")
         voice = dispatcher if isinstance(dispatcher, Voice) else Voice(dispatcher, known or now)
-        events = list(self.answer(voice, tracker, domain) or [])
+        events = self.before(voice, tracker)
+        if events is None:
+            events = self.answer(voice, tracker, domain)
+        events = list(events or [])
         return events + [SlotSet("parent", True)] if now and not known else events

@@ -197,7 +197,9 @@ def _unambiguous(key: str, message: str, message_key: str, written: str | None) 
     if any(_contains_phrase(message_key, f"{cue} {key}") for cue in ("nganh", "nghe", "hoc nghe", "tho", "khoa")):
         return True
     if folding.has_diacritics(message):
-        return bool(written) and _contains_phrase(" ".join(folding.normalize(message).lower().split()), written.lower())
+        # words without their punctuation: "điều dưỡng hoặc dược, học phí" says "dược"
+        typed_words = ("".join(ch for ch in w if ch.isalnum()) for w in folding.normalize(message).lower().split())
+        return bool(written) and _contains_phrase(" ".join(w for w in typed_words if w), written.lower())
     loose = () if key in ("duoc", "may") else ("hoc", "day")
     return any(_contains_phrase(message_key, f"{cue} {key}") for cue in loose)
 

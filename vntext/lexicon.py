@@ -376,3 +376,86 @@ _ELSEWHERE = _index({"elsewhere": list(ELSEWHERE)})
 def asks_elsewhere(message: str) -> bool:
     """ "ngoài Hải Phòng", "tỉnh khác", "rẻ hơn": a comparison across places, not one search."""
     return bool(_find_all(message, _ELSEWHERE))
+
+
+# --- what a message excludes ----------------------------------------------------------------
+
+# Words that, just before a group's phrase, deny it: "nhà không thuộc hộ nghèo", "cháu không phải
+# dân tộc", "chưa tốt nghiệp".
+_NEGATIONS = frozenset({"khong", "chang", "chua", "cha", "ko", "k", "hong", "hem", "khum"})
+# Phrases that name the majority, so exclude the minority group: "em là người Kinh".
+_MAJORITY = {"dan_toc_thieu_so": ["nguoi kinh", "dan toc kinh", "la kinh"]}
+_MAJORITY_INDEX = _index(_MAJORITY)
+
+
+def learner_groups_said(message: str) -> tuple[list[str], list[str]]:
+    """(groups the message says the learner belongs to, groups it says they do not).
+
+    "nhà không thuộc hộ nghèo" excludes ho_ngheo; "cháu là người Kinh" excludes
+    dan_toc_thieu_so; a group both said and denied counts as denied (the message is unsure,
+    so no policy is presented as applying)."""
+    words = folding.expand_teencode(message).split()
+    padded = f" {' '.join(words)} "
+    said: list[str] = []
+    denied: list[str] = []
+    for phrase, code in _GROUPS:
+        needle = f" {phrase} "
+        start = padded.find(needle)
+        while start != -1:
+            before = padded[:start].split()[-3:]
+            negated = any(w in _NEGATIONS for w in before)
+            target = denied if negated else said
+            if code not in target:
+                target.append(code)
+            padded = padded[:start] + " #" * len(phrase.split()) + " " + padded[start + len(needle) :]
+            start = padded.find(needle)
+    for _phrase, code in [(p, c) for p, c in _MAJORITY_INDEX if f" {p} " in f" {' '.join(words)} "]:
+        if code not in denied:
+            denied.append(code)
+    return [g for g in said if g not in denied], denied
+
+
+# --- follow-ups over what the bot just showed ----------------------------------------------
+
+FOLLOW_UP_PHRASES = {
+    "cheapest": ["re nhat", "thap nhat", "it tien nhat", "hoc phi thap nhat", "re hon ca", "do ton nhat", "tiet kiem nhat"],
+    "more": [
+        "truong khac",
+        "con truong nao",
+        "con truong khac",
+        "noi khac",
+        "cho khac",
+        "con nua khong",
+        "con nua",
+        "con gi nua",
+        "con noi nao",
+        "con cho nao",
+        "them truong",
+        "truong nao nua",
+        "con khong",
+        "xem them",
+        "het chua",
+    ],
+    "which": ["truong nao", "cai nao", "noi nao", "nganh nao", "nao co", "nao thi", "cho nao co"],
+}
+_FOLLOW_UP = _index(FOLLOW_UP_PHRASES)
+_ORDINAL_WORDS = {"nhat": 1, "hai": 2, "ba": 3, "tu": 4, "bon": 4, "nam": 5, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5}
+_ORDINAL_NOUNS = ("truong", "cai", "noi", "nganh", "so", "dong", "muc", "thang")
+
+
+def follow_up_cues(message: str) -> list[str]:
+    """ "cheapest", "more", "which": how a message points back at a list just shown."""
+    return _find_all(message, _FOLLOW_UP)
+
+
+def ordinal_in(message: str) -> int | None:
+    """1-based position named in "trường thứ 2", "cái thứ hai", "trường đầu tiên"; -1 for "cuối"."""
+    words = folding.expand_teencode(message).split()
+    for i, word in enumerate(words):
+        if word == "thu" and i + 1 < len(words) and words[i + 1] in _ORDINAL_WORDS and (i == 0 or words[i - 1] in _ORDINAL_NOUNS):
+            return _ORDINAL_WORDS[words[i + 1]]
+        if word == "dau" and i + 1 < len(words) and words[i + 1] == "tien" and i > 0 and words[i - 1] in _ORDINAL_NOUNS:
+            return 1
+        if word == "cuoi" and i > 0 and words[i - 1] in _ORDINAL_NOUNS:
+            return -1
+    return None

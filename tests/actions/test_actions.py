@@ -13,10 +13,17 @@ from actions.schools import ActionSchoolInfo, ActionSchoolProgrammes, ActionSear
 from tests.actions.conftest import run, tracker
 
 
-def test_search_without_province_asks_for_it(catalog):
-    text, _, slots = run(ActionSearch(), "trường nào dạy nấu ăn", "ask_schools")
+def test_search_without_province_asks_for_it_when_the_list_would_be_long(catalog):
+    text, _, slots = run(ActionSearch(), "trường nào dạy nghề điện", "ask_schools")
     assert text == "" and slots["need_province"] is True
-    assert slots["occupation"] == "Kỹ thuật chế biến món ăn"
+    assert slots["occupation"] in ("Điện công nghiệp", "Điện dân dụng")
+
+
+def test_a_trade_taught_in_a_few_places_is_listed_without_asking_the_province(catalog):
+    text, _, slots = run(ActionSearch(), "trường nào dạy nấu ăn", "ask_schools")
+    assert slots["need_province"] is False and "tỉnh, thành phố nào" not in text
+    assert "Vịnh Ngọc, Quảng Ninh" in text and "Phương Nam Mẫu, Hồ Chí Minh" in text
+    assert slots["focus"]["items"] and slots["focus"]["query"]["province"] is None
 
 
 def test_search_answers_and_remembers_context(catalog):
@@ -43,7 +50,8 @@ def test_search_lists_at_most_five_and_keeps_the_rest(catalog):
 
 def test_unknown_occupation_is_said_plainly(catalog):
     text, _, _ = run(ActionSearch(), "trường nào dạy điện công nghiệp ở Cà Mau", "ask_schools")
-    assert "chưa tìm thấy" in text
+    assert "Ở Cà Mau danh mục chưa có trường nào dạy Điện công nghiệp" in text
+    assert "Nơi khác có dạy" in text and "Việt - Hàn Bình Minh, Quảng Ninh" in text
 
 
 def test_school_detail_with_missing_value_gives_contact(catalog):
@@ -65,7 +73,7 @@ def test_programme_detail_from_context(catalog):
 
 def test_programme_tuition_across_schools(catalog):
     text, _, _ = run(ActionProgrammeInfo(), "học phí ngành điều dưỡng bao nhiêu", "ask_programme_info")
-    assert "13.500.000 đ/năm" in text and "Học phí: chưa có thông tin" in text
+    assert "13.500.000 đ/năm" in text and "học phí chưa có thông tin" in text
 
 
 def test_cheapest(catalog):
@@ -178,7 +186,9 @@ def test_parent_long_question_gets_one_combined_answer(catalog):
     )
     text, buttons, _ = run(ActionSearch(), message, "ask_schools")
     assert "Điện công nghiệp" in text and "Việt - Hàn Bình Minh" in text and "Sao Biển" not in text
-    assert "Ký túc xá" in text and "Chính sách hỗ trợ" in text
+    assert "Ký túc xá: Việt - Hàn Bình Minh: có ký túc xá" in text
+    assert "Căn cứ: Nghị định 238/2025/NĐ-CP (cần xác nhận)" in text  # the learner's stated group: after lớp 9
+    assert text.index("Điện công nghiệp (trung cấp)") < text.index("Ký túc xá") < text.index("Hỗ trợ")
     assert any(b["payload"] == "/ask_policies" for b in buttons)
 
 
