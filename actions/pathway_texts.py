@@ -33,3 +33,27 @@ PATHWAY_ANSWERS = {
         ],
     },
 }
+
+
+def choosing_levels(groups: list[str]) -> str:
+    """ "Nên học trung cấp hay cao đẳng": what the learner's stated grade allows, from the same
+    rules as the levels text above (Luật Giáo dục nghề nghiệp), then the trade decides."""
+    if "tot_nghiep_thcs" in groups:
+        head = (
+            "Nên chọn thế nào: đã xong lớp 9 thì học được trung cấp (hoặc mô hình 9+) hay sơ cấp; "
+            "cao đẳng cần tốt nghiệp THPT, hoặc học tiếp 1–2 năm sau khi có bằng trung cấp cùng ngành."
+        )
+    elif "tot_nghiep_thpt" in groups:
+        head = (
+            "Nên chọn thế nào: đã xong lớp 12 thì học được cả hai. Trung cấp (1–2 năm) ra nghề sớm hơn; "
+            "cao đẳng (2–3 năm) học sâu hơn, có bằng cao hơn và dễ liên thông lên đại học."
+        )
+    else:
+        head = (
+            "Nên chọn thế nào: tùy đã xong lớp mấy. Xong lớp 9: trung cấp (hoặc 9+) hay sơ cấp. "
+            "Xong lớp 12: cao đẳng (2–3 năm, bằng cao hơn) hoặc trung cấp (1–2 năm, ra nghề sớm hơn)."
+        )
+    return (
+        head
+        + " Sau đó chọn theo nghề hợp với mình: bạn thử bài trắc nghiệm chọn nghề, hoặc hỏi học phí, trường của nghề bạn thích."
+    )

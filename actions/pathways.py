@@ -8,10 +8,12 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import replies, routing
-from actions.pathway_texts import PATHWAY_ANSWERS
+from actions.applying import application_answer
+from actions.pathway_texts import PATHWAY_ANSWERS, choosing_levels
 from actions.request import former_province_note, read, remember
 from actions.voice import Answer, Voice
 from catalog import queries
+from vntext import lexicon
 
 
 class ActionPathway(Answer):
@@ -25,10 +27,16 @@ class ActionPathway(Answer):
             answered = routing.answer(dispatcher, tracker, domain)
             if answered is not None:
                 return answered
+        if {"apply", "documents"} & set(request.details) and request.school is None:
+            # "thủ tục đăng ký học trung cấp cho con thế nào": how to apply, not the levels
+            return application_answer(dispatcher, request)
         if intent == "ask_9plus" and request.province_from_message:
             return _nine_plus_in(dispatcher, request)
         general = PATHWAY_ANSWERS.get(intent, PATHWAY_ANSWERS["ask_levels"])
-        dispatcher.utter_message(text=general["text"], buttons=general["buttons"])
+        text = general["text"]
+        if intent == "ask_levels" and lexicon.asks_choice(request.message):
+            text += "\n\n" + choosing_levels(request.groups)
+        dispatcher.utter_message(text=text, buttons=general["buttons"])
         return []
 
 

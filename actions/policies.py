@@ -8,6 +8,7 @@ from actions import replies
 from actions.request import Request, former_province_note, read, remember
 from actions.voice import Answer, Voice
 from catalog import queries
+from vntext import lexicon
 
 GROUP_BUTTONS = ("dan_toc_thieu_so", "ho_ngheo", "khuyet_tat", "bo_doi_xuat_ngu", "tot_nghiep_thcs")
 
@@ -23,33 +24,50 @@ class ActionPolicies(Answer):
         where = _programmes_asked_too(request)
         if not request.groups:
             named = queries.policies_mentioned(request.message, level=request.level, province=request.province_name)
+            named = [p for p in named if not excluded(p, request)]
             if named:
                 first, rest = replies.paged([replies.policy_text(p) for p in named], replies.POLICY_CHARS)
-                dispatcher.utter_message(text=where + "Chính sách liên quan đang có hiệu lực:\n\n" + "\n\n".join(first))
+                dispatcher.utter_message(
+                    text=where + _left_out(request) + "Chính sách liên quan đang có hiệu lực:\n\n" + "\n\n".join(first)
+                )
                 return remember(request, topic="policies", more=rest)
             dispatcher.utter_message(
                 text=where
+                + _left_out(request)
                 + "Chính sách hỗ trợ tùy vào bạn thuộc nhóm nào. Bạn thuộc nhóm nào dưới đây (hoặc gõ, ví dụ: em là người dân tộc thiểu số)?",
                 buttons=[
                     replies.button(replies.GROUP_NAMES[g].capitalize(), f'/ask_policies{{"learner_group":"{g}"}}')
                     for g in GROUP_BUTTONS
+                    if g not in request.excluded_groups
                 ],
             )
             return remember(request, topic="policies")
         found = queries.find_policies(learner_groups=request.groups, level=request.level, province=request.province_name)
+        found = [p for p in found if not excluded(p, request)]
         who = ", ".join(replies.GROUP_NAMES[g] for g in request.groups)
         level = f" học {replies.LEVEL_NAMES[request.level]}" if request.level else ""
-        if not found:
-            dispatcher.utter_message(
-                text=f"Danh mục chưa có chính sách nào cho {who}{level}. Bạn hỏi phòng tuyển sinh của trường nhé."
-            )
-            return remember(request, topic="policies")
-        # policies naming the group first, then those for every learner; the page fills up to 900 characters
+        # the learner's own group first, under its heading; policies for every learner under theirs
         specific = [p for p in found if set(p.learner_groups) & set(request.groups)]
-        ordered = specific + [p for p in found if p not in specific]
-        first, rest = replies.paged([replies.policy_text(p) for p in ordered], replies.POLICY_CHARS)
-        text = f"{where or former_province_note(request)}Chính sách cho {who}{level} đang có hiệu lực:\n\n" + "\n\n".join(first)
-        if any(replies.NEEDS_CONFIRMATION in line for line in first):
+        general = [p for p in found if p not in specific]
+        if not specific:
+            head = f"Danh mục chưa có chính sách riêng cho {who}{level}."
+            if general:
+                head += " Chính sách chung cho mọi người học nghề đang có hiệu lực:"
+            else:
+                head += " Bạn hỏi phòng tuyển sinh của trường nhé."
+        else:
+            head = f"Chính sách cho {who}{level} đang có hiệu lực:"
+        blocks = [replies.policy_text(p, full=True) for p in specific]
+        if specific and general:
+            blocks.append("Chính sách chung cho mọi người học (không riêng nhóm nào):")
+        blocks += [replies.policy_text(p) for p in general]
+        first, rest = replies.paged(blocks, replies.POLICY_CHARS)
+        if first and first[-1].endswith("(không riêng nhóm nào):"):
+            first, rest = first[:-1], [first[-1], *rest]
+        text = f"{where or former_province_note(request)}{_left_out(request)}{head}"
+        if first:
+            text += "\n\n" + "\n\n".join(first)
+        if any(replies.NEEDS_CONFIRMATION in line or "cần xác nhận" in line for line in first):
             text += '\n\nMục ghi "cần xác nhận" là thông tin chưa chắc chắn, bạn hỏi lại nhà trường trước khi làm hồ sơ.'
         buttons = replies.more_buttons(rest)
         if not request.level:
@@ -61,6 +79,24 @@ class ActionPolicies(Answer):
             ]
         dispatcher.utter_message(text=text, buttons=buttons)
         return remember(request, topic="policies", more=rest)
+
+
+def _left_out(request: Request) -> str:
+    if not request.excluded_groups:
+        return ""
+    names = ", ".join(replies.GROUP_NAMES[g] for g in request.excluded_groups)
+    return f"Mình không tính các chính sách dành riêng cho {names}, vì bạn nói không thuộc nhóm đó. "
+
+
+def excluded(policy: queries.PolicyInfo, request: Request) -> bool:
+    """A policy only for groups the message says the learner is not in ("nhà không thuộc hộ
+    nghèo", "em là người Kinh") is never presented as applying."""
+    groups, denied = set(policy.learner_groups), set(request.excluded_groups)
+    if set(lexicon.learner_groups_in(policy.title)) & denied:
+        return True  # "… dân tộc thiểu số thuộc hộ nghèo" for someone who is Kinh, or not poor
+    if not groups & denied:
+        return False
+    return not groups & (set(request.groups) - denied)
 
 
 def _programmes_asked_too(request) -> str:

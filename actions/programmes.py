@@ -6,6 +6,7 @@ from rasa_sdk import Tracker
 
 from actions import focus as focus_
 from actions import replies
+from actions.applying import application_answer
 from actions.focus import Query
 from actions.follow_up import FollowsFocus
 from actions.occupations import labour_answer
@@ -94,16 +95,7 @@ class ActionProgrammeInfo(FollowsFocus, Answer):
             return scholarships_answer(dispatcher, request)
         school = request.school
         if school is None:
-            schools = queries.find_institutions(province=request.province_name, limit=3) if request.province_name else []
-            detail = next(d for d in request.details if d in replies.APPLICATION_DETAILS)
-            dispatcher.utter_message(
-                text="Mỗi trường có cách tuyển sinh và hồ sơ riêng. Bạn hỏi trường nào? Bạn gõ tên trường giúp mình nhé.",
-                buttons=[
-                    replies.button(replies.short(s.name), f'/ask_school_info{{"school_code":"{s.code}","detail":"{detail}"}}')
-                    for s in schools
-                ],
-            )
-            return remember(request, topic="programme")
+            return application_answer(dispatcher, request)
         details = [d for d in request.details if d in replies.SCHOOL_DETAILS]
         dispatcher.utter_message(
             text=replies.school_card(school, details),

@@ -199,11 +199,12 @@ def event_line(e: EventInfo) -> str:
     return f"• {when}: {e.title} ({e.province}{where})"
 
 
-def policy_text(p: PolicyInfo) -> str:
+def policy_text(p: PolicyInfo, *, full: bool = False) -> str:
     """One policy in a list: what it gives and its legal basis (the title says who it is for),
-    short enough that a 900-character answer shows several."""
+    short enough that a 900-character answer shows several; `full` for the policies of the
+    learner's own group, whose every clause may be the one that applies."""
     scope = "" if p.scope == "toan_quoc" else f" (riêng {p.scope})"
-    benefit = short(p.benefit, 110)
+    benefit = p.benefit if full else short(p.benefit, 110)
     return "\n".join([f"• {p.title}{scope}", f"  Được hưởng: {benefit}", f"  Căn cứ: {p.legal_basis}"])
 
 

@@ -8,6 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import focus as focus_
 from actions import replies
+from actions.applying import application_answer
 from actions.events import ActionEvents
 from actions.focus import Query
 from actions.follow_up import FollowsFocus
@@ -75,6 +76,8 @@ class ActionSchoolInfo(FollowsFocus, Answer):
             return ActionProgrammeInfo().run(dispatcher, tracker, domain)
         if "scholarships" in asks:
             return scholarships_answer(dispatcher, request)
+        if school is None and asks & set(replies.APPLICATION_DETAILS):
+            return application_answer(dispatcher, request)
         if school is None:
             dispatcher.utter_message(text="Bạn muốn hỏi trường nào? Bạn gõ tên trường giúp mình nhé (ví dụ: trường Việt - Hàn).")
             return []

@@ -459,3 +459,27 @@ def ordinal_in(message: str) -> int | None:
         if word == "cuoi" and i > 0 and words[i - 1] in _ORDINAL_NOUNS:
             return -1
     return None
+
+
+_CHOICE = _index(
+    {
+        "choice": [
+            "nen hoc cai nao",
+            "nen chon",
+            "nen hoc",
+            "chon cai nao",
+            "cai nao tot hon",
+            "cai nao hon",
+            "hoc gi thi hon",
+            "nen theo",
+            "hay hon",
+            "khac nhau the nao",
+            "khac nhau",
+        ]
+    }
+)
+
+
+def asks_choice(message: str) -> bool:
+    """ "con tôi nên học cái nào", "cái nào tốt hơn": the user wants help choosing, not only facts."""
+    return bool(_find_all(message, _CHOICE))

@@ -58,9 +58,14 @@ def test_application_documents_of_a_named_school_and_unknown_with_contact(catalo
     assert "Hồ sơ gồm: chưa có thông tin" in text and "Bạn liên hệ" in text
 
 
-def test_application_questions_without_a_school_ask_which_school(catalog):
-    text, _, _ = run(ActionProgrammeInfo(), "nộp hồ sơ ở đâu", "ask_programme_info")
-    assert "Bạn hỏi trường nào?" in text
+def test_application_questions_without_a_school_give_the_common_core_and_the_schools(catalog):
+    text, buttons, _ = run(ActionProgrammeInfo(), "hồ sơ nhập học cần nhg j", "ask_programme_info")
+    assert "Hồ sơ các trường thường gồm" in text and "Bản sao học bạ THCS hoặc THPT" in text
+    assert "giấy khám sức khỏe" not in text  # asked by two schools only: theirs, not the common core
+    assert "tùy" in text or "riêng" in text
+    assert buttons and all('"detail":"documents"' in b["payload"] for b in buttons)
+    text, buttons, _ = run(ActionProgrammeInfo(), "nộp hồ sơ ở Lạng Sơn như thế nào", "ask_programme_info")
+    assert "Lạng Sơn" in text and {b["title"] for b in buttons} <= {"Trường Cao đẳng Kỳ Lừa Mới", "Trường Trung cấp Nghề Mẫu Sơn"}
 
 
 def test_zalo_and_online_link_of_a_school(catalog):

@@ -1,0 +1,63 @@
+"""How to apply and which documents, asked with no school in view ("hồ sơ nhập học cần những
+gì", "thủ tục đăng ký học trung cấp cho con thế nào"): what the schools' own lists have in
+common, that the rest depends on the school, and the schools as buttons. Only the catalog's
+words are used: an item is "common" when most schools that list documents list it."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from actions import replies
+from actions.request import Request, remember
+from catalog import queries
+from vntext import folding
+
+COMMON_SHARE = 0.6  # an item most schools ask for
+MIN_SCHOOLS = 2
+SAMPLE = 200  # schools read to find the common items (enough for any province)
+
+
+def common_documents(schools: list[queries.InstitutionInfo]) -> list[str]:
+    """The documents most schools list (as the first school wrote them), in that school's order."""
+    listed = [s for s in schools if s.application_documents]
+    if len(listed) < MIN_SCHOOLS:
+        return []
+    counts: Counter[str] = Counter()
+    written: dict[str, str] = {}
+    order: list[str] = []
+    for school in listed:
+        items = {}
+        for item in school.application_documents.split(";"):
+            key = folding.key(item)
+            if key:
+                items.setdefault(key, item.strip().rstrip("."))
+        counts.update(items.keys())
+        for key, text in items.items():
+            if key not in written:
+                written[key] = text
+                order.append(key)
+    needed = COMMON_SHARE * len(listed)
+    return [written[k] for k in order if counts[k] >= needed]
+
+
+def application_answer(dispatcher, request: Request) -> list:
+    """The common core, "tùy trường", and the schools (of the province when known) as buttons."""
+    schools = queries.find_institutions(province=request.province_name, limit=SAMPLE)
+    core = common_documents(schools)
+    where = f" ở {request.province_name}" if request.province_name else ""
+    parts = []
+    if core:
+        parts.append(f"Hồ sơ các trường{where} thường gồm:\n" + "\n".join(f"• {item[:1].upper()}{item[1:]}" for item in core))
+        parts.append("Mỗi trường có thể cần thêm giấy tờ riêng và có cách nộp riêng.")
+    else:
+        parts.append(f"Hồ sơ và cách nộp tùy từng trường{where}.")
+    parts.append("Bạn chọn trường để xem đúng hồ sơ và cách nộp của trường đó:")
+    detail = "documents" if "documents" in request.details or "apply" not in request.details else "apply"
+    dispatcher.utter_message(
+        text="\n".join(parts),
+        buttons=[
+            replies.button(replies.short(s.name), f'/ask_school_info{{"school_code":"{s.code}","detail":"{detail}"}}')
+            for s in schools[:4]
+        ],
+    )
+    return remember(request, topic="apply")
