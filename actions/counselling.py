@@ -185,6 +185,8 @@ class ValidateHandoffForm(FormValidationAction):
 
     def validate_handoff_consent(self, value, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> dict:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent == "delete_my_data":
+            return {"handoff_consent": None}  # the deletion rule ends the form and answers
         if intent == "affirm":
             return {"handoff_consent": "yes"}
         if _moved_on(tracker):
@@ -196,6 +198,8 @@ class ValidateHandoffForm(FormValidationAction):
         return {"handoff_consent": None}
 
     def validate_handoff_contact(self, value, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> dict:
+        if (tracker.latest_message.get("intent") or {}).get("name") == "delete_my_data":
+            return {"handoff_contact": None}  # the deletion rule ends the form and answers
         phone = privacy.normalise_phone(_digits_part(str(value or "")))
         if phone:
             return {"handoff_contact": phone}

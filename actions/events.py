@@ -15,17 +15,21 @@ class ActionEvents(Answer):
         return "action_events"
 
     def answer(self, dispatcher: Voice, tracker: Tracker, domain: dict) -> list:
-        request = read(tracker)
-        found = queries.upcoming_events(province=request.province_name, limit=50)
-        where = f" ở {request.province_name}" if request.province_name else ""
-        note = former_province_note(request)
-        if not found:
-            other = queries.upcoming_events(limit=50) if request.province_name else []
-            text = f"{note}Hiện danh mục chưa có sự kiện tuyển sinh nào sắp diễn ra{where}."
-            buttons = [replies.button("Sự kiện ở tỉnh khác", '/ask_events{"province":"toan_quoc"}')] if other else []
-            dispatcher.utter_message(text=text, buttons=buttons)
-            return remember(request, topic="events")
-        first, rest = replies.paged([replies.event_line(e) for e in found])
-        buttons = replies.more_buttons(rest)
-        dispatcher.utter_message(text=f"{note}Sự kiện sắp diễn ra{where}:\n" + "\n".join(first), buttons=buttons)
-        return remember(request, topic="events", more=rest)
+        return events_answer(dispatcher, tracker)
+
+
+def events_answer(dispatcher, tracker: Tracker) -> list:
+    request = read(tracker)
+    found = queries.upcoming_events(province=request.province_name, limit=50)
+    where = f" ở {request.province_name}" if request.province_name else ""
+    note = former_province_note(request)
+    if not found:
+        other = queries.upcoming_events(limit=50) if request.province_name else []
+        text = f"{note}Hiện danh mục chưa có sự kiện tuyển sinh nào sắp diễn ra{where}."
+        buttons = [replies.button("Sự kiện ở tỉnh khác", '/ask_events{"province":"toan_quoc"}')] if other else []
+        dispatcher.utter_message(text=text, buttons=buttons)
+        return remember(request, topic="events")
+    first, rest = replies.paged([replies.event_line(e) for e in found])
+    buttons = replies.more_buttons(rest)
+    dispatcher.utter_message(text=f"{note}Sự kiện sắp diễn ra{where}:\n" + "\n".join(first), buttons=buttons)
+    return remember(request, topic="events", more=rest)

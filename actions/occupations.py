@@ -25,6 +25,9 @@ def occupation_asked(request: Request) -> queries.OccupationInfo | None:
         found = queries.occupations_mentioned(lexicon.without_details(rest), typed=request.message)
         if found:
             return found[0]
+        if lexicon.asks_which_trade(request.message):
+            # "nghề nào đang cần nhiều người": a new, general question, not the trade discussed before
+            return None
     return queries.find_occupation(request.occupation) if request.occupation else None
 
 

@@ -18,67 +18,79 @@ class ActionPolicies(Answer):
         return "action_policies"
 
     def answer(self, dispatcher: Voice, tracker: Tracker, domain: dict) -> list:
-        request = read(tracker)
-        if "scholarships" in request.details and not request.groups:
-            return scholarships_answer(dispatcher, request)
-        where = _programmes_asked_too(request)
-        if not request.groups:
-            named = queries.policies_mentioned(request.message, level=request.level, province=request.province_name)
-            named = [p for p in named if not excluded(p, request)]
-            if named:
-                first, rest = replies.paged([replies.policy_text(p) for p in named], replies.POLICY_CHARS)
-                dispatcher.utter_message(
-                    text=where + _left_out(request) + "Chính sách liên quan đang có hiệu lực:\n\n" + "\n\n".join(first)
-                )
-                return remember(request, topic="policies", more=rest)
+        return policies_answer(dispatcher, tracker)
+
+
+def policies_answer(dispatcher, tracker: Tracker) -> list:
+    request = read(tracker)
+    if "scholarships" in request.details and not request.groups:
+        return scholarships_answer(dispatcher, request)
+    where = _programmes_asked_too(request)
+    if not request.groups:
+        named = queries.policies_mentioned(request.message, level=request.level, province=request.province_name)
+        named = [p for p in named if not excluded(p, request)]
+        if named:
+            first, rest = replies.paged([replies.policy_text(p) for p in named], replies.POLICY_CHARS)
             dispatcher.utter_message(
-                text=where
-                + _left_out(request)
-                + "Chính sách hỗ trợ tùy vào bạn thuộc nhóm nào. Bạn thuộc nhóm nào dưới đây (hoặc gõ, ví dụ: em là người dân tộc thiểu số)?",
-                buttons=[
-                    replies.button(replies.GROUP_NAMES[g].capitalize(), f'/ask_policies{{"learner_group":"{g}"}}')
-                    for g in GROUP_BUTTONS
-                    if g not in request.excluded_groups
-                ],
+                text=where + _left_out(request) + "Chính sách liên quan đang có hiệu lực:\n\n" + "\n\n".join(first)
             )
-            return remember(request, topic="policies")
-        found = queries.find_policies(learner_groups=request.groups, level=request.level, province=request.province_name)
-        found = [p for p in found if not excluded(p, request)]
-        who = ", ".join(replies.GROUP_NAMES[g] for g in request.groups)
-        level = f" học {replies.LEVEL_NAMES[request.level]}" if request.level else ""
-        # the learner's own group first, under its heading; policies for every learner under theirs
-        specific = [p for p in found if set(p.learner_groups) & set(request.groups)]
-        general = [p for p in found if p not in specific]
-        if not specific:
-            head = f"Danh mục chưa có chính sách riêng cho {who}{level}."
-            if general:
-                head += " Chính sách chung cho mọi người học nghề đang có hiệu lực:"
-            else:
-                head += " Bạn hỏi phòng tuyển sinh của trường nhé."
+            return remember(request, topic="policies", more=rest)
+        dispatcher.utter_message(
+            text=where
+            + _left_out(request)
+            + "Chính sách hỗ trợ tùy vào bạn thuộc nhóm nào. Bạn thuộc nhóm nào dưới đây (hoặc gõ, ví dụ: em là người dân tộc thiểu số)?",
+            buttons=[
+                replies.button(replies.GROUP_NAMES[g].capitalize(), f'/ask_policies{{"learner_group":"{g}"}}')
+                for g in GROUP_BUTTONS
+                if g not in request.excluded_groups
+            ],
+        )
+        return remember(request, topic="policies")
+    found = queries.find_policies(learner_groups=request.groups, level=request.level, province=request.province_name)
+    found = [p for p in found if not excluded(p, request)]
+    who = ", ".join(replies.GROUP_NAMES[g] for g in request.groups)
+    level = f" học {replies.LEVEL_NAMES[request.level]}" if request.level else ""
+    # the learner's own group first, under its heading; policies for every learner under theirs
+    specific = [p for p in found if set(p.learner_groups) & set(request.groups)]
+    general = [p for p in found if p not in specific]
+    if not specific:
+        head = f"Danh mục chưa có chính sách riêng cho {who}{level}."
+        if general:
+            head += " Chính sách chung cho mọi người học nghề đang có hiệu lực:"
         else:
-            head = f"Chính sách cho {who}{level} đang có hiệu lực:"
-        blocks = [replies.policy_text(p, full=True) for p in specific]
-        if specific and general:
-            blocks.append("Chính sách chung cho mọi người học (không riêng nhóm nào):")
-        blocks += [replies.policy_text(p) for p in general]
-        first, rest = replies.paged(blocks, replies.POLICY_CHARS)
-        if first and first[-1].endswith("(không riêng nhóm nào):"):
-            first, rest = first[:-1], [first[-1], *rest]
-        text = f"{where or former_province_note(request)}{_left_out(request)}{head}"
-        if first:
-            text += "\n\n" + "\n\n".join(first)
-        if any(replies.NEEDS_CONFIRMATION in line or "cần xác nhận" in line for line in first):
-            text += '\n\nMục ghi "cần xác nhận" là thông tin chưa chắc chắn, bạn hỏi lại nhà trường trước khi làm hồ sơ.'
-        buttons = replies.more_buttons(rest)
-        if not request.level:
-            buttons += [
-                replies.button(
-                    f"Học {replies.LEVEL_NAMES[lv]}", f'/ask_policies{{"level":"{lv}","learner_group":"{request.groups[0]}"}}'
-                )
-                for lv in ("trung_cap", "cao_dang")
-            ]
-        dispatcher.utter_message(text=text, buttons=buttons)
-        return remember(request, topic="policies", more=rest)
+            head += " Bạn hỏi phòng tuyển sinh của trường nhé."
+    else:
+        head = f"Chính sách cho {who}{level} đang có hiệu lực:"
+    blocks = [replies.policy_text(p, full=True) for p in specific]
+    if specific and general:
+        blocks.append("Chính sách chung cho mọi người học (không riêng nhóm nào):")
+    blocks += [replies.policy_text(p) for p in general]
+    first, rest = replies.paged(blocks, replies.POLICY_CHARS)
+    if first and first[-1].endswith("(không riêng nhóm nào):"):
+        first, rest = first[:-1], [first[-1], *rest]
+    text = f"{where or former_province_note(request)}{_left_out(request)}{head}"
+    if first:
+        text += "\n\n" + "\n\n".join(first)
+    if any(replies.NEEDS_CONFIRMATION in line or "cần xác nhận" in line for line in first):
+        text += '\n\nMục ghi "cần xác nhận" là thông tin chưa chắc chắn, bạn hỏi lại nhà trường trước khi làm hồ sơ.'
+    buttons = replies.more_buttons(rest)
+    if lexicon.asks_which_trade(request.message):
+        # "em bị khuyết tật chân thì học nghề gì được": the trade is asked too
+        text += (
+            "\n\nVề nghề nên học: danh mục chưa ghi nghề nào dành riêng cho "
+            f"{who}; nghề hợp tùy sức khỏe và sở thích của bạn. Bạn thử bài trắc nghiệm chọn nghề, "
+            "rồi hỏi trường về điều kiện sức khỏe của ngành bạn thích nhé."
+        )
+        buttons.append(replies.button("Trắc nghiệm chọn nghề", "/start_quiz"))
+    if not request.level:
+        buttons += [
+            replies.button(
+                f"Học {replies.LEVEL_NAMES[lv]}", f'/ask_policies{{"level":"{lv}","learner_group":"{request.groups[0]}"}}'
+            )
+            for lv in ("trung_cap", "cao_dang")
+        ]
+    dispatcher.utter_message(text=text, buttons=buttons)
+    return remember(request, topic="policies", more=rest)
 
 
 def _left_out(request: Request) -> str:

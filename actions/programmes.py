@@ -32,95 +32,67 @@ class ActionProgrammeInfo(FollowsFocus, Answer):
         return "action_programme_info"
 
     def answer(self, dispatcher: Voice, tracker: Tracker, domain: dict) -> list:
-        request = read(tracker, continuing=True)
-        programme = _programme_from_ref(request.entities.get("programme_ref"))
-        if programme is None and not request.school_from_message and not request.entities.get("occupation"):
-            named_now = queries.programme_names_mentioned(request.message) if not request.message.startswith("/") else []
-            if not named_now:
-                programme = _programme_from_ref(tracker.get_slot("last_programme"))
-        if programme is not None:
-            dispatcher.utter_message(
-                text=replies.programme_card(programme, request.details),
-                buttons=[
-                    replies.button("Nơi khác học rẻ hơn?", f'/ask_compare_programme{{"occupation":"{programme.name[:30]}"}}'),
-                    replies.button(
-                        "Liên hệ trường", f'/ask_school_info{{"school_code":"{programme.institution.code}","detail":"phone"}}'
-                    ),
-                ],
-            )
-            return remember(
-                request,
-                topic="programme",
-                school=programme.institution.code,
-                programme=f"{programme.institution.code}/{programme.code}",
-            ) + [focus_.of_programmes([programme], 1, query_of(request)).slot()]
+        return programme_answer(dispatcher, tracker)
 
-        school_asks = [d for d in request.details if d in replies.APPLICATION_DETAILS]
-        if school_asks and not request.occupation:
-            # "hồ sơ gồm những gì", "zalo tuyển sinh": the school decides, for all its programmes
-            return self._school_answer(dispatcher, request)
-        if request.occupation and request.school is None and {"employment", "income"} & set(request.details):
-            # "học hàn ra lương bao nhiêu" with no school in view: the trade's labour market
-            return labour_answer(dispatcher, request)
-        if not request.occupation:
-            if request.school is not None:
-                found = queries.find_programmes(institution_code=request.school.code, level=request.level, limit=100)
-                return self._list(dispatcher, request, found, f"của {request.school.name}")
-            dispatcher.utter_message(text="Bạn hỏi về ngành, nghề nào? Ví dụ: điện công nghiệp, nấu ăn, công nghệ ô tô.")
-            return []
-        if request.school is None and (request.province_name or request.province_anywhere):
-            # a trade in a place: the same list as a search, with every detail asked
-            return search(dispatcher, request)
-        found = queries.find_programmes(
-            occupation=request.occupation,
-            level=request.level,
-            institution_code=request.school.code if request.school else None,
-            province=request.province_name if not request.school else None,
-            limit=50,
-        )
-        if not found and not request.school and request.province_name:
-            # none in the asked province: say so, and where it is taught
-            return not_here(dispatcher, request, query_of(request), former_province_note(request))
-        if len(found) == 1:
-            p = found[0]
-            dispatcher.utter_message(text=replies.programme_card(p, request.details))
-            return remember(request, topic="programme", school=p.institution.code, programme=f"{p.institution.code}/{p.code}") + [
-                focus_.of_programmes([p], 1, query_of(request)).slot()
-            ]
-        where = f"ở {request.province_name}" if request.province_name and not request.school else ""
-        return self._list(dispatcher, request, found, where)
 
-    def _school_answer(self, dispatcher, request) -> list:
-        if "scholarships" in request.details:
-            return scholarships_answer(dispatcher, request)
-        school = request.school
-        if school is None:
-            return application_answer(dispatcher, request)
-        details = [d for d in request.details if d in replies.SCHOOL_DETAILS]
+def programme_answer(dispatcher, tracker: Tracker) -> list:
+    request = read(tracker, continuing=True)
+    programme = _programme_from_ref(request.entities.get("programme_ref"))
+    if programme is None and not request.school_from_message and not request.entities.get("occupation"):
+        named_now = queries.programme_names_mentioned(request.message) if not request.message.startswith("/") else []
+        if not named_now:
+            programme = _programme_from_ref(tracker.get_slot("last_programme"))
+    if programme is not None:
         dispatcher.utter_message(
-            text=replies.school_card(school, details),
-            buttons=[replies.button("Trường có ngành gì?", f'/ask_school_programmes{{"school_code":"{school.code}"}}')],
+            text=replies.programme_card(programme, request.details),
+            buttons=[
+                replies.button("Nơi khác học rẻ hơn?", f'/ask_compare_programme{{"occupation":"{programme.name[:30]}"}}'),
+                replies.button(
+                    "Liên hệ trường", f'/ask_school_info{{"school_code":"{programme.institution.code}","detail":"phone"}}'
+                ),
+            ],
         )
-        return remember(request, topic="school", school=school.code)
+        return remember(
+            request,
+            topic="programme",
+            school=programme.institution.code,
+            programme=f"{programme.institution.code}/{programme.code}",
+        ) + [focus_.of_programmes([programme], 1, query_of(request)).slot()]
 
-    def _list(self, dispatcher, request, found, where: str) -> list:
-        if not found:
-            dispatcher.utter_message(
-                text=f"Mình chưa tìm thấy ngành {request.occupation or ''} {where} trong danh mục.".replace("  ", " ")
-            )
-            return remember(request, topic="programme")
-        query = query_of(request)
-        if request.school is not None and not request.occupation:
-            query = Query(level=request.level, school=request.school.code)
-        elif not request.province_name:
-            query = Query(query.occupations, query.fields, query.level, None)
-        places = sorted({p.institution.province for p in found})
+    school_asks = [d for d in request.details if d in replies.APPLICATION_DETAILS]
+    if school_asks and not request.occupation:
+        # "hồ sơ gồm những gì", "zalo tuyển sinh": the school decides, for all its programmes
+        return _school_answer(dispatcher, request)
+    if request.occupation and request.school is None and {"employment", "income"} & set(request.details):
+        # "học hàn ra lương bao nhiêu" with no school in view: the trade's labour market
+        return labour_answer(dispatcher, request)
+    if not request.occupation:
         if request.school is not None:
-            where = f"– {request.school.name}"
-        elif not where and len(places) > 1:
-            where = f"({len(places)} tỉnh, thành: {', '.join(places)})" if len(places) <= 4 else "trên cả nước"
-        heading = f"{request.occupation or 'Các ngành'} {where}".strip() + ":"
-        return programme_list(dispatcher, request, found, query, heading=heading)
+            found = queries.find_programmes(institution_code=request.school.code, level=request.level, limit=100)
+            return _list(dispatcher, request, found, f"của {request.school.name}")
+        dispatcher.utter_message(text="Bạn hỏi về ngành, nghề nào? Ví dụ: điện công nghiệp, nấu ăn, công nghệ ô tô.")
+        return []
+    if request.school is None and (request.province_name or request.province_anywhere):
+        # a trade in a place: the same list as a search, with every detail asked
+        return search(dispatcher, request)
+    found = queries.find_programmes(
+        occupation=request.occupation,
+        level=request.level,
+        institution_code=request.school.code if request.school else None,
+        province=request.province_name if not request.school else None,
+        limit=50,
+    )
+    if not found and not request.school and request.province_name:
+        # none in the asked province: say so, and where it is taught
+        return not_here(dispatcher, request, query_of(request), former_province_note(request))
+    if len(found) == 1:
+        p = found[0]
+        dispatcher.utter_message(text=replies.programme_card(p, request.details))
+        return remember(request, topic="programme", school=p.institution.code, programme=f"{p.institution.code}/{p.code}") + [
+            focus_.of_programmes([p], 1, query_of(request)).slot()
+        ]
+    where = f"ở {request.province_name}" if request.province_name and not request.school else ""
+    return _list(dispatcher, request, found, where)
 
 
 class ActionCompareProgramme(FollowsFocus, Answer):
@@ -130,25 +102,63 @@ class ActionCompareProgramme(FollowsFocus, Answer):
         return "action_compare_programme"
 
     def answer(self, dispatcher: Voice, tracker: Tracker, domain: dict) -> list:
-        request = read(tracker, continuing=True)
-        if request.province_from_message and not lexicon.asks_elsewhere(request.message):
-            # "học logistics ở Hải Phòng ở đâu": a search in that province, not a comparison
-            return search(dispatcher, request)
-        if not request.occupation:
-            dispatcher.utter_message(text="Bạn muốn so sánh ngành nào? Ví dụ: so sánh học phí ngành điện công nghiệp.")
-            return []
-        comparison = queries.programme_across_schools(request.occupation, level=request.level)
-        if comparison is None:
-            dispatcher.utter_message(text=f"Danh mục chưa có ngành {request.occupation}.")
-            return remember(request, topic="compare")
-        first, rest = replies.paged([replies.programme_line(p) for p in comparison.offers])
-        cheapest = comparison.cheapest
-        head = f"Ngành {comparison.name} có ở {len(comparison.provinces)} tỉnh, thành: {', '.join(comparison.provinces)}.\n" + (
-            f"Rẻ nhất: {cheapest.institution.name} ({cheapest.institution.province}), {replies.tuition(cheapest)}.\n"
-            if cheapest
-            else "Chưa trường nào công bố học phí.\n"
+        return compare_answer(dispatcher, tracker)
+
+
+def compare_answer(dispatcher, tracker: Tracker) -> list:
+    request = read(tracker, continuing=True)
+    if request.province_from_message and not lexicon.asks_elsewhere(request.message):
+        # "học logistics ở Hải Phòng ở đâu": a search in that province, not a comparison
+        return search(dispatcher, request)
+    if not request.occupation:
+        dispatcher.utter_message(text="Bạn muốn so sánh ngành nào? Ví dụ: so sánh học phí ngành điện công nghiệp.")
+        return []
+    comparison = queries.programme_across_schools(request.occupation, level=request.level)
+    if comparison is None:
+        dispatcher.utter_message(text=f"Danh mục chưa có ngành {request.occupation}.")
+        return remember(request, topic="compare")
+    first, rest = replies.paged([replies.programme_line(p) for p in comparison.offers])
+    cheapest = comparison.cheapest
+    head = f"Ngành {comparison.name} có ở {len(comparison.provinces)} tỉnh, thành: {', '.join(comparison.provinces)}.\n" + (
+        f"Rẻ nhất: {cheapest.institution.name} ({cheapest.institution.province}), {replies.tuition(cheapest)}.\n"
+        if cheapest
+        else "Chưa trường nào công bố học phí.\n"
+    )
+    buttons = replies.more_buttons(rest)
+    dispatcher.utter_message(text=head + "\n".join(first), buttons=buttons)
+    query = Query(occupations=[comparison.name], level=request.level)
+    return remember(request, topic="compare", more=rest) + [focus_.of_programmes(comparison.offers, len(first), query).slot()]
+
+
+def _school_answer(dispatcher, request) -> list:
+    if "scholarships" in request.details:
+        return scholarships_answer(dispatcher, request)
+    school = request.school
+    if school is None:
+        return application_answer(dispatcher, request)
+    details = [d for d in request.details if d in replies.SCHOOL_DETAILS]
+    dispatcher.utter_message(
+        text=replies.school_card(school, details),
+        buttons=[replies.button("Trường có ngành gì?", f'/ask_school_programmes{{"school_code":"{school.code}"}}')],
+    )
+    return remember(request, topic="school", school=school.code)
+
+
+def _list(dispatcher, request, found, where: str) -> list:
+    if not found:
+        dispatcher.utter_message(
+            text=f"Mình chưa tìm thấy ngành {request.occupation or ''} {where} trong danh mục.".replace("  ", " ")
         )
-        buttons = replies.more_buttons(rest)
-        dispatcher.utter_message(text=head + "\n".join(first), buttons=buttons)
-        query = Query(occupations=[comparison.name], level=request.level)
-        return remember(request, topic="compare", more=rest) + [focus_.of_programmes(comparison.offers, len(first), query).slot()]
+        return remember(request, topic="programme")
+    query = query_of(request)
+    if request.school is not None and not request.occupation:
+        query = Query(level=request.level, school=request.school.code)
+    elif not request.province_name:
+        query = Query(query.occupations, query.fields, query.level, None)
+    places = sorted({p.institution.province for p in found})
+    if request.school is not None:
+        where = f"– {request.school.name}"
+    elif not where and len(places) > 1:
+        where = f"({len(places)} tỉnh, thành: {', '.join(places)})" if len(places) <= 4 else "trên cả nước"
+    heading = f"{request.occupation or 'Các ngành'} {where}".strip() + ":"
+    return programme_list(dispatcher, request, found, query, heading=heading)

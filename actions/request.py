@@ -55,20 +55,88 @@ def entity_values(tracker: Tracker) -> dict:
     return {e["entity"]: e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity")}
 
 
+@dataclass(frozen=True)
+class Reading:
+    """What the latest message itself says, read against the catalog once per turn (every
+    action of the turn, and the follow-up check before it, share it)."""
+
+    place: ProvinceMatch | None = None
+    anywhere: bool = False
+    school: queries.InstitutionInfo | None = None
+    names: tuple[str, ...] = ()
+    fields: tuple[str, ...] = ()
+    level: str | None = None
+    groups: tuple[str, ...] = ()
+    excluded_groups: tuple[str, ...] = ()
+    details: tuple[str, ...] = ()
+
+
+_READING = "_gdnn_reading"  # where the turn's reading travels with rasa-sdk's tracker of this call
+
+
+def reading(tracker: Tracker) -> Reading:
+    """The latest message's reading, computed on first use in this action call and kept on
+    the tracker object, so the follow-up check, the answer and any answer it hands over to
+    read the message once."""
+    message = tracker.latest_message.get("text") or ""
+    entities = entity_values(tracker)
+    kept = getattr(tracker, _READING, None)
+    if kept is not None and kept[0] == (message, tuple(sorted(entities.items(), key=str))):
+        return kept[1]
+    found = read_message(message, entities)
+    setattr(tracker, _READING, ((message, tuple(sorted(entities.items(), key=str))), found))
+    return found
+
+
+def read_message(message: str, entities: dict) -> Reading:
+    """Province (current, former, short; or "anywhere"), school, programme names, fields, level,
+    learner groups said and denied, details asked. A place word inside a school's name is the
+    school's ("Vịnh Ngọc" is not Vinh); the school's own words are not a level or a trade; the
+    words asking a detail are not a trade ("số điện thoại" is not "điện")."""
+    folded = f" {folding.key(message)} "
+    place, rest = provinces.split_province(message) if message and not message.startswith("/") else (None, "")
+    if entities.get("province"):
+        place = provinces.resolve(entities["province"]) or place
+    anywhere = place is None and (any(f" {p} " in folded for p in _ANYWHERE_PHRASES) or entities.get("province") == ANYWHERE)
+    if message.startswith("/"):
+        return Reading(place=place, anywhere=anywhere)
+    # the province's words are not read as part of a programme or school name
+    school = queries.institution_mentioned(rest, typed=message)
+    if place is not None and place.via_short_form and not entities.get("province"):
+        # "Vịnh Ngọc" is a school's name, not the city of Vinh: the whole message names a school
+        whole = queries.institution_mentioned(message)
+        said = set(folding.key(message).split())
+        taken = said - set(rest.split())  # the short form's words
+        own = set(folding.key(whole.name).split()) & said - taken - GENERIC_NAME_WORDS if whole else set()
+        # "Vịnh Ngọc": "ngọc" is the school's own word; "ở Sài Gòn": only the city's words
+        if whole is not None and own and (school is None or whole.code != school.code):
+            school, rest, place = whole, folding.key(message), None
+    asked = lexicon.without_details(without_name(rest, school.name) if school else rest)
+    names = queries.programme_names_mentioned(asked, within=queries.EQUALLY_NAMED, typed=message)
+    groups, excluded = lexicon.learner_groups_said(message)
+    return Reading(
+        place=place,
+        anywhere=anywhere,
+        school=school,
+        names=tuple(names),
+        fields=tuple(lexicon.fields_in(asked)),
+        level=lexicon.level_in(without_name(message, school.name) if school else message),
+        groups=tuple(groups),
+        excluded_groups=tuple(excluded),
+        details=tuple(lexicon.details_in(message)),
+    )
+
+
 def read(tracker: Tracker, *, continuing: bool = False) -> Request:
     """The request in the latest message; `continuing` (a follow-up like "còn ở Hải Phòng
     thì sao" or a filled form) also reuses the occupation, level and school discussed."""
     message = tracker.latest_message.get("text") or ""
     entities = entity_values(tracker)
     request = Request(message=message, intent=(tracker.latest_message.get("intent") or {}).get("name") or "", entities=entities)
-
-    folded = f" {folding.key(message)} "
-    place, rest = provinces.split_province(message) if message and not message.startswith("/") else (None, "")
-    if entities.get("province"):
-        place = provinces.resolve(entities["province"]) or place
-    if place:
-        request.province, request.province_from_message = place, True
-    elif any(f" {p} " in folded for p in _ANYWHERE_PHRASES) or entities.get("province") == ANYWHERE:
+    said = reading(tracker)
+    if said.place:
+        request.province, request.province_from_message = said.place, True
+    elif said.anywhere:
         request.province_anywhere = True
     else:
         slot = tracker.get_slot("province")
@@ -76,31 +144,14 @@ def read(tracker: Tracker, *, continuing: bool = False) -> Request:
             request.province_anywhere = True
         elif slot:
             request.province = provinces.resolve(slot)
-
-    if not message.startswith("/"):
-        # the province's words are not read as part of a programme or school name
-        request.school = queries.institution_mentioned(rest, typed=message)
-        if place is not None and place.via_short_form and not entities.get("province"):
-            # "Vịnh Ngọc" is a school's name, not the city of Vinh: the whole message names a school
-            whole = queries.institution_mentioned(message)
-            said = set(folding.key(message).split())
-            taken = said - set(rest.split())  # the short form's words
-            own = set(folding.key(whole.name).split()) & said - taken - GENERIC_NAME_WORDS if whole else set()
-            # "Vịnh Ngọc": "ngọc" is the school's own word; "ở Sài Gòn": only the city's words
-            if whole is not None and own and (request.school is None or whole.code != request.school.code):
-                request.school, rest = whole, folding.key(message)
-                request.province, request.province_from_message = None, False
-        request.school_from_message = request.school is not None
-        # the school's own name is not read as a level or a programme ("Trường Cao đẳng Hàng hải"),
-        # nor the words asking a detail ("số điện thoại" is not the trade "điện")
-        asked = lexicon.without_details(without_name(rest, request.school.name) if request.school else rest)
-        names = queries.programme_names_mentioned(asked, within=queries.EQUALLY_NAMED, typed=message)
-        request.occupation = names[0] if names else None
-        request.occupations = names
-        request.fields = lexicon.fields_in(asked)
-        request.level = lexicon.level_in(without_name(message, request.school.name) if request.school else message)
-        request.groups, request.excluded_groups = lexicon.learner_groups_said(message)
-        request.details = lexicon.details_in(message)
+    request.school = said.school
+    request.school_from_message = said.school is not None
+    request.occupations = list(said.names)
+    request.occupation = request.occupations[0] if request.occupations else None
+    request.fields = list(said.fields)
+    request.level = said.level
+    request.groups, request.excluded_groups = list(said.groups), list(said.excluded_groups)
+    request.details = list(said.details)
     for key, attribute in (("level", "level"), ("detail", "details"), ("learner_group", "groups")):
         if entities.get(key):
             value = entities[key]

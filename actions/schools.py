@@ -9,11 +9,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import focus as focus_
 from actions import replies
 from actions.applying import application_answer
-from actions.events import ActionEvents
+from actions.events import events_answer
 from actions.focus import Query
 from actions.follow_up import FollowsFocus
 from actions.policies import scholarships_answer
-from actions.programmes import ActionProgrammeInfo
+from actions.programmes import programme_answer
 from actions.request import Request, read, remember
 from actions.search import PAGE_WITHOUT_PROVINCE, find, query_of, search
 from actions.voice import Answer, Voice
@@ -36,29 +36,30 @@ class ActionSearch(FollowsFocus, Answer):
         return None if events is None else events + [SlotSet("need_province", False)]
 
     def answer(self, dispatcher: Voice, tracker: Tracker, domain: dict) -> list:
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
-        continuing = (
-            intent in ("inform", None)
-            or tracker.active_loop_name is not None
-            or tracker.get_slot("requested_slot") is not None
-            or tracker.latest_action_name == "search_form"
-        )
-        request = read(tracker, continuing=continuing)
-        if lexicon.asks_event(request.message) and not (request.occupation or request.fields or request.school_from_message):
-            # "ở Sài Gòn có hội chợ nghề nghiệp nào": events, not a list of schools
-            return ActionEvents().run(dispatcher, tracker, domain)
-        if request.school_from_message and not request.province_from_message:
-            # a school is named: its province is known, never ask it
-            return answer_about_school(dispatcher, request, request.school)
-        if request.province is None and not request.province_anywhere:
-            query = query_of(request)
-            # a trade taught in a handful of places: list them all, each with its province
-            if (
-                not (query.occupations or query.fields)
-                or len(find(query, limit=PAGE_WITHOUT_PROVINCE + 1)) > PAGE_WITHOUT_PROVINCE
-            ):
-                return remember(request, topic="search") + [SlotSet("need_province", True)]
-        return search(dispatcher, request) + [SlotSet("need_province", False)]
+        return search_answer(dispatcher, tracker)
+
+
+def search_answer(dispatcher, tracker: Tracker) -> list:
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    continuing = (
+        intent in ("inform", None)
+        or tracker.active_loop_name is not None
+        or tracker.get_slot("requested_slot") is not None
+        or tracker.latest_action_name == "search_form"
+    )
+    request = read(tracker, continuing=continuing)
+    if lexicon.asks_event(request.message) and not (request.occupation or request.fields or request.school_from_message):
+        # "ở Sài Gòn có hội chợ nghề nghiệp nào": events, not a list of schools
+        return events_answer(dispatcher, tracker)
+    if request.school_from_message and not request.province_from_message:
+        # a school is named: its province is known, never ask it
+        return answer_about_school(dispatcher, request, request.school)
+    if request.province is None and not request.province_anywhere:
+        query = query_of(request)
+        # a trade taught in a handful of places: list them all, each with its province
+        if not (query.occupations or query.fields) or len(find(query, limit=PAGE_WITHOUT_PROVINCE + 1)) > PAGE_WITHOUT_PROVINCE:
+            return remember(request, topic="search") + [SlotSet("need_province", True)]
+    return search(dispatcher, request) + [SlotSet("need_province", False)]
 
 
 class ActionSchoolInfo(FollowsFocus, Answer):
@@ -68,20 +69,24 @@ class ActionSchoolInfo(FollowsFocus, Answer):
         return "action_school_info"
 
     def answer(self, dispatcher: Voice, tracker: Tracker, domain: dict) -> list:
-        request = read(tracker)
-        school = request.school
-        asks = set(request.details)
-        if asks & set(replies.PROGRAMME_DETAILS) and not asks & set(replies.SCHOOL_DETAILS) and not request.school_from_message:
-            # "trường đó học mấy năm": a programme fact about the school just shown
-            return ActionProgrammeInfo().run(dispatcher, tracker, domain)
-        if "scholarships" in asks:
-            return scholarships_answer(dispatcher, request)
-        if school is None and asks & set(replies.APPLICATION_DETAILS):
-            return application_answer(dispatcher, request)
-        if school is None:
-            dispatcher.utter_message(text="Bạn muốn hỏi trường nào? Bạn gõ tên trường giúp mình nhé (ví dụ: trường Việt - Hàn).")
-            return []
-        return answer_about_school(dispatcher, request, school)
+        return school_info_answer(dispatcher, tracker)
+
+
+def school_info_answer(dispatcher, tracker: Tracker) -> list:
+    request = read(tracker)
+    school = request.school
+    asks = set(request.details)
+    if asks & set(replies.PROGRAMME_DETAILS) and not asks & set(replies.SCHOOL_DETAILS) and not request.school_from_message:
+        # "trường đó học mấy năm": a programme fact about the school just shown
+        return programme_answer(dispatcher, tracker)
+    if "scholarships" in asks:
+        return scholarships_answer(dispatcher, request)
+    if school is None and asks & set(replies.APPLICATION_DETAILS):
+        return application_answer(dispatcher, request)
+    if school is None:
+        dispatcher.utter_message(text="Bạn muốn hỏi trường nào? Bạn gõ tên trường giúp mình nhé (ví dụ: trường Việt - Hàn).")
+        return []
+    return answer_about_school(dispatcher, request, school)
 
 
 def answer_about_school(dispatcher: CollectingDispatcher, request: Request, school: queries.InstitutionInfo) -> list:

@@ -62,3 +62,21 @@ def test_the_rasa_side_needs_only_the_standard_library_packages():
     """bot/nlu runs inside Rasa (Python 3.10): only vntext and settings from the project."""
     for path in (ROOT / "bot" / "nlu").rglob("*.py"):
         assert _imports(path) <= {"bot", "vntext", "settings"}, path
+
+
+def test_no_action_runs_another_action():
+    """One path through a turn: answers hand over to plain functions, never to another
+    action's run() (which would read the message again and answer in its own way)."""
+    calls = []
+    for path in sorted((ROOT / "actions").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("run", "answer")
+                and isinstance(node.func.value, ast.Call)
+                and isinstance(node.func.value.func, ast.Name)
+                and node.func.value.func.id.startswith("Action")
+            ):
+                calls.append(f"{path.name}:{node.lineno}")
+    assert calls == []

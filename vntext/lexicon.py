@@ -483,3 +483,13 @@ _CHOICE = _index(
 def asks_choice(message: str) -> bool:
     """ "con tôi nên học cái nào", "cái nào tốt hơn": the user wants help choosing, not only facts."""
     return bool(_find_all(message, _CHOICE))
+
+
+_WHICH_TRADE = _index(
+    {"which_trade": ["nghe nao", "nganh nao", "nghe gi", "nganh gi", "nhung nghe", "nhung nganh", "cac nghe", "cac nganh"]}
+)
+
+
+def asks_which_trade(message: str) -> bool:
+    """ "nghề nào đang cần nhiều người", "ngành gì dễ xin việc": the trade is what is asked."""
+    return bool(_find_all(message, _WHICH_TRADE))

@@ -1,4 +1,5 @@
-"""A student's "Xóa thông tin của em" also deletes their conversation from Rasa's tracker store.
+"""A student's "Xóa thông tin của em" also deletes their conversation from Rasa's tracker store,
+and a phone number typed before consent is masked before it is stored.
 
 Why here: the action server deletes what the counselling records keep, but Rasa's tracker
 store keeps every raw message (phone numbers typed into the hand-off form included), and
@@ -17,11 +18,12 @@ Imported by bot/nlu/__init__.py, so it is in place whenever Rasa loads the pipel
 from __future__ import annotations
 
 import logging
+import re
 import time
 
 from rasa.core.processor import MessageProcessor
 from rasa.core.tracker_store import InMemoryTrackerStore, RedisTrackerStore, SQLTrackerStore, TrackerStore
-from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 import settings
@@ -86,10 +88,47 @@ def expire_memory(store: TrackerStore, sender_id: str, now: float) -> None:
             _memory_saved_at.pop(sender, None)
 
 
+# A phone number as people type it: "0912 345 678", "+84 912.345.678", "0912345678".
+PHONE = re.compile(r"(?<!\d)\+?\d[\d .\-]{7,14}\d(?!\d)")
+REDACTED = "[số điện thoại đã xóa]"
+CONTACT_SLOT = "handoff_contact"
+DECLINED = "-"
+
+
+def _kept_contact(turn: list) -> bool:
+    """Did this turn store a contact with the student's consent (the hand-off form's contact slot)?"""
+    return any(isinstance(e, SlotSet) and e.key == CONTACT_SLOT and e.value not in (None, DECLINED) for e in turn)
+
+
+def redact_unconsented_phone(tracker: DialogueStateTracker) -> bool:
+    """A phone number typed in this turn without consent ("Mình chưa lưu số này: bạn cần đồng ý
+    trước đã") is masked in the stored message, so what the bot said is true in the tracker
+    store too. Runs before the turn is saved, so every store (memory, SQL, Redis) keeps only
+    the masked text. True when something was masked."""
+    turn: list = []
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            break
+        turn.append(event)
+    else:
+        return False
+    if not event.text or not PHONE.search(event.text) or _kept_contact(turn):
+        return False
+    event.text = PHONE.sub(REDACTED, event.text)
+    if isinstance(event.parse_data, dict) and event.parse_data.get("text"):
+        event.parse_data["text"] = PHONE.sub(REDACTED, event.parse_data["text"])
+    latest = tracker.latest_message
+    if latest is not None and latest is not event and latest.text:
+        latest.text = PHONE.sub(REDACTED, latest.text)
+    return True
+
+
 _save_tracker = MessageProcessor.save_tracker
 
 
 async def save_tracker(self: MessageProcessor, tracker: DialogueStateTracker) -> None:
+    if redact_unconsented_phone(tracker):
+        log.info("Masked a phone number typed without consent before saving the turn")
     await _save_tracker(self, tracker)
     if asked_to_forget(tracker):
         forget(self.tracker_store, tracker.sender_id)

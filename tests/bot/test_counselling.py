@@ -81,3 +81,17 @@ def test_two_misses_lead_to_the_hand_off(chat, bot_catalog_url):
     chat.press("Đồng ý")
     assert "đã gửi yêu cầu số" in chat.say("+84 987 654 321")
     assert stored(bot_catalog_url, CounsellingRequest, chat.sender)[0].contact == "0987654321"
+
+
+def test_a_number_typed_before_consent_is_not_kept_and_deletion_works_at_the_consent_step(chat, bot_url):
+    from tests.bot_servers import tracker_events
+
+    chat.say("cho em gặp người tư vấn")
+    reply = chat.say("0912 345 678")
+    assert "chưa lưu số này" in reply
+    texts = [e.get("text") or "" for e in tracker_events(bot_url, chat.sender) if e["event"] == "user"]
+    assert not any("0912" in t or "345 678" in t for t in texts)  # what the bot said is true in the tracker store
+    assert any("[số điện thoại đã xóa]" in t for t in texts)
+
+    deleted = chat.say("xóa thông tin của em")
+    assert "đã xóa" in deleted and "Đồng ý" not in deleted and "bấm" not in deleted
