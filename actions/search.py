@@ -110,9 +110,13 @@ def programme_list(
 ) -> list:
     """A list of programmes answering every detail the message asked, then the focus."""
     grade = _grade(request)
+    later: list[queries.ProgrammeInfo] = []
     if grade == 9:
-        # a learner just out of lớp 9 sees first what they can enter
-        found = sorted(found, key=lambda p: p.entry_requirement == "thpt")
+        # a learner just out of lớp 9 sees what they can enter; programmes that need THPT are
+        # only counted (they would bury the answer), unless there is nothing else
+        open_now = [p for p in found if p.entry_requirement != "thpt"]
+        if open_now:
+            found, later = open_now, [p for p in found if p.entry_requirement == "thpt"]
     if len(found) > 1 and replies.cheapest_first(found) and heading.endswith(":"):
         heading = heading[:-1] + " (học phí thấp trước):"
     lines = [_programme_line(p, request, grade) for p in found]
@@ -120,7 +124,9 @@ def programme_list(
     first, rest = replies.paged(lines, replies.POLICY_CHARS if asked_more else replies.LIST_CHARS)
     shown = found[: len(first)]
     schools = list({p.institution.code: p.institution for p in shown}.values())
-    text = heading + "\n" + "\n".join(first) + _entry_note(shown, grade) + _school_facts(request, schools) + _support(request)
+    text = (
+        heading + "\n" + "\n".join(first) + _entry_note(shown, grade, later) + _school_facts(request, schools) + _support(request)
+    )
     if any(replies.UNKNOWN in line for line in first):
         text += '\nChỗ nào ghi "chưa có thông tin", bạn hỏi trực tiếp trường (bấm tên trường để xem số điện thoại).'
     buttons = [replies.button(replies.short(s.name), f'/ask_school_info{{"school_code":"{s.code}"}}') for s in schools[:3]]
@@ -185,9 +191,15 @@ def _fact(p: queries.ProgrammeInfo, detail: str) -> str:
     return f"{label.lower()} {value}"
 
 
-def _entry_note(shown: list[queries.ProgrammeInfo], grade: int | None) -> str:
+def _entry_note(shown: list[queries.ProgrammeInfo], grade: int | None, later: list[queries.ProgrammeInfo]) -> str:
     if grade == 9 and shown and all(p.entry_requirement == "thpt" for p in shown):
         return "\nCác ngành trên đều cần tốt nghiệp THPT; sau lớp 9 có thể học trung cấp hoặc sơ cấp (hỏi mình “học trung cấp sau lớp 9”)."
+    if later:
+        places = len({p.institution.code for p in later})
+        return (
+            f"\nNgoài ra có {len(later)} chương trình ở {places} trường cần tốt nghiệp THPT: "
+            "học được sau lớp 12, hoặc lên cao đẳng sau khi có bằng trung cấp cùng ngành."
+        )
     return ""
 
 
