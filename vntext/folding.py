@@ -136,6 +136,11 @@ TEENCODE: dict[str, str] = {
     "c3": "cap 3",
     "c2": "cap 2",
     "dag": "dang",
+    "onl": "online",
+    "koo": "khong",
+    "kg": "khong",
+    "nhg": "nhung",
+    "nhug": "nhung",
 }
 
 
