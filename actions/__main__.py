@@ -6,11 +6,17 @@ Here it listens on ACTIONS_HOST (127.0.0.1 unless configured) and answers only r
 carrying `Authorization: Bearer <ACTIONS_SECRET>`, the header Rasa sends from
 endpoints.yml (bot/rasa_endpoints.py); so binding it to a container network is safe too.
 `GET /health` stays open for probes and says nothing.
+
+`POST /turns` (same secret) takes the counselling records of user messages, which Rasa's
+event broker (bot/nlu/turn_broker.py) sends in batches after the replies: `{"turns": [...]}`,
+each recorded by actions.counselling.record_turns in a worker thread. It answers
+`{"recorded": n}`; an item it cannot record is skipped with a log line, never an error.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import hmac
 import logging
 import sys
@@ -20,12 +26,14 @@ from rasa_sdk.executor import ActionExecutor
 from sanic import Request, response
 
 import settings
+from actions.counselling import record_turns
 
 REFUSED = {"error": "Thiếu hoặc sai mã bí mật của máy chủ hành động."}
 NO_SECRET = (
     "Thiếu ACTIONS_SECRET: máy chủ hành động không chạy khi không có mã bí mật "
     "(make serve tự tạo trong var/secrets/; khi chạy thật hãy đặt biến này cho cả Rasa)."
 )
+MAX_TURNS = 1000  # per request; the broker sends 50 at most
 
 
 def create_app(secret: str):
@@ -43,6 +51,17 @@ def create_app(secret: str):
         if not hmac.compare_digest(request.headers.get("authorization", "").encode(), expected):
             return response.json(REFUSED, status=401)
         return None
+
+    @app.post("/turns")
+    async def turns(request: Request):
+        try:
+            items = (request.json or {}).get("turns")
+        except Exception:  # not JSON, or not an object
+            items = None
+        if not isinstance(items, list) or len(items) > MAX_TURNS:
+            return response.json({"error": 'expected {"turns": [...]}'}, status=400)
+        recorded = await asyncio.to_thread(record_turns, items)  # the database, off the event loop
+        return response.json({"recorded": recorded})
 
     return app
 

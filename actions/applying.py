@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from collections import Counter
 
+from actions import focus as focus_
 from actions import replies
+from actions.focus import Query
 from actions.request import Request, remember
 from catalog import queries
 from vntext import folding
@@ -17,8 +19,32 @@ MIN_SCHOOLS = 2
 SAMPLE = 200  # schools read to find the common items (enough for any province)
 
 
+# What an item of a school's list is about: schools word the same document differently
+# ("Bản sao học bạ THCS", "Học bạ THCS hoặc THPT (bản sao)"), so items are compared by these.
+DOCUMENT_KINDS = (
+    ("phieu dang ky", "don dang ky", "phieu xet tuyen", "don xet tuyen"),
+    ("hoc ba",),
+    ("bang tot nghiep", "giay chung nhan tot nghiep", "chung nhan tot nghiep", "bang thcs", "bang thpt"),
+    ("can cuoc", "cccd", "cmnd", "chung minh nhan dan"),
+    ("giay khai sinh", "khai sinh"),
+    ("anh 3x4", "anh 4x6", "anh the", "anh"),
+    ("giay kham suc khoe", "kham suc khoe", "suc khoe"),
+    ("uu tien",),
+    ("cu tru", "ho khau"),
+)
+
+
+def _kind(item_key: str) -> str:
+    padded = f" {item_key} "
+    for kind in DOCUMENT_KINDS:
+        if any(f" {word} " in padded for word in kind):
+            return kind[0]
+    return item_key
+
+
 def common_documents(schools: list[queries.InstitutionInfo]) -> list[str]:
-    """The documents most schools list (as the first school wrote them), in that school's order."""
+    """The documents most schools list (as the first school wrote them), in that school's order;
+    items are compared by what they are about, so different wordings of one document count once."""
     listed = [s for s in schools if s.application_documents]
     if len(listed) < MIN_SCHOOLS:
         return []
@@ -26,16 +52,16 @@ def common_documents(schools: list[queries.InstitutionInfo]) -> list[str]:
     written: dict[str, str] = {}
     order: list[str] = []
     for school in listed:
-        items = {}
-        for item in school.application_documents.split(";"):
+        items: dict[str, str] = {}
+        for item in school.application_documents.replace("\n", ";").split(";"):
             key = folding.key(item)
             if key:
-                items.setdefault(key, item.strip().rstrip("."))
+                items.setdefault(_kind(key), item.strip().rstrip("."))
         counts.update(items.keys())
-        for key, text in items.items():
-            if key not in written:
-                written[key] = text
-                order.append(key)
+        for kind, text in items.items():
+            if kind not in written:
+                written[kind] = text
+                order.append(kind)
     needed = COMMON_SHARE * len(listed)
     return [written[k] for k in order if counts[k] >= needed]
 
@@ -56,8 +82,13 @@ def application_answer(dispatcher, request: Request) -> list:
     dispatcher.utter_message(
         text="\n".join(parts),
         buttons=[
-            replies.button(replies.short(s.name), f'/ask_school_info{{"school_code":"{s.code}","detail":"{detail}"}}')
+            replies.button(
+                replies.short(replies.school_short_name(s.name)),
+                f'/ask_school_info{{"school_code":"{s.code}","detail":"{detail}"}}',
+            )
             for s in schools[:4]
         ],
     )
-    return remember(request, topic="apply")
+    offered = focus_.of_schools(schools[:4], len(schools[:4]), Query(province=request.province_name))
+    offered.details = [detail]
+    return remember(request, topic="apply") + [offered.slot()]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 
@@ -53,11 +54,32 @@ def _channel(tracker: Tracker) -> str:
     return str(metadata.get("channel") or tracker.get_latest_input_channel() or "rest")
 
 
-def asked_about(tracker: Tracker) -> dict:
-    """The province, trade (occupation code) and school the latest message itself names (the
+class _NoSlots(dict):
+    """The slots of a message read on its own: every one is empty (and none is "missing")."""
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
+    def __missing__(self, key: str) -> None:
+        return None
+
+
+def asked_about(message: dict) -> dict:
+    """The province, trade (occupation code) and school a message itself names (the
     department's usage report counts them; the conversation's earlier context is not counted
-    again). A school named without a province counts for the school's province."""
-    request = read(tracker)
+    again). A school named without a province counts for the school's province. `message`
+    is a Rasa parse: text, intent, entities."""
+    alone = Tracker(
+        sender_id="",
+        slots=_NoSlots(),
+        latest_message=message,
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name=None,
+    )
+    request = read(alone)
     school = request.school if request.school_from_message else None
     province = request.province.name if request.province_from_message and request.province else None
     occupation = occupation_asked(request)
@@ -68,34 +90,70 @@ def asked_about(tracker: Tracker) -> dict:
     }
 
 
-class ActionRecordTurn(Answer):
-    """Called by Rasa for every user message (custom mapping of the `turn_recorded` slot)."""
+def record_user_event(event: dict, url: str | None = None) -> str | None:
+    """Counts one user message and keeps it (masked) when it was not answered
+    (counselling.conversation_log.record_turn); returns the gap kind. `event` is a Rasa "user"
+    event as the event broker sends it to POST /turns (bot/nlu/turn_broker.py): sender_id,
+    text, parse_data (intent, intent_ranking, entities), input_channel, message_id,
+    metadata.channel, timestamp (the message's time, so a record sent late counts on its day)."""
+    sender_id = event.get("sender_id")
+    if not isinstance(sender_id, str) or not sender_id:
+        raise ValueError("a turn record without a sender")
+    parse = event.get("parse_data") or {}
+    intent = parse.get("intent") or {}
+    text = str(event.get("text") or "")
+    try:
+        about = asked_about({"text": text, "intent": intent, "entities": parse.get("entities") or []})
+    except Exception as error:  # the message is still counted, without what it asked about
+        log.error("could not read what the turn asked about: %s", type(error).__name__)
+        about = {}
+    message_id = event.get("message_id")
+    return conversation_log.record_turn(
+        text=text,
+        intent=intent.get("name"),
+        confidence=float(intent.get("confidence") or 0.0),
+        ranking=[(r.get("name"), float(r.get("confidence") or 0.0)) for r in parse.get("intent_ranking") or []],
+        channel=str((event.get("metadata") or {}).get("channel") or event.get("input_channel") or "rest"),
+        sender_id=sender_id,
+        message_id=str(message_id) if message_id else None,
+        at=_moment(event.get("timestamp")),
+        url=url,
+        **about,
+    )
 
-    def name(self) -> str:
-        return "action_record_turn"
 
-    def answer(self, dispatcher: Voice, tracker: Tracker, domain: dict) -> list:
-        latest = tracker.latest_message or {}
-        intent = latest.get("intent") or {}
+def _moment(timestamp) -> dt.datetime | None:
+    """The message's time from Rasa's timestamp (seconds); None (now) when absent or in the future."""
+    if isinstance(timestamp, bool) or not isinstance(timestamp, (int, float)):
+        return None
+    try:
+        at = dt.datetime.fromtimestamp(timestamp, dt.timezone.utc)
+    except (OverflowError, OSError, ValueError):
+        return None
+    return at if at <= dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=1) else None
+
+
+def record_turns(items: list, url: str | None = None) -> int:
+    """POST /turns: records every item in order and returns how many were recorded. A "user"
+    item is a message (record_user_event); a "forget" item follows a turn that ran
+    action_delete_my_data and deletes what was recorded of that student until then, so a
+    question queued behind the deletion does not outlive it. A bad item is skipped with a
+    log line (never its text): the records are statistics, the chat does not wait for them."""
+    recorded = 0
+    for item in items:
         try:
-            about = asked_about(tracker)
-        except Exception as error:  # the message is still counted, without what it asked about
-            log.error("could not read what the turn asked about: %s", type(error).__name__)
-            about = {}
-        try:
-            conversation_log.record_turn(
-                text=latest.get("text") or "",
-                intent=intent.get("name"),
-                confidence=float(intent.get("confidence") or 0.0),
-                ranking=[(r.get("name"), float(r.get("confidence") or 0.0)) for r in latest.get("intent_ranking") or []],
-                channel=_channel(tracker),
-                sender_id=tracker.sender_id,
-                message_id=latest.get("message_id"),
-                **about,
-            )
-        except Exception as error:  # recording must never break the conversation
-            log.error("could not record the turn: %s", type(error).__name__)
-        return []
+            if not isinstance(item, dict):
+                raise ValueError("not an object")
+            if item.get("event") == "forget":
+                conversation_log.forget_sender(str(item["sender_id"]), until=_moment(item.get("timestamp")), url=url)
+            elif item.get("event") == "user":
+                record_user_event(item, url=url)
+            else:
+                raise ValueError("unknown record")
+            recorded += 1
+        except Exception as error:
+            log.error("skipped a turn record: %s", type(error).__name__)
+    return recorded
 
 
 def _route(tracker: Tracker) -> tuple[str | None, str | None, str]:

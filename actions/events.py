@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from rasa_sdk import Tracker
 
+from actions import focus as focus_
 from actions import replies
+from actions.focus import Query
+from actions.follow_up import FollowsFocus
 from actions.request import former_province_note, read, remember
 from actions.voice import Answer, Voice
 from catalog import queries
 
 
-class ActionEvents(Answer):
+class ActionEvents(FollowsFocus, Answer):
     def name(self) -> str:
         return "action_events"
 
@@ -32,4 +35,5 @@ def events_answer(dispatcher, tracker: Tracker) -> list:
     first, rest = replies.paged([replies.event_line(e) for e in found])
     buttons = replies.more_buttons(rest)
     dispatcher.utter_message(text=f"{note}Sự kiện sắp diễn ra{where}:\n" + "\n".join(first), buttons=buttons)
-    return remember(request, topic="events", more=rest)
+    shown = focus_.of_events(found, len(first), Query(province=request.province_name))
+    return remember(request, topic="events", more=rest) + [shown.slot()]

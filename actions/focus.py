@@ -18,6 +18,7 @@ from catalog import queries
 
 PROGRAMMES = "programmes"
 SCHOOLS = "schools"
+EVENTS = "events"
 
 
 @dataclass
@@ -33,10 +34,11 @@ class Query:
 
 @dataclass
 class Focus:
-    kind: str  # PROGRAMMES or SCHOOLS
+    kind: str  # PROGRAMMES, SCHOOLS or EVENTS
     items: list[str]
     shown: int
     query: Query
+    details: list[str] = field(default_factory=list)  # what the bot was asked and is still answering
 
     def slot(self) -> SlotSet:
         return SlotSet("focus", asdict(self))
@@ -60,6 +62,7 @@ def load(value) -> Focus | None:
             items=[str(i) for i in value["items"]],
             shown=int(value["shown"]),
             query=Query(**value.get("query") or {}),
+            details=[str(d) for d in value.get("details") or []],
         )
     except (KeyError, TypeError, ValueError):
         return None
@@ -71,6 +74,10 @@ def of_programmes(found: list[queries.ProgrammeInfo], shown: int, query: Query) 
 
 def of_schools(found: list[queries.InstitutionInfo], shown: int, query: Query) -> Focus:
     return Focus(SCHOOLS, [s.code for s in found], shown, query)
+
+
+def of_events(found: list[queries.EventInfo], shown: int, query: Query) -> Focus:
+    return Focus(EVENTS, [e.code for e in found], shown, query)
 
 
 def ref(p: queries.ProgrammeInfo) -> str:

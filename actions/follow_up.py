@@ -18,10 +18,11 @@ from rasa_sdk import Tracker
 from actions import focus as focus_
 from actions import replies
 from actions.focus import Focus, Query
+from actions.programme_cards import programme_card
 from actions.request import Request, read, remember
 from actions.search import search
 from catalog import queries
-from vntext import lexicon
+from vntext import folding, lexicon
 
 # Yes/no facts of a school a "which" question filters on ("trường nào có ktx").
 FILTERS = {
@@ -33,26 +34,42 @@ FILTERS = {
 ANSWERABLE = set(replies.PROGRAMME_DETAILS) | set(replies.SCHOOL_DETAILS)
 
 
+EVENT_DETAILS = {"address", "description", "start", "deadline"}
+EVENT_WORDS = ("co gi", "lam gi", "khi nao", "may gio", "bao gio", "o dau", "dia diem", "ngay nao")
+
+
 def plan(request: Request, focus: Focus | None) -> str | None:
-    """Which follow-up the message is ("point", "cheapest", "filter", "more", "elsewhere",
-    "details"), or None when it is not one."""
-    if focus is None or not focus.items or request.message.startswith("/"):
+    """Which follow-up the message is ("point", "cheapest", "shortest", "free", "filter",
+    "in_province", "elsewhere", "more", "details", "named", "event"), or None when it is
+    not one."""
+    if focus is None or not focus.items or request.message.startswith("/") or request.entities:
         return None
-    if request.school_from_message or request.occupations or request.fields or request.entities:
-        return None
-    cues = lexicon.follow_up_cues(request.message)
     details = [d for d in request.details if d in ANSWERABLE]
+    if request.school_from_message and not details and focus.details and not (request.occupations or request.fields):
+        return "named"  # the school the bot asked about: "trường Mây Trắng ạ"
+    if request.school_from_message or request.occupations or request.fields:
+        return None
+    if focus.kind == focus_.EVENTS:
+        folded = f" {folding.expand_teencode(request.message)} "
+        asks = set(details) & EVENT_DETAILS or any(f" {w} " in folded for w in EVENT_WORDS)
+        return "event" if asks and not request.province_from_message else None
+    cues = lexicon.follow_up_cues(request.message)
     if lexicon.ordinal_in(request.message) is not None:
         return "point"
-    if "cheapest" in cues and focus.kind == focus_.PROGRAMMES:
-        return "cheapest"
+    if focus.kind == focus_.PROGRAMMES:
+        for kind in ("cheapest", "shortest"):
+            if kind in cues:
+                return kind
+        if "free" in cues and ("which" in cues or "more" in cues):
+            return "free"
     if "which" in cues and any(d in FILTERS for d in details):
         return "filter"
     if request.province_from_message:
-        return "elsewhere"
+        shown_in = {s.province for s in focus_.schools(focus, focus.items)}
+        return "in_province" if len(shown_in) > 1 and request.province.name in shown_in else "elsewhere"
     if "more" in cues and not details:
         return "more"
-    if details and (lexicon.asks_support(request.message) is False or "scholarships" in details):
+    if details and (lexicon.asks_support(request.message) is False or "scholarships" in details or "tuition" in details):
         return "details"
     return None
 
@@ -76,10 +93,15 @@ def answer(dispatcher, tracker: Tracker, request: Request) -> list | None:
     return {
         "point": _point,
         "cheapest": _cheapest,
+        "shortest": _shortest,
+        "free": _free,
         "filter": _filter,
+        "in_province": _in_province,
         "more": _more,
         "elsewhere": _elsewhere,
         "details": _details,
+        "named": _named,
+        "event": _event,
     }[kind](dispatcher, request, focus)
 
 
@@ -113,7 +135,7 @@ def _single(dispatcher, request: Request, focus: Focus, item: str, details: list
         if p is None:
             return _gone(dispatcher, request)
         school_only = details and all(d in replies.SCHOOL_DETAILS for d in details)
-        text = replies.school_card(p.institution, details) if school_only else replies.programme_card(p, details)
+        text = replies.school_card(p.institution, details) if school_only else programme_card(p, details)
         school = p.institution
     else:
         school = queries.get_institution(item)
@@ -288,11 +310,20 @@ def _details(dispatcher, request: Request, focus: Focus) -> list:
     seen = focus.seen or focus.items
     if len(seen) == 1 or len({i.split("/")[0] for i in seen}) == 1 and all(d in replies.SCHOOL_DETAILS for d in details):
         return _single(dispatcher, request, focus, seen[0], details)
+    if request.level and focus.kind == focus_.PROGRAMMES:
+        # "hệ trung cấp thì học phí bao nhiêu": the items of that level
+        of_level = [i for i, p in zip(seen, focus_.programmes(seen)) if p.level == request.level]
+        if not of_level:
+            return _elsewhere(dispatcher, request, replace(focus, query=replace(focus.query, province=focus.query.province)))
+        seen = of_level
+        if len(seen) == 1:
+            return _single(dispatcher, request, focus, seen[0], details)
     lines = _item_lines(focus, seen, details)
     if not lines:
         return None
     first, rest = replies.paged(lines)
     text = "Các nơi vừa nêu:\n" + "\n".join(first)
+    text += _market_note(focus, seen, details)
     if any(replies.UNKNOWN in line for line in first):
         text += '\nChỗ nào ghi "chưa có thông tin", bạn hỏi trực tiếp trường (bấm tên trường để xem số điện thoại).'
     schools = focus_.schools(focus, seen)
@@ -304,3 +335,112 @@ def _details(dispatcher, request: Request, focus: Focus) -> list:
 def _programme_title(p: queries.ProgrammeInfo) -> str:
     """A programme button: the programme, its level, then as much of the school as fits."""
     return replies.programme_button_title(p)
+
+
+def _pick(dispatcher, request: Request, focus: Focus, key, label: str, unknown: str) -> list:
+    """The items of the list that are best by `key` (lowest), said with what they were compared on."""
+    found = focus_.programmes(focus.items)
+    known = [p for p in found if key(p) is not None]
+    if not known:
+        dispatcher.utter_message(
+            text=f"Các nơi vừa nêu chưa công bố {unknown}, nên mình chưa so được. Bạn hỏi trực tiếp trường nhé."
+        )
+        return remember(request)
+    low = min(key(p) for p in known)
+    best = [p for p in known if key(p) == low]
+    lines = [
+        f"• {p.name} ({replies.LEVEL_NAMES[p.level]}) – {p.institution.name}, {p.institution.province}: "
+        f"{replies.programme_detail(p, 'duration')}; học phí {replies.tuition(p)}"
+        for p in best
+    ]
+    note = f"\n({len(found) - len(known)} nơi chưa công bố {unknown}, không tính vào so sánh.)" if len(known) < len(found) else ""
+    dispatcher.utter_message(
+        text=f"Trong {len(found)} nơi vừa tìm, {label}:\n" + "\n".join(lines) + note,
+        buttons=[
+            replies.button(_programme_title(p), f'/ask_programme_info{{"programme_ref":"{focus_.ref(p)}"}}') for p in best[:3]
+        ],
+    )
+    kept = replace(focus, items=[focus_.ref(p) for p in best], shown=len(best))
+    return remember(request, school=best[0].institution.code if len(best) == 1 else None) + [kept.slot()]
+
+
+def _shortest(dispatcher, request: Request, focus: Focus) -> list:
+    return _pick(dispatcher, request, focus, lambda p: p.duration_months, "học ngắn nhất", "thời gian học")
+
+
+def _free(dispatcher, request: Request, focus: Focus) -> list:
+    found = focus_.programmes(focus.items)
+    free = [p for p in found if p.tuition_vnd_per_year == 0]
+    if not free:
+        unknown = sum(1 for p in found if p.tuition_vnd_per_year is None)
+        extra = f" ({unknown} nơi chưa công bố học phí)" if unknown else ""
+        dispatcher.utter_message(
+            text=f"Trong {len(found)} nơi vừa nêu, danh mục chưa ghi nơi nào miễn học phí{extra}. "
+            "Miễn, giảm học phí theo chính sách thì tùy bạn thuộc nhóm nào: bấm “Chính sách hỗ trợ”.",
+            buttons=[replies.button("Chính sách hỗ trợ", "/ask_policies")],
+        )
+        return remember(request)
+    lines = [replies.programme_line(p) for p in free]
+    dispatcher.utter_message(text=f"Trong {len(found)} nơi vừa nêu, nơi miễn học phí:\n" + "\n".join(lines))
+    kept = replace(focus, items=[focus_.ref(p) for p in free], shown=len(free))
+    return remember(request, school=free[0].institution.code if len(free) == 1 else None) + [kept.slot()]
+
+
+def _in_province(dispatcher, request: Request, focus: Focus) -> list:
+    """ "trường ở Nghệ An sđt bao nhiêu": the items of the list in that province, not a new search."""
+    place = request.province.name
+    if focus.kind == focus_.PROGRAMMES:
+        items = [i for i, p in zip(focus.items, focus_.programmes(focus.items)) if p.institution.province == place]
+    else:
+        items = [s.code for s in focus_.schools(focus, focus.items) if s.province == place]
+    narrowed = replace(focus, items=items, shown=len(items))
+    details = _asked(request, [])
+    if not details:
+        details = ["address", "admission_phone"] if focus.kind == focus_.SCHOOLS else ["tuition", "duration"]
+    if len(items) == 1 or len({i.split("/")[0] for i in items}) == 1 and all(d in replies.SCHOOL_DETAILS for d in details):
+        return _single(dispatcher, request, narrowed, items[0], details)
+    lines = _item_lines(narrowed, items, details)
+    first, rest = replies.paged(lines)
+    dispatcher.utter_message(text=f"Các nơi vừa nêu ở {place}:\n" + "\n".join(first), buttons=replies.more_buttons(rest))
+    return remember(request, more=rest) + [narrowed.slot()]
+
+
+def _named(dispatcher, request: Request, focus: Focus) -> list:
+    """The user names the school the bot asked about: answer what was asked, for that school."""
+    school = request.school
+    details = [d for d in focus.details if d in replies.SCHOOL_DETAILS] or ["address", "phone"]
+    dispatcher.utter_message(
+        text=replies.school_card(school, details),
+        buttons=[replies.button("Trường có ngành gì?", f'/ask_school_programmes{{"school_code":"{school.code}"}}')],
+    )
+    return remember(request, topic="school", school=school.code) + [focus_.of_schools([school], 1, Query()).slot()]
+
+
+def _event(dispatcher, request: Request, focus: Focus) -> list:
+    """Where, when and what of the events just listed ("ở đâu ạ", "ngày hội đó có gì")."""
+    upcoming = {e.code: e for e in queries.upcoming_events(limit=200)}
+    seen = [upcoming[c] for c in (focus.seen or focus.items) if c in upcoming]
+    if not seen:
+        dispatcher.utter_message(text="Sự kiện đó đã qua hoặc không còn trong danh mục.")
+        return remember(request)
+    parts = []
+    for e in seen[:3]:
+        lines = [replies.event_line(e)]
+        lines.append(f"  Địa điểm: {e.location or replies.UNKNOWN}")
+        if e.description:
+            lines.append(f"  Nội dung: {e.description}")
+        parts.append("\n".join(lines))
+    dispatcher.utter_message(text="\n\n".join(parts))
+    return remember(request)
+
+
+def _market_note(focus: Focus, items: list[str], details: list[str]) -> str:
+    """Pay or employment asked over a list: the trade's labour-market figure too (source named),
+    since schools often have not reported their graduates'."""
+    if focus.kind != focus_.PROGRAMMES or not {"income", "employment"} & set(details):
+        return ""
+    codes = {p.occupation_code for p in focus_.programmes(items) if p.occupation_code}
+    if len(codes) != 1:
+        return ""
+    figure = queries.labour_figure(codes.pop(), focus.query.province)
+    return "\n\nSố liệu chung của nghề:\n" + replies.labour_text(figure, focus.query.province) if figure else ""

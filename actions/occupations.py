@@ -8,6 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import replies
+from actions.follow_up import FollowsFocus
 from actions.request import Request, former_province_note, read, remember
 from actions.voice import Answer, Voice
 from catalog import provinces, queries
@@ -91,7 +92,7 @@ def _in_demand(dispatcher: CollectingDispatcher, request: Request) -> list:
     return remember(request, topic="labour", more=rest)
 
 
-class ActionLabourMarket(Answer):
+class ActionLabourMarket(FollowsFocus, Answer):
     """ "Thợ hàn lương bao nhiêu", "ở Hải Phòng nghề nào đang cần người"."""
 
     def name(self) -> str:

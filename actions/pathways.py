@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import replies, routing
 from actions.applying import application_answer
+from actions.follow_up import FollowsFocus
 from actions.pathway_texts import PATHWAY_ANSWERS, choosing_levels
 from actions.request import former_province_note, read, remember
 from actions.voice import Answer, Voice
@@ -16,7 +17,13 @@ from catalog import queries
 from vntext import lexicon
 
 
-class ActionPathway(Answer):
+class ActionPathway(FollowsFocus, Answer):
+    def before(self, dispatcher: Voice, tracker: Tracker) -> list | None:
+        # "9+ học mấy năm", "liên thông mất mấy năm": the pathway itself, not the list shown
+        if lexicon.names_pathway(tracker.latest_message.get("text") or ""):
+            return None
+        return super().before(dispatcher, tracker)
+
     def name(self) -> str:
         return "action_pathway"
 

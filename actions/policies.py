@@ -5,7 +5,10 @@ from __future__ import annotations
 from rasa_sdk import Tracker
 
 from actions import replies
+from actions.follow_up import FollowsFocus
+from actions.policy_rules import excluded
 from actions.request import Request, former_province_note, read, remember
+from actions.search import search
 from actions.voice import Answer, Voice
 from catalog import queries
 from vntext import lexicon
@@ -13,7 +16,7 @@ from vntext import lexicon
 GROUP_BUTTONS = ("dan_toc_thieu_so", "ho_ngheo", "khuyet_tat", "bo_doi_xuat_ngu", "tot_nghiep_thcs")
 
 
-class ActionPolicies(Answer):
+class ActionPolicies(FollowsFocus, Answer):
     def name(self) -> str:
         return "action_policies"
 
@@ -25,6 +28,10 @@ def policies_answer(dispatcher, tracker: Tracker) -> list:
     request = read(tracker)
     if "scholarships" in request.details and not request.groups:
         return scholarships_answer(dispatcher, request)
+    if (request.occupations or request.fields) and request.province_from_message:
+        # "cháu người Mông ở Lào Cai muốn học thú y, có được miễn học phí không": where it is
+        # taught, with every part asked (fees, boarding) and the policies for the learner's groups
+        return search(dispatcher, request)
     where = _programmes_asked_too(request)
     if not request.groups:
         named = queries.policies_mentioned(request.message, level=request.level, province=request.province_name)
@@ -98,17 +105,6 @@ def _left_out(request: Request) -> str:
         return ""
     names = ", ".join(replies.GROUP_NAMES[g] for g in request.excluded_groups)
     return f"Mình không tính các chính sách dành riêng cho {names}, vì bạn nói không thuộc nhóm đó. "
-
-
-def excluded(policy: queries.PolicyInfo, request: Request) -> bool:
-    """A policy only for groups the message says the learner is not in ("nhà không thuộc hộ
-    nghèo", "em là người Kinh") is never presented as applying."""
-    groups, denied = set(policy.learner_groups), set(request.excluded_groups)
-    if set(lexicon.learner_groups_in(policy.title)) & denied:
-        return True  # "… dân tộc thiểu số thuộc hộ nghèo" for someone who is Kinh, or not poor
-    if not groups & denied:
-        return False
-    return not groups & (set(request.groups) - denied)
 
 
 def _programmes_asked_too(request) -> str:

@@ -11,6 +11,7 @@ from actions.focus import Query
 from actions.follow_up import FollowsFocus
 from actions.occupations import labour_answer
 from actions.policies import scholarships_answer
+from actions.programme_cards import programme_card
 from actions.request import former_province_note, read, remember
 from actions.search import not_here, programme_list, query_of, search
 from actions.voice import Answer, Voice
@@ -44,7 +45,7 @@ def programme_answer(dispatcher, tracker: Tracker) -> list:
             programme = _programme_from_ref(tracker.get_slot("last_programme"))
     if programme is not None:
         dispatcher.utter_message(
-            text=replies.programme_card(programme, request.details),
+            text=programme_card(programme, request.details),
             buttons=[
                 replies.button("Nơi khác học rẻ hơn?", f'/ask_compare_programme{{"occupation":"{programme.name[:30]}"}}'),
                 replies.button(
@@ -87,7 +88,7 @@ def programme_answer(dispatcher, tracker: Tracker) -> list:
         return not_here(dispatcher, request, query_of(request), former_province_note(request))
     if len(found) == 1:
         p = found[0]
-        dispatcher.utter_message(text=replies.programme_card(p, request.details))
+        dispatcher.utter_message(text=programme_card(p, request.details))
         return remember(request, topic="programme", school=p.institution.code, programme=f"{p.institution.code}/{p.code}") + [
             focus_.of_programmes([p], 1, query_of(request)).slot()
         ]

@@ -148,7 +148,17 @@ def paged(lines: list[str], budget: int = LIST_CHARS) -> tuple[list[str], list[s
     return first, lines[len(first) :]
 
 
-_SCHOOL_PREFIXES = ("truong cao dang ", "truong trung cap ", "trung tam gdnn - gdtx ", "trung tam gdnn-gdtx ", "truong ")
+_SCHOOL_PREFIXES = (
+    "trung tam giao duc nghe nghiep - giao duc thuong xuyen ",
+    "trung tam giao duc nghe nghiep – giao duc thuong xuyen ",
+    "trung tam giao duc nghe nghiep ",
+    "trung tam gdnn - gdtx ",
+    "trung tam gdnn-gdtx ",
+    "truong cao dang ",
+    "truong trung cap ",
+    "trung tam ",
+    "truong ",
+)
 
 
 def school_short_name(name: str) -> str:

@@ -14,7 +14,7 @@ from actions.focus import Query
 from actions.follow_up import FollowsFocus
 from actions.policies import scholarships_answer
 from actions.programmes import programme_answer
-from actions.request import Request, read, remember
+from actions.request import Reading, Request, read, reading, remember
 from actions.search import PAGE_WITHOUT_PROVINCE, find, query_of, search
 from actions.voice import Answer, Voice
 from catalog import queries
@@ -46,6 +46,7 @@ def search_answer(dispatcher, tracker: Tracker) -> list:
         or tracker.active_loop_name is not None
         or tracker.get_slot("requested_slot") is not None
         or tracker.latest_action_name == "search_form"
+        or _names_nothing(reading(tracker))  # "học ở đâu ạ" after "logistics là làm gì": that trade
     )
     request = read(tracker, continuing=continuing)
     if lexicon.asks_event(request.message) and not (request.occupation or request.fields or request.school_from_message):
@@ -60,6 +61,10 @@ def search_answer(dispatcher, tracker: Tracker) -> list:
         if not (query.occupations or query.fields) or len(find(query, limit=PAGE_WITHOUT_PROVINCE + 1)) > PAGE_WITHOUT_PROVINCE:
             return remember(request, topic="search") + [SlotSet("need_province", True)]
     return search(dispatcher, request) + [SlotSet("need_province", False)]
+
+
+def _names_nothing(said: Reading) -> bool:
+    return not (said.names or said.fields or said.place or said.anywhere or said.school or said.level)
 
 
 class ActionSchoolInfo(FollowsFocus, Answer):

@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import focus as focus_
 from actions import replies
 from actions.focus import Query
+from actions.policy_rules import excluded
 from actions.request import ANYWHERE, Request, former_province_note, remember
 from catalog import queries
 from vntext import folding
@@ -21,6 +22,7 @@ LINE_DETAILS = ("tuition", "duration", "entry", "deadline", "start", "quota", "m
 # Details a school answers once for all its programmes, in the fixed order.
 SCHOOL_ORDER = ("dormitory", "apply", "online", "documents", "admission_phone", "zalo", "scholarships")
 MAX_SCHOOL_FACTS = 3
+MAX_POLICIES = 3
 PAGE_WITHOUT_PROVINCE = 5  # a trade taught in at most this many places is listed without asking the province
 GRADE_GROUPS = {"tot_nghiep_thcs", "tot_nghiep_thpt"}
 
@@ -121,7 +123,8 @@ def programme_list(
         heading = heading[:-1] + " (học phí thấp trước):"
     lines = [_programme_line(p, request, grade) for p in found]
     asked_more = any(d in request.details and d != "tuition" for d in LINE_DETAILS + SCHOOL_ORDER) or request.asks_support
-    first, rest = replies.paged(lines, replies.POLICY_CHARS if asked_more else replies.LIST_CHARS)
+    # a short list is shown whole; a long one pages at the usual length
+    first, rest = replies.paged(lines, replies.POLICY_CHARS if asked_more or len(lines) <= replies.PAGE else replies.LIST_CHARS)
     shown = found[: len(first)]
     schools = list({p.institution.code: p.institution for p in shown}.values())
     text = (
@@ -220,22 +223,25 @@ def _school_facts(request: Request, schools: list[queries.InstitutionInfo]) -> s
 def _support(request: Request) -> str:
     """The support part of a long question: the policies for the learner's stated group, with
     their legal basis; otherwise where to look."""
-    if not request.asks_support:
+    if not (request.asks_support or request.intent == "ask_policies"):
         return ""
     groups = [g for g in request.groups if g not in request.excluded_groups]
     specific = [g for g in groups if g not in GRADE_GROUPS] or groups
     if not specific:
         return "\nVề miễn, giảm học phí và hỗ trợ: tùy bạn thuộc nhóm nào, bấm “Chính sách hỗ trợ”."
     found = queries.find_policies(learner_groups=specific, level=request.level, province=request.province_name)
-    mine = [
-        p for p in found if set(p.learner_groups) & set(specific) and not set(p.learner_groups) <= set(request.excluded_groups)
-    ]
+    mine = [p for p in found if set(p.learner_groups) & set(specific) and not excluded(p, request)]
     if not mine:
         return (
             "\nVề hỗ trợ: danh mục chưa có chính sách riêng cho trường hợp này; bấm “Chính sách hỗ trợ” để xem chính sách chung."
         )
-    lines = [f"• {p.title}: {p.benefit} (Căn cứ: {p.legal_basis})" for p in mine[:2]]
-    if any(replies.NEEDS_CONFIRMATION in p.benefit or "cần xác nhận" in p.title for p in mine[:2]):
+    # those naming most of the learner's groups first ("dân tộc thiểu số" and "hộ nghèo" together)
+    mine.sort(key=lambda p: -len(set(p.learner_groups) & set(specific)))
+    shown = mine[:MAX_POLICIES]
+    lines = [f"• {p.title}: {p.benefit} (Căn cứ: {p.legal_basis})" for p in shown]
+    if len(mine) > len(shown):
+        lines.append(f"Còn {len(mine) - len(shown)} chính sách khác cho trường hợp này: bấm “Chính sách hỗ trợ”.")
+    if any(replies.NEEDS_CONFIRMATION in p.benefit or "cần xác nhận" in p.title for p in shown):
         lines.append("Mục ghi “cần xác nhận” bạn hỏi lại nhà trường trước khi làm hồ sơ.")
     return "\nHỗ trợ:\n" + "\n".join(lines)
 

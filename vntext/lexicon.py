@@ -140,7 +140,19 @@ LEARNER_GROUP_PHRASES = {
 DETAIL_PHRASES = {
     "address": ["dia chi", "o dau", "cho nao", "duong nao", "nam o dau"],
     "phone": ["so dien thoai", "dien thoai", "sdt", "so dt", "goi", "lien he", "lien lac"],
-    "admission_phone": ["hotline", "duong day nong", "so tuyen sinh", "phong tuyen sinh", "lien he tuyen sinh", "sdt tuyen sinh"],
+    "admission_phone": [
+        "hotline",
+        "duong day nong",
+        "so tuyen sinh",
+        "phong tuyen sinh",
+        "lien he tuyen sinh",
+        "sdt tuyen sinh",
+        "so dien thoai tuyen sinh",
+        "dien thoai tuyen sinh",
+        "so dien thoai phong tuyen sinh",
+        "so dien thoai ban tuyen sinh",
+        "goi tuyen sinh",
+    ],
     "zalo": ["zalo", "za lo", "zl"],
     "email": ["email", "e mail", "mail", "thu dien tu"],
     "website": ["website", "trang web", "web"],
@@ -347,11 +359,35 @@ def asks_where(message: str) -> bool:
     return bool(_find_all(message, _WHERE))
 
 
+# "rẻ nhất", "nhanh nhất": comparisons, whose words are not names ("nhất" is not "Tiếng Nhật").
+_SUPERLATIVES = _index(
+    {
+        "superlative": [
+            "re nhat",
+            "nhanh nhat",
+            "ngan nhat",
+            "lau nhat",
+            "dat nhat",
+            "gan nhat",
+            "tot nhat",
+            "cao nhat",
+            "thap nhat",
+            "it nhat",
+            "nhieu nhat",
+            "xa nhat",
+            "hon ca",
+            "thu nhat",
+        ]
+    }
+)
+
+
 def without_details(message: str) -> str:
-    """The message (teencode spelled out) without the words that ask for a detail, so
-    "số điện thoại" is not read as the trade "điện" nor "học mấy năm" as "May"."""
+    """The message (teencode spelled out) without the words that ask for a detail or compare,
+    so "số điện thoại" is not read as the trade "điện", "học mấy năm" as "May", nor "rẻ
+    nhất" as "Tiếng Nhật"."""
     padded = f" {folding.expand_teencode(message)} "
-    for phrase, _code in _DETAILS:
+    for phrase, _code in _DETAILS + _SUPERLATIVES:
         padded = padded.replace(f" {phrase} ", " ")
     return " ".join(padded.split())
 
@@ -419,6 +455,8 @@ def learner_groups_said(message: str) -> tuple[list[str], list[str]]:
 
 FOLLOW_UP_PHRASES = {
     "cheapest": ["re nhat", "thap nhat", "it tien nhat", "hoc phi thap nhat", "re hon ca", "do ton nhat", "tiet kiem nhat"],
+    "shortest": ["nhanh nhat", "ngan nhat", "it thoi gian nhat", "hoc nhanh", "hoc ngan", "nhanh ra nghe", "ra nghe nhanh"],
+    "free": ["mien hoc phi", "mien phi", "khong mat hoc phi", "khong mat tien", "khong ton tien", "0 dong"],
     "more": [
         "truong khac",
         "con truong nao",
@@ -493,3 +531,31 @@ _WHICH_TRADE = _index(
 def asks_which_trade(message: str) -> bool:
     """ "nghề nào đang cần nhiều người", "ngành gì dễ xin việc": the trade is what is asked."""
     return bool(_find_all(message, _WHICH_TRADE))
+
+
+_PATHWAY = _index(
+    {
+        "pathway": [
+            "9 cong",
+            "lien thong",
+            "trung hoc nghe",
+            "van hoa",
+            "khac nhau",
+            "so cap",
+            "trinh do",
+            "sau lop 9",
+            "sau lop 12",
+            "xong lop",
+            "het lop",
+            "truot",
+            "dai hoc",
+            "bang cap",
+        ]
+    }
+)
+
+
+def names_pathway(message: str) -> bool:
+    """ "9+", "liên thông", "trung cấp với cao đẳng khác nhau", "xong lớp 9": a question about the
+    pathway, not about the list the bot just showed."""
+    return "9+" in message.replace(" ", "") or bool(_find_all(message, _PATHWAY))
