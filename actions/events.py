@@ -11,6 +11,7 @@ from actions.follow_up import FollowsFocus
 from actions.request import former_province_note, read, remember
 from actions.voice import Answer, Voice
 from catalog import queries
+from vntext import folding
 
 
 class ActionEvents(FollowsFocus, Answer):
@@ -24,6 +25,12 @@ class ActionEvents(FollowsFocus, Answer):
 def events_answer(dispatcher, tracker: Tracker) -> list:
     request = read(tracker)
     found = queries.upcoming_events(province=request.province_name, limit=50)
+    school = request.school if request.school is not None and not request.province_from_message else None
+    if school is not None and "truong" in folding.expand_teencode(request.message).split():
+        # "trường có ngày hội nào không": that school's events first
+        own = [e for e in queries.upcoming_events(province=school.province, limit=50) if e.institution_code == school.code]
+        if own:
+            found = own
     where = f" ở {request.province_name}" if request.province_name else ""
     note = former_province_note(request)
     if not found:

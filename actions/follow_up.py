@@ -69,7 +69,7 @@ def plan(request: Request, focus: Focus | None) -> str | None:
         return "in_province" if len(shown_in) > 1 and request.province.name in shown_in else "elsewhere"
     if "more" in cues and not details:
         return "more"
-    if details and (lexicon.asks_support(request.message) is False or "scholarships" in details or "tuition" in details):
+    if details and (lexicon.asks_support(request.message) is False or "scholarships" in details):
         return "details"
     return None
 

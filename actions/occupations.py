@@ -10,9 +10,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import replies
 from actions.follow_up import FollowsFocus
 from actions.request import Request, former_province_note, read, remember
+from actions.search import search
 from actions.voice import Answer, Voice
 from catalog import provinces, queries
 from vntext import lexicon
+
+SEARCH_DETAILS = {"tuition", "duration", "deadline", "entry", "address", "apply", "documents", "start"}
 
 
 def occupation_asked(request: Request) -> queries.OccupationInfo | None:
@@ -55,6 +58,9 @@ def labour_answer(dispatcher: CollectingDispatcher, request: Request) -> list:
     place = request.province_name
     if occupation is None:
         return _in_demand(dispatcher, request)
+    if set(request.details) & SEARCH_DETAILS and not set(request.details) & {"income", "employment"}:
+        # "lái máy xúc học ở đâu, mấy tháng, bao nhiêu tiền": where it is taught, not pay figures
+        return search(dispatcher, request)
     _keep(request, occupation)
     figure = queries.labour_figure(occupation.code, place)
     if figure is None:

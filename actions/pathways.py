@@ -12,6 +12,7 @@ from actions.applying import application_answer
 from actions.follow_up import FollowsFocus
 from actions.pathway_texts import PATHWAY_ANSWERS, choosing_levels
 from actions.request import former_province_note, read, remember
+from actions.schools import programmes_of
 from actions.voice import Answer, Voice
 from catalog import queries
 from vntext import lexicon
@@ -37,6 +38,9 @@ class ActionPathway(FollowsFocus, Answer):
         if {"apply", "documents"} & set(request.details) and request.school is None:
             # "thủ tục đăng ký học trung cấp cho con thế nào": how to apply, not the levels
             return application_answer(dispatcher, request)
+        if request.school is not None and lexicon.refers_back(request.message) and lexicon.asks_which_trade(request.message):
+            # "ở trường đó cháu xong lớp 9 thì học được nghề gì": that school's programmes for the grade
+            return programmes_of(dispatcher, request, request.school)
         if intent == "ask_9plus" and request.province_from_message:
             return _nine_plus_in(dispatcher, request)
         general = PATHWAY_ANSWERS.get(intent, PATHWAY_ANSWERS["ask_levels"])

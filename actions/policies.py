@@ -7,7 +7,7 @@ from rasa_sdk import Tracker
 from actions import replies
 from actions.follow_up import FollowsFocus
 from actions.policy_rules import excluded
-from actions.request import Request, former_province_note, read, remember
+from actions.request import Request, former_province_note, read, reading, remember
 from actions.search import search
 from actions.voice import Answer, Voice
 from catalog import queries
@@ -33,6 +33,14 @@ def policies_answer(dispatcher, tracker: Tracker) -> list:
         # taught, with every part asked (fees, boarding) and the policies for the learner's groups
         return search(dispatcher, request)
     where = _programmes_asked_too(request)
+    if not reading(tracker).groups:
+        # "có vay vốn đi học được không": the policy the message names, whatever group was said before
+        named = queries.policies_mentioned(request.message, level=request.level, province=request.province_name)
+        named = [p for p in named if not excluded(p, request)]
+        if named and request.groups:
+            first, rest = replies.paged([replies.policy_text(p, full=True) for p in named], replies.POLICY_CHARS)
+            dispatcher.utter_message(text=where + "Chính sách liên quan đang có hiệu lực:\n\n" + "\n\n".join(first))
+            return remember(request, topic="policies", more=rest)
     if not request.groups:
         named = queries.policies_mentioned(request.message, level=request.level, province=request.province_name)
         named = [p for p in named if not excluded(p, request)]

@@ -94,7 +94,14 @@ def read_message(message: str, entities: dict) -> Reading:
     school's ("Vịnh Ngọc" is not Vinh); the school's own words are not a level or a trade; the
     words asking a detail are not a trade ("số điện thoại" is not "điện")."""
     folded = f" {folding.key(message)} "
-    place, rest = provinces.split_province(message) if message and not message.startswith("/") else (None, "")
+    place, rest = None, ""
+    if message and not message.startswith("/"):
+        # a commune's or district's name ("xã Quảng Điền") is neither a trade nor a province
+        place, rest = provinces.split_province(lexicon.without_local_places(message))
+        if place is None:
+            place = provinces.split_province(message)[0]
+    if place is not None and place.via_short_form and _hp_is_tuition(message):
+        place, rest = None, folding.key(message)  # "hp bn z ad": học phí, not Hải Phòng
     if entities.get("province"):
         place = provinces.resolve(entities["province"]) or place
     anywhere = place is None and (any(f" {p} " in folded for p in _ANYWHERE_PHRASES) or entities.get("province") == ANYWHERE)
@@ -113,6 +120,11 @@ def read_message(message: str, entities: dict) -> Reading:
             school, rest, place = whole, folding.key(message), None
     asked = lexicon.without_details(without_name(rest, school.name) if school else rest)
     names = queries.programme_names_mentioned(asked, within=queries.EQUALLY_NAMED, typed=message)
+    for part in lexicon.alternatives(asked):
+        # "hàn hoặc sửa ô tô": every alternative named, not only the best-matching one
+        names += [
+            n for n in queries.programme_names_mentioned(part, within=queries.EQUALLY_NAMED, typed=message) if n not in names
+        ]
     groups, excluded = lexicon.learner_groups_said(message)
     return Reading(
         place=place,
@@ -125,6 +137,38 @@ def read_message(message: str, entities: dict) -> Reading:
         excluded_groups=tuple(excluded),
         details=tuple(lexicon.details_in(message)),
     )
+
+
+_AMOUNT_WORDS = (
+    "bn",
+    "bao",
+    "bnh",
+    "bnhiu",
+    "the",
+    "ntn",
+    "nhieu",
+    "mot",
+    "1",
+    "la",
+    "het",
+    "dat",
+    "re",
+    "co",
+    "cua",
+    "nganh",
+    "ky",
+    "nam",
+)
+
+
+def _hp_is_tuition(message: str) -> bool:
+    """ "hp" is Hải Phòng or học phí (shared/research/student-language.md): followed by an amount
+    question ("hp bn", "hp 1 năm", "hp ngành này") it is the fee."""
+    words = folding.key(message).split()
+    if "hp" not in words or "hai phong" in " ".join(words):
+        return False
+    after = words[words.index("hp") + 1 : words.index("hp") + 2]
+    return bool(after) and after[0] in _AMOUNT_WORDS or len(words) <= 2
 
 
 def read(tracker: Tracker, *, continuing: bool = False) -> Request:

@@ -97,7 +97,7 @@ def school_info_answer(dispatcher, tracker: Tracker) -> list:
 def answer_about_school(dispatcher: CollectingDispatcher, request: Request, school: queries.InstitutionInfo) -> list:
     """A named school: its programmes when asked (or those matching a named trade), else its card."""
     if "programmes" in request.details or (request.school_from_message and (request.occupation or request.fields)):
-        return _programmes_of(dispatcher, request, school)
+        return programmes_of(dispatcher, request, school)
     dispatcher.utter_message(
         text=replies.school_card(school, request.details),
         buttons=[
@@ -118,15 +118,17 @@ class ActionSchoolProgrammes(Answer):
         if request.school is None:
             dispatcher.utter_message(text="Bạn muốn xem ngành của trường nào? Bạn gõ tên trường giúp mình nhé.")
             return []
-        return _programmes_of(dispatcher, request, request.school)
+        return programmes_of(dispatcher, request, request.school)
 
 
-def _programmes_of(dispatcher: CollectingDispatcher, request: Request, school: queries.InstitutionInfo) -> list:
+def programmes_of(dispatcher: CollectingDispatcher, request: Request, school: queries.InstitutionInfo) -> list:
     """The school's programmes; only those of the trade asked about when the message names one
     ("trường Việt Hàn có dạy điện không")."""
     trade = request.occupations or request.occupation if request.school_from_message else None
     fields = request.fields if request.school_from_message and not trade else []
     found = queries.find_programmes(institution_code=school.code, occupation=trade, field=fields, level=request.level, limit=100)
+    if "tot_nghiep_thcs" in request.groups and any(p.entry_requirement != "thpt" for p in found):
+        found = [p for p in found if p.entry_requirement != "thpt"]  # what a learner just out of lớp 9 can enter
     if not found and (trade or fields):
         asked = " hoặc ".join(request.occupations) or ", ".join(replies.FIELD_NAMES[f] for f in fields)
         everything = queries.find_programmes(institution_code=school.code, limit=100)

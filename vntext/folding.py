@@ -137,6 +137,7 @@ TEENCODE: dict[str, str] = {
     "c2": "cap 2",
     "dag": "dang",
     "onl": "online",
+    "hb": "hoc bong",
     "koo": "khong",
     "kg": "khong",
     "nhg": "nhung",

@@ -138,7 +138,19 @@ LEARNER_GROUP_PHRASES = {
 
 # What detail of a school or programme the user asks for.
 DETAIL_PHRASES = {
-    "address": ["dia chi", "o dau", "cho nao", "duong nao", "nam o dau"],
+    "address": [
+        "dia chi",
+        "o dau",
+        "cho nao",
+        "duong nao",
+        "nam o dau",
+        "xa nao",
+        "phuong nao",
+        "huyen nao",
+        "quan nao",
+        "o xa nao",
+        "nam o xa nao",
+    ],
     "phone": ["so dien thoai", "dien thoai", "sdt", "so dt", "goi", "lien he", "lien lac"],
     "admission_phone": [
         "hotline",
@@ -159,10 +171,33 @@ DETAIL_PHRASES = {
     "dormitory": ["ky tuc xa", "ktx", "cho o", "noi tru", "o lai truong", "phong o"],
     "ownership": ["cong lap", "tu thuc", "dan lap", "truong tu", "truong cong"],
     "tuition": ["hoc phi", "bao nhieu tien", "chi phi", "tien hoc", "dong tien", "mat bao nhieu", "hp"],
-    "duration": ["bao lau", "may nam", "thoi gian hoc", "bao nhieu nam", "bao nhieu thang", "hoc trong bao lau"],
+    "duration": [
+        "bao lau",
+        "may nam",
+        "may thang",
+        "thoi gian hoc",
+        "bao nhieu nam",
+        "bao nhieu thang",
+        "hoc trong bao lau",
+        "hoc may thang",
+        "mat may thang",
+        "keo dai",
+    ],
     "entry": ["dieu kien", "dau vao", "yeu cau", "can bang gi", "tot nghiep gi", "dieu kien du tuyen"],
     "quota": ["chi tieu", "tuyen bao nhieu", "bao nhieu suat", "so luong"],
-    "method": ["xet tuyen", "thi tuyen", "hinh thuc tuyen", "phuong thuc", "tuyen sinh the nao", "xet hoc ba", "thi dau vao"],
+    "method": [
+        "xet tuyen",
+        "thi tuyen",
+        "hinh thuc tuyen",
+        "phuong thuc",
+        "tuyen sinh the nao",
+        "xet hoc ba",
+        "thi dau vao",
+        "nang khieu",
+        "thi nang khieu",
+        "co phai thi",
+        "phai thi",
+    ],
     "apply": [
         "dang ky the nao",
         "dang ky nhu the nao",
@@ -559,3 +594,44 @@ def names_pathway(message: str) -> bool:
     """ "9+", "liên thông", "trung cấp với cao đẳng khác nhau", "xong lớp 9": a question about the
     pathway, not about the list the bot just showed."""
     return "9+" in message.replace(" ", "") or bool(_find_all(message, _PATHWAY))
+
+
+# Words before a commune, ward or district name: the next words are a place, not a trade or a
+# province ("xã Quảng Điền" is not the trade "điện", "huyện Thạch Hà" is not Hà Nội). Typed with
+# diacritics they are unambiguous; without, only those that are not everyday words ("ban" is
+# also "bạn", "xa" also "xa nhà").
+PLACE_PREFIXES = ("xã", "phường", "huyện", "quận", "thị trấn", "thị xã", "thôn", "bản", "ấp")
+PLAIN_PLACE_PREFIXES = ("phuong", "huyen", "thi tran", "thi xa")
+
+
+def without_local_places(message: str) -> str:
+    """The message (folded, teencode spelled out) without a commune's, ward's or district's
+    name: the one or two words after "xã", "phường", "huyện"…"""
+    typed = [w.strip(".,;:!?()") for w in folding.normalize(message).lower().split()]
+    prefixes = PLACE_PREFIXES if folding.has_diacritics(message) else PLAIN_PLACE_PREFIXES
+    keep: list[str] = []
+    i = 0
+    while i < len(typed):
+        two = " ".join(typed[i : i + 2])
+        prefix = two if two in prefixes else typed[i] if typed[i] in prefixes else None
+        if prefix and i + len(prefix.split()) < len(typed):
+            i += len(prefix.split()) + 2  # the prefix and a (usually two-word) name
+            continue
+        keep.append(typed[i])
+        i += 1
+    return folding.expand_teencode(" ".join(keep))
+
+
+def alternatives(message: str) -> list[str]:
+    """ "hàn hoặc sửa ô tô", "điều dưỡng hay dược": the parts a message offers as alternatives
+    (folded), or [] when it offers none."""
+    words = folding.expand_teencode(message).split()
+    parts, current = [], []
+    for word in words:
+        if word in ("hoac", "hay"):
+            parts.append(" ".join(current))
+            current = []
+        else:
+            current.append(word)
+    parts.append(" ".join(current))
+    return [p for p in parts if p] if len(parts) > 1 else []
