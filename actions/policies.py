@@ -11,7 +11,7 @@ from actions.request import Request, former_province_note, read, reading, rememb
 from actions.search import search
 from actions.voice import Answer, Voice
 from catalog import queries
-from vntext import lexicon
+from vntext import folding, lexicon
 
 GROUP_BUTTONS = ("dan_toc_thieu_so", "ho_ngheo", "khuyet_tat", "bo_doi_xuat_ngu", "tot_nghiep_thcs")
 
@@ -67,6 +67,8 @@ def policies_answer(dispatcher, tracker: Tracker) -> list:
     level = f" học {replies.LEVEL_NAMES[request.level]}" if request.level else ""
     # the learner's own group first, under its heading; policies for every learner under theirs
     specific = [p for p in found if set(p.learner_groups) & set(request.groups)]
+    about_scholarships = "scholarships" in request.details or tracker.get_slot("last_topic") == "scholarships"
+    specific.sort(key=lambda p: _relevance(p, request, about_scholarships))
     general = [p for p in found if p not in specific]
     if not specific:
         head = f"Danh mục chưa có chính sách riêng cho {who}{level}."
@@ -76,11 +78,11 @@ def policies_answer(dispatcher, tracker: Tracker) -> list:
             head += " Bạn hỏi phòng tuyển sinh của trường nhé."
     else:
         head = f"Chính sách cho {who}{level} đang có hiệu lực:"
-    blocks = [replies.policy_text(p, full=True) for p in specific]
+    blocks = [replies.policy_text(p, groups=request.groups, denied=request.excluded_groups) for p in specific]
     if specific and general:
         blocks.append("Chính sách chung cho mọi người học (không riêng nhóm nào):")
     blocks += [replies.policy_text(p) for p in general]
-    first, rest = replies.paged(blocks, replies.POLICY_CHARS)
+    first, rest = replies.paged(blocks, replies.POLICY_CHARS - NOTES_CHARS)
     if first and first[-1].endswith("(không riêng nhóm nào):"):
         first, rest = first[:-1], [first[-1], *rest]
     text = f"{where or former_province_note(request)}{_left_out(request)}{head}"
@@ -106,6 +108,16 @@ def policies_answer(dispatcher, tracker: Tracker) -> list:
         ]
     dispatcher.utter_message(text=text, buttons=buttons)
     return remember(request, topic="policies", more=rest)
+
+
+NOTES_CHARS = 120  # the heading and the "cần xác nhận" note around a page of policies
+
+
+def _relevance(policy: queries.PolicyInfo, request: Request, about_scholarships: bool) -> tuple:
+    """Most relevant first: for the level asked ("học sơ cấp"), a scholarship when one is asked
+    (now or in the question the bot is answering), then the policies with fewest other conditions."""
+    scholarship = about_scholarships and "hoc bong" in folding.key(f"{policy.title} {policy.benefit}")
+    return (request.level not in policy.levels, not scholarship, len(policy.learner_groups))
 
 
 def _left_out(request: Request) -> str:
@@ -158,4 +170,4 @@ def scholarships_answer(dispatcher, request: Request) -> list:
         replies.button(replies.GROUP_NAMES[g].capitalize(), f'/ask_policies{{"learner_group":"{g}"}}') for g in GROUP_BUTTONS[:3]
     ]
     dispatcher.utter_message(text="\n\n".join(parts), buttons=buttons)
-    return remember(request, topic="policies", school=school.code if school else None)
+    return remember(request, topic="scholarships", school=school.code if school else None)

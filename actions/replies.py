@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from catalog.queries import EventInfo, InstitutionInfo, LabourFigure, OccupationInfo, PolicyInfo, ProgrammeInfo
-from vntext import folding
+from vntext import folding, lexicon
 
 PAGE = 5
 UNKNOWN = "chưa có thông tin"
@@ -209,13 +209,43 @@ def event_line(e: EventInfo) -> str:
     return f"• {when}: {e.title} ({e.province}{where})"
 
 
-def policy_text(p: PolicyInfo, *, full: bool = False) -> str:
+def policy_text(p: PolicyInfo, *, full: bool = False, groups: Iterable[str] = (), denied: Iterable[str] = ()) -> str:
     """One policy in a list: what it gives and its legal basis (the title says who it is for),
-    short enough that a 900-character answer shows several; `full` for the policies of the
-    learner's own group, whose every clause may be the one that applies."""
+    short enough that a 900-character answer shows several. For the learner's own groups, the
+    clauses of the benefit that name those groups are given whole (never cut), with the lead-in
+    and any "cần xác nhận"; `full` gives the whole benefit."""
     scope = "" if p.scope == "toan_quoc" else f" (riêng {p.scope})"
-    benefit = p.benefit if full else short(p.benefit, 110)
+    if full:
+        benefit = p.benefit
+    elif groups:
+        benefit = applying_clauses(p.benefit, set(groups), set(denied))
+    else:
+        benefit = short(p.benefit, 110)
     return "\n".join([f"• {p.title}{scope}", f"  Được hưởng: {benefit}", f"  Căn cứ: {p.legal_basis}"])
+
+
+def applying_clauses(benefit: str, groups: set[str], denied: set[str] = frozenset()) -> str:
+    """The parts of a benefit that apply to these groups: "Hỗ trợ chi phí … mỗi khóa: người dân
+    tộc thiểu số, … 3 triệu đồng. Theo thông tin hiện có, cần xác nhận…", whole clauses only;
+    the whole text when no clause names a group (it applies as a whole)."""
+    kept: list[str] = []
+    matched = False
+    for sentence in [x.strip() for x in benefit.split(". ") if x.strip()]:
+        lead, colon, rest = sentence.partition(": ")
+        clauses = [c.strip() for c in (rest if colon else sentence).split("; ")]
+        hits = [
+            c for c in clauses if set(lexicon.learner_groups_in(c)) & groups and not set(lexicon.learner_groups_in(c)) & denied
+        ]
+        if hits:
+            matched = True
+            kept.append((f"{lead}: " if colon else "") + "; ".join(hits))
+        elif "xac nhan" in folding.key(sentence) or not any(lexicon.learner_groups_in(c) for c in clauses):
+            # (a sentence naming only groups the learner is not in, or denied, is left out)
+            kept.append(sentence)  # a condition or a caveat for everyone
+    if not matched:
+        return benefit
+    text = ". ".join(k.rstrip(".") for k in kept)
+    return text + ("" if text.endswith(".") else ".")
 
 
 SCHOOL_DETAILS = (
@@ -245,7 +275,8 @@ def _how_to_apply(school: InstitutionInfo) -> str | None:
 
 def _admission_phone(school: InstitutionInfo) -> str | None:
     if school.admission_phone:
-        return school.admission_phone
+        general = f" (số chung của trường: {school.phone})" if school.phone and school.phone != school.admission_phone else ""
+        return school.admission_phone + general
     return f"{school.phone} (số chung của trường)" if school.phone else None
 
 

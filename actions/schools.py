@@ -15,7 +15,7 @@ from actions.follow_up import FollowsFocus
 from actions.policies import scholarships_answer
 from actions.programmes import programme_answer
 from actions.request import Reading, Request, read, reading, remember
-from actions.search import PAGE_WITHOUT_PROVINCE, find, query_of, search
+from actions.search import LINE_DETAILS, PAGE_WITHOUT_PROVINCE, find, programme_list, query_of, search
 from actions.voice import Answer, Voice
 from catalog import queries
 from vntext import lexicon
@@ -140,6 +140,15 @@ def programmes_of(dispatcher: CollectingDispatcher, request: Request, school: qu
     if not found:
         dispatcher.utter_message(text=f"Danh mục chưa có ngành, nghề nào của {school.name}. {replies.contact(school)}")
         return remember(request, topic="school", school=school.code)
+    query = Query(
+        occupations=list(trade or []) if isinstance(trade, list) else [trade] if trade else [],
+        fields=list(fields),
+        level=request.level,
+        school=school.code,
+    )
+    if set(request.details) & set(LINE_DETAILS) - {"tuition"}:
+        # "ngành điện trường Việt Hàn khi nào nhập học": the asked details on every line
+        return programme_list(dispatcher, request, found, query, heading=f"{school.name} ({school.province}):")
     first, rest = replies.paged([replies.programme_line(p, with_school=False) for p in found])
     buttons = [
         replies.button(
@@ -150,12 +159,6 @@ def programmes_of(dispatcher: CollectingDispatcher, request: Request, school: qu
     ]
     buttons += replies.more_buttons(rest)
     dispatcher.utter_message(text=f"{school.name} đào tạo:\n" + "\n".join(first), buttons=replies.unique_buttons(buttons))
-    query = Query(
-        occupations=list(trade or []) if isinstance(trade, list) else [trade] if trade else [],
-        fields=list(fields),
-        level=request.level,
-        school=school.code,
-    )
     return remember(request, topic="school", school=school.code, more=rest) + [
         focus_.of_programmes(found, len(first), query).slot()
     ]

@@ -238,7 +238,10 @@ def _support(request: Request) -> str:
     # those naming most of the learner's groups first ("dân tộc thiểu số" and "hộ nghèo" together)
     mine.sort(key=lambda p: -len(set(p.learner_groups) & set(specific)))
     shown = mine[:MAX_POLICIES]
-    lines = [f"• {p.title}: {p.benefit} (Căn cứ: {p.legal_basis})" for p in shown]
+    lines = [
+        f"• {p.title}: {replies.applying_clauses(p.benefit, set(specific), set(request.excluded_groups))} (Căn cứ: {p.legal_basis})"
+        for p in shown
+    ]
     if len(mine) > len(shown):
         lines.append(f"Còn {len(mine) - len(shown)} chính sách khác cho trường hợp này: bấm “Chính sách hỗ trợ”.")
     if any(replies.NEEDS_CONFIRMATION in p.benefit or "cần xác nhận" in p.title for p in shown):

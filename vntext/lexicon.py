@@ -605,7 +605,7 @@ PLAIN_PLACE_PREFIXES = ("phuong", "huyen", "thi tran", "thi xa")
 
 
 def without_local_places(message: str) -> str:
-    """The message (folded, teencode spelled out) without a commune's, ward's or district's
+    """The message (folded) without a commune's, ward's or district's
     name: the one or two words after "xã", "phường", "huyện"…"""
     typed = [w.strip(".,;:!?()") for w in folding.normalize(message).lower().split()]
     prefixes = PLACE_PREFIXES if folding.has_diacritics(message) else PLAIN_PLACE_PREFIXES
@@ -619,7 +619,7 @@ def without_local_places(message: str) -> str:
             continue
         keep.append(typed[i])
         i += 1
-    return folding.expand_teencode(" ".join(keep))
+    return folding.key(" ".join(keep))  # folded only: "hồng" stays a name, not the teencode "hong" (không)
 
 
 def alternatives(message: str) -> list[str]:
