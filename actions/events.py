@@ -43,4 +43,5 @@ def events_answer(dispatcher, tracker: Tracker) -> list:
     buttons = replies.more_buttons(rest)
     dispatcher.utter_message(text=f"{note}Sự kiện sắp diễn ra{where}:\n" + "\n".join(first), buttons=buttons)
     shown = focus_.of_events(found, len(first), Query(province=request.province_name))
-    return remember(request, topic="events", more=rest) + [shown.slot()]
+    named = request.school.code if request.school_from_message else None  # "trường đó" next is that school
+    return remember(request, topic="events", more=rest, school=named) + [shown.slot()]

@@ -350,7 +350,7 @@ def _pick(dispatcher, request: Request, focus: Focus, key, label: str, unknown: 
     best = [p for p in known if key(p) == low]
     lines = [
         f"• {p.name} ({replies.LEVEL_NAMES[p.level]}) – {p.institution.name}, {p.institution.province}: "
-        f"{replies.programme_detail(p, 'duration')}; học phí {replies.tuition(p)}"
+        f"{replies.programme_detail(p, 'duration')}; {replies.fee(p)}"
         for p in best
     ]
     note = f"\n({len(found) - len(known)} nơi chưa công bố {unknown}, không tính vào so sánh.)" if len(known) < len(found) else ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rasa_sdk import Tracker
 
+from actions import focus as focus_
 from actions import replies
 from actions.follow_up import FollowsFocus
 from actions.policy_rules import excluded
@@ -61,6 +62,9 @@ def policies_answer(dispatcher, tracker: Tracker) -> list:
             ],
         )
         return remember(request, topic="policies")
+    if request.level is None:
+        # support asked after looking at programmes of one level ("khóa sơ cấp lái máy xúc"): that level
+        request.level = _level_in_focus(tracker)
     found = queries.find_policies(learner_groups=request.groups, level=request.level, province=request.province_name)
     found = [p for p in found if not excluded(p, request)]
     who = ", ".join(replies.GROUP_NAMES[g] for g in request.groups)
@@ -108,6 +112,14 @@ def policies_answer(dispatcher, tracker: Tracker) -> list:
         ]
     dispatcher.utter_message(text=text, buttons=buttons)
     return remember(request, topic="policies", more=rest)
+
+
+def _level_in_focus(tracker: Tracker) -> str | None:
+    shown = focus_.load(tracker.get_slot("focus"))
+    if shown is None or shown.kind != focus_.PROGRAMMES:
+        return None
+    levels = {p.level for p in focus_.programmes(shown.seen or shown.items)}
+    return levels.pop() if len(levels) == 1 else None
 
 
 NOTES_CHARS = 120  # the heading and the "cần xác nhận" note around a page of policies

@@ -75,6 +75,12 @@ def tuition(p: ProgrammeInfo) -> str:
     return f"{money(amount)}/{per}"
 
 
+def fee(p: ProgrammeInfo) -> str:
+    """ "học phí 9.800.000 đ/năm", "miễn học phí", "học phí chưa có thông tin" (in a list line)."""
+    said = tuition(p)
+    return said if p.tuition_vnd_per_year == 0 else f"học phí {said}"
+
+
 def short(title: str, limit: int = 40) -> str:
     """A button title that fits: cut at a word boundary, never mid-word."""
     title = " ".join(title.split())
@@ -200,7 +206,7 @@ def school_line(school: InstitutionInfo) -> str:
 
 def programme_line(p: ProgrammeInfo, *, with_school: bool = True) -> str:
     where = f" – {p.institution.name}, {p.institution.province}" if with_school else ""
-    return f"• {p.name} ({LEVEL_NAMES[p.level]}){where}: học phí {tuition(p)}"
+    return f"• {p.name} ({LEVEL_NAMES[p.level]}){where}: {fee(p)}"
 
 
 def event_line(e: EventInfo) -> str:

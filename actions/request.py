@@ -93,6 +93,7 @@ def read_message(message: str, entities: dict) -> Reading:
     learner groups said and denied, details asked. A place word inside a school's name is the
     school's ("Vịnh Ngọc" is not Vinh); the school's own words are not a level or a trade; the
     words asking a detail are not a trade ("số điện thoại" is not "điện")."""
+    message = folding.untelex_text(message)  # Telex leftovers: "truwowngf nao day ke toans" → "truong nao day ke toan"
     folded = f" {folding.key(message)} "
     place, rest = None, ""
     if message and not message.startswith("/"):

@@ -181,7 +181,7 @@ def _grade(request: Request) -> int | None:
 def _programme_line(p: queries.ProgrammeInfo, request: Request, grade: int | None) -> str:
     """ "• Điện công nghiệp (cao đẳng) – Trường X, Quảng Ninh: học phí 9.800.000 đ/năm; …"."""
     asked = [d for d in LINE_DETAILS if d in request.details and d != "tuition"]
-    facts = [f"học phí {replies.tuition(p)}"] + [_fact(p, d) for d in asked if not (d == "entry" and grade == 9)]
+    facts = [replies.fee(p)] + [_fact(p, d) for d in asked if not (d == "entry" and grade == 9)]
     if grade == 9:
         entry = {"thpt": "cần tốt nghiệp THPT (chưa học được ngay sau lớp 9)", "thcs": "nhận người xong lớp 9"}
         facts.insert(2 if "duration" in asked else 1, entry.get(p.entry_requirement or "", _fact(p, "entry")))

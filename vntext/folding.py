@@ -142,6 +142,7 @@ TEENCODE: dict[str, str] = {
     "kg": "khong",
     "nhg": "nhung",
     "nhug": "nhung",
+    "qtks": "quan tri khach san",
 }
 
 
@@ -181,8 +182,40 @@ def key(text: str) -> str:
 
 def expand_teencode(text: str) -> str:
     """Folded text with chat abbreviations spelled out ("ko dc" -> "khong duoc")."""
-    words = (_swap_letters(_STRETCHED.sub(r"\1", tok)) for tok in tokens(text))
+    words = (_swap_letters(untelex(_STRETCHED.sub(r"\1", tok))) for tok in tokens(text))
     return " ".join(TEENCODE.get(tok, tok) for tok in words)
+
+
+# A Vietnamese syllable without diacritics: onset, vowels, final consonant.
+_SYLLABLE = re.compile(r"^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(ng|nh|ch|[cmnpt])?$")
+_TONE_LETTERS = "sfrxj"
+
+
+def untelex(word: str) -> str:
+    """A word typed with Telex switched off keeps its tone and vowel keys: "truwowngf" → "truong",
+    "hocj" → "hoc", "toans" → "toan", "dieeuf" → "dieu". Changed only when the word is not a
+    Vietnamese syllable and becomes one ("logistics", "ktx", "spa" stay as they are)."""
+    if not word.isascii() or not word.isalpha() or _SYLLABLE.match(word):
+        return word
+    plain = re.sub(r"(?<=[aou])w", "", word.replace("dd", "d"))
+    plain = re.sub(r"([aeo])\1", r"\1", plain)
+    if plain and plain[-1] in _TONE_LETTERS and len(plain) > 2:
+        plain = plain[:-1]
+    return plain if plain != word and _SYLLABLE.match(plain) else word
+
+
+_ASCII_WORD = re.compile(r"(?<![^\W\d_])[A-Za-z]+(?![^\W\d_])")
+
+
+def untelex_text(text: str) -> str:
+    """The text with Telex leftovers undone word by word (words with diacritics untouched)."""
+
+    def fix(match: re.Match) -> str:
+        word = match.group(0)
+        plain = untelex(word.lower())
+        return plain if plain != word.lower() else word
+
+    return _ASCII_WORD.sub(fix, text)
 
 
 _FOREIGN = frozenset("web website wifi facebook fanpage fb free form file font word windowsway".split())

@@ -95,3 +95,14 @@ def test_policies_of_the_group_come_first_whole_and_general_ones_apart(catalog):
     text, _, _ = run(ActionPolicies(), "Chồng tôi mới xuất ngũ, muốn học lái xe có được hỗ trợ không?", "ask_policies")
     assert "thẻ đào tạo nghề" in text  # the clause for sơ cấp is not cut off
     assert text.index("bộ đội xuất ngũ") < text.index("không riêng nhóm nào")
+
+
+def test_the_reading_keeps_communes_alternatives_and_the_fee_abbreviation_apart(catalog):
+    from actions.request import read_message
+
+    said = read_message("nhà ở xã Quảng Điền, Quảng Ninh, cháu muốn học hàn hoặc sửa ô tô", {})
+    assert said.place.name == "Quảng Ninh" and "dien_dien_tu" not in said.fields  # "Điền" is the commune's
+    assert {"Hàn", "Công nghệ ô tô"} <= set(said.names)
+    assert read_message("hp bn z ad", {}).place is None and "tuition" in read_message("hp bn z ad", {}).details
+    assert read_message("hc logistics o hp o dau", {}).place.name == "Hải Phòng"
+    assert read_message("cai nao re nhat", {}).names == ()  # "nhất" is not "Tiếng Nhật"

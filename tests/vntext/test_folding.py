@@ -39,3 +39,12 @@ def test_has_diacritics():
 
 def test_empty_and_odd_input():
     assert folding.normalize("") == "" and folding.key("😀🎉") == "" and folding.key("学校") == ""
+
+
+def test_telex_leftovers_are_undone_only_where_they_make_a_syllable():
+    from vntext.folding import expand_teencode, untelex_text
+
+    assert expand_teencode("truwowngf nao day ke toans") == "truong nao day ke toan"
+    assert expand_teencode("hocj phis nganhf dieeuf duowngx") == "hoc phi nganh dieu duong"
+    assert expand_teencode("logistics ktx spa") == "logistics ky tuc xa spa"  # not syllables before, not after
+    assert untelex_text("Trường Hoa Sen, hocj phis?") == "Trường Hoa Sen, hoc phi?"
