@@ -29,6 +29,7 @@ class Request:
     province: ProvinceMatch | None = None  # None = not said (see province_anywhere)
     province_anywhere: bool = False
     province_from_message: bool = False
+    other_provinces: list[str] = field(default_factory=list)  # "ở Lào Cai với Cần Thơ": Cần Thơ
     occupation: str | None = None  # a catalog programme name
     occupations: list[str] = field(default_factory=list)  # every programme the message names equally well
     fields: list[str] = field(default_factory=list)
@@ -61,6 +62,7 @@ class Reading:
     action of the turn, and the follow-up check before it, share it)."""
 
     place: ProvinceMatch | None = None
+    also: tuple[str, ...] = ()  # more provinces named: "ở Lào Cai với Cần Thơ"
     anywhere: bool = False
     school: queries.InstitutionInfo | None = None
     names: tuple[str, ...] = ()
@@ -95,12 +97,18 @@ def read_message(message: str, entities: dict) -> Reading:
     words asking a detail are not a trade ("số điện thoại" is not "điện")."""
     message = folding.untelex_text(message)  # Telex leftovers: "truwowngf nao day ke toans" → "truong nao day ke toan"
     folded = f" {folding.key(message)} "
-    place, rest = None, ""
+    place, rest, also = None, "", []
     if message and not message.startswith("/"):
         # a commune's or district's name ("xã Quảng Điền") is neither a trade nor a province
         place, rest = provinces.split_province(lexicon.without_local_places(message))
         if place is None:
             place = provinces.split_province(message)[0]
+        also = []
+        second, after = provinces.split_province(rest) if place is not None else (None, rest)
+        while second is not None and second.name != place.name and second.name not in also and len(also) < 2:
+            also.append(second.name)
+            rest = after
+            second, after = provinces.split_province(rest)
     if place is not None and place.via_short_form and _hp_is_tuition(message):
         place, rest = None, folding.key(message)  # "hp bn z ad": học phí, not Hải Phòng
     if entities.get("province"):
@@ -129,6 +137,7 @@ def read_message(message: str, entities: dict) -> Reading:
     groups, excluded = lexicon.learner_groups_said(message)
     return Reading(
         place=place,
+        also=tuple(also) if place is not None else (),
         anywhere=anywhere,
         school=school,
         names=tuple(names),
@@ -181,6 +190,7 @@ def read(tracker: Tracker, *, continuing: bool = False) -> Request:
     said = reading(tracker)
     if said.place:
         request.province, request.province_from_message = said.place, True
+        request.other_provinces = list(said.also)
     elif said.anywhere:
         request.province_anywhere = True
     else:

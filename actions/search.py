@@ -67,6 +67,17 @@ def search(dispatcher: CollectingDispatcher, request: Request) -> list:
     query = query_of(request)
     if query.occupations or query.fields or query.level:
         found = find(query)
+        if request.other_provinces:
+            # "ô tô ở Lào Cai với Cần Thơ": each province asked, in the order asked
+            for place in request.other_provinces:
+                found += find(Query(query.occupations, query.fields, query.level, place))
+            query = Query(query.occupations, query.fields, query.level, None)
+            places = " và ".join([request.province_name, *request.other_provinces])
+            what = what_of(query) or "ngành này"
+            if not found:
+                dispatcher.utter_message(text=f"{note}Ở {places} danh mục chưa có trường nào dạy {what}.")
+                return remember(request, topic="search") + [_no_focus()]
+            return programme_list(dispatcher, request, found, query, heading=f"{note}Các nơi dạy {what} ở {places}:")
         if not found and query.province:
             return not_here(dispatcher, request, query, note)
         if not found:
