@@ -5,6 +5,11 @@ Why one module: `make serve` (ops/launcher.py) and the container entry point
 from what the tests run. Standard library and `settings` only: it runs on the
 Python of the rasa/rasa image too.
 
+Every user message also goes to the action server's `POST /turns` through the event broker
+bot/nlu/turn_broker.py (the counselling records, sent in the background after the reply):
+its URL is the action endpoint's with `/turns` in place of the last path segment, so each
+replica of `make serve` (RASA_REPLICAS > 1) records through its own action server.
+
 No secret is ever written to the file. It says ${ACTIONS_SECRET},
 ${TRACKER_STORE_PASSWORD} and ${REDIS_PASSWORD}, unquoted, which Rasa 3.6 expands from
 its environment (it leaves a quoted "${...}" as it is, and would then send those
@@ -15,7 +20,7 @@ gateway needs it in REDIS_URL); in the second case it is handed to Rasa in the v
 from __future__ import annotations
 
 import json
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
 
 import settings
 
@@ -24,13 +29,25 @@ def _quoted(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
 
 
+def turns_url(action_url: str) -> str:
+    """The action server's /turns beside its webhook: http://host:5055/webhook → http://host:5055/turns."""
+    parts = urlsplit(action_url)
+    base = parts.path.rstrip("/").rpartition("/")[0]
+    return urlunsplit((parts.scheme, parts.netloc, f"{base}/turns", "", ""))
+
+
 def endpoints_yaml(config: settings.Settings, action_url: str) -> str:
-    """Action server (called with the shared secret), tracker store, lock store."""
+    """Action server (called with the shared secret), the turn records' event broker, tracker
+    store, lock store."""
     lines = [
         "action_endpoint:",
         f"  url: {_quoted(action_url)}",
         "  headers:",
         "    Authorization: Bearer ${ACTIONS_SECRET}",  # checked by the action server (actions/__main__.py)
+        "event_broker:",  # one record per user message, sent after the reply (bot/nlu/turn_broker.py)
+        "  type: bot.nlu.turn_broker.TurnBroker",
+        f"  url: {_quoted(turns_url(action_url))}",
+        "  token: ${ACTIONS_SECRET}",  # sent as the same Bearer header
     ]
     lines += _tracker_store(config)
     if config.redis_url:

@@ -99,6 +99,18 @@ def record_turn(
     return kind
 
 
+def forget_sender(sender_id: str, until: dt.datetime | None = None, url: str | None = None) -> int:
+    """Deletes the unanswered questions of one student recorded at or before `until` (all of
+    them without it). The action server runs it again when the record of a turn that ran
+    action_delete_my_data arrives (actions.counselling.record_turns): a question recorded after
+    the deletion answered (its record was still queued) goes too. Returns how many went."""
+    condition = UnansweredMessage.sender_key == privacy.sender_key(sender_id)
+    if until is not None:
+        condition = condition & (UnansweredMessage.at <= until)
+    with db.session(url) as session, session.begin():
+        return session.execute(delete(UnansweredMessage).where(condition)).rowcount
+
+
 def _count(session: Session, day: dt.date, channel: str, answered: bool) -> None:
     column = "answered" if answered else "unanswered"
     statement = db.insert_for(session)(DailyMessageCount).values(

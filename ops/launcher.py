@@ -262,10 +262,12 @@ def start_channels(log_dir: Path = VAR / "log") -> list[subprocess.Popen]:
 
 
 def stop(processes: list[subprocess.Popen]) -> None:
-    for process in processes:
+    """In reverse order of starting: gateways and HAProxy, then each Rasa before its action
+    server, so the turn records Rasa still holds (bot/nlu/turn_broker.py, sent when it
+    stops) reach the action server."""
+    for process in reversed(processes):
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
-    for process in processes:
         try:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:

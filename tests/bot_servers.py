@@ -23,12 +23,13 @@ RASA_PORT = int(os.environ.get("TEST_BOT_RASA_PORT", "5105"))
 ACTIONS_PORT = int(os.environ.get("TEST_BOT_ACTIONS_PORT", "5155"))
 
 
-def run_in_rasa_env(script: str) -> subprocess.CompletedProcess:
-    """A Python script in .venv-rasa (Python 3.10, Rasa installed) with the project on its path."""
+def run_in_rasa_env(script: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """A Python script in .venv-rasa (Python 3.10, Rasa installed) with the project on its path
+    (and `env`, e.g. the secrets an endpoints file names)."""
     return subprocess.run(
         [str(ROOT / ".venv-rasa" / "bin" / "python"), "-c", script],
         cwd=ROOT,
-        env={"PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"},
+        env={**(env or {}), "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"},
         capture_output=True,
         text=True,
         timeout=300,

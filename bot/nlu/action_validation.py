@@ -1,7 +1,8 @@
 """Rasa checks every action-server response against a JSON schema with
 `jsonschema.validate`, which re-checks the schema itself and rebuilds a validator on
 every call: measured with py-spy on a 2-core box, that was over half of Rasa's time per
-turn (two custom-action calls per turn: action_record_turn and the answer). Here the
+turn (then several custom-action calls per turn; now an ordinary turn makes one, the
+answer, and the turn records go through bot/nlu/turn_broker.py). Here the
 validator is built and the schema checked once; every response is still validated
 exactly as strictly, with Rasa's own error message.
 

@@ -1,12 +1,15 @@
-"""Hand-off validation and submission, recording turns and deleting (actions/counselling.py), called directly."""
+"""Hand-off validation and submission, recording turns (what POST /turns runs) and deleting
+(actions/counselling.py), called directly."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
-from actions.counselling import ActionDeleteMyData, ActionRecordTurn, ActionSubmitHandoff, ValidateHandoffForm
+from actions.counselling import ActionDeleteMyData, ActionSubmitHandoff, ValidateHandoffForm, asked_about, record_turns
 from catalog import db
 from counselling.models import CounsellingRequest, UnansweredMessage
 from tests.actions.conftest import run, tracker
@@ -53,8 +56,29 @@ def test_submission_records_the_request_routed_to_the_school(catalog):
     assert "không lưu gì" in refused
 
 
+def turn(text: str, intent: str, message_id: str, sender: str = "unit", **extra) -> dict:
+    """A user message as Rasa's event broker sends it to POST /turns (bot/nlu/turn_broker.py)."""
+    return {
+        "event": "user",
+        "sender_id": sender,
+        "text": text,
+        "parse_data": {"intent": {"name": intent, "confidence": 0.95}, "intent_ranking": [], "entities": []},
+        "input_channel": "rest",
+        "message_id": message_id,
+        "metadata": {"channel": "telegram"},
+        **extra,
+    }
+
+
+def unanswered(catalog, sender: str = "unit") -> list[UnansweredMessage]:
+    from counselling import privacy
+
+    with db.session(catalog) as session:
+        return session.scalars(select(UnansweredMessage).where(UnansweredMessage.sender_key == privacy.sender_key(sender))).all()
+
+
 def test_turns_are_recorded_and_deleted_on_request(catalog):
-    run(ActionRecordTurn(), "qwe rty uio", "nlu_fallback")
+    assert record_turns([turn("qwe rty uio", "nlu_fallback", "rec-1")]) == 1
     with db.session(catalog) as session:
         assert session.scalars(select(UnansweredMessage.text)).all()[-1] == "qwe rty uio"
     text, _, _ = run(ActionDeleteMyData(), "xóa thông tin của em", "delete_my_data")
@@ -119,3 +143,63 @@ def test_the_request_keeps_the_students_question_not_the_buttons_tapped_after_it
         request = session.scalars(select(CounsellingRequest).order_by(CounsellingRequest.id.desc())).first()
     assert request.question == "em muốn học hàn thì học trường nào"
     assert request.province == "Quảng Ninh" and request.contact == "0977123456"
+
+
+def test_a_turn_is_counted_once_per_message_id_at_its_own_time(catalog):
+    """The broker sends a batch again when its answer was lost: each message counts once."""
+    from counselling.models import DailyMessageCount
+
+    def counted() -> int:
+        with db.session(catalog) as session:
+            return sum(a + u for a, u in session.execute(select(DailyMessageCount.answered, DailyMessageCount.unanswered)))
+
+    before = counted()
+    sent_at = dt.datetime(2026, 3, 1, 16, 59, 50, tzinfo=dt.timezone.utc)  # 23:59:50 in Vietnam
+    batch = [turn("asdf qwer zxcv", "nlu_fallback", "rec-twice", sender="twice", timestamp=sent_at.timestamp())]
+    assert record_turns(batch) == 1 and record_turns(batch) == 1
+    assert counted() == before + 1
+    rows = unanswered(catalog, "twice")
+    assert len(rows) == 1 and rows[0].channel == "telegram"
+    assert rows[0].at.replace(tzinfo=dt.timezone.utc) == sent_at  # the message's time, not the arrival's
+
+
+def test_a_bad_record_is_skipped_and_the_others_are_recorded(catalog, caplog):
+    items = [
+        "not an object",
+        {"event": "user", "text": "bí mật 0912345678"},  # no sender
+        {"event": "something else", "sender_id": "x"},
+        turn("zzqq xxww", "nlu_fallback", "rec-ok", sender="good"),
+    ]
+    assert record_turns(items) == 1
+    assert [r.text for r in unanswered(catalog, "good")] == ["zzqq xxww"]
+    assert caplog.text.count("skipped a turn record") == 3 and "0912" not in caplog.text and "bí mật" not in caplog.text
+
+
+def test_a_question_recorded_after_the_deletion_answered_is_deleted_too(catalog):
+    """The deletion action ran while the previous message's record was still queued: the
+    `forget` record that follows the deletion turn removes it."""
+    run(ActionDeleteMyData(), "xóa thông tin của em", "delete_my_data")  # nothing recorded yet
+    now = dt.datetime.now(dt.timezone.utc)
+    record_turns(
+        [
+            turn("asdf ghjk", "nlu_fallback", "late-1", sender="unit", timestamp=(now - dt.timedelta(seconds=3)).timestamp()),
+            {"event": "forget", "sender_id": "unit", "timestamp": (now - dt.timedelta(seconds=1)).timestamp()},
+        ]
+    )
+    assert unanswered(catalog) == []
+    record_turns([turn("lkjh poiu", "nlu_fallback", "after-1", sender="unit", timestamp=now.timestamp())])
+    assert [r.text for r in unanswered(catalog)] == ["lkjh poiu"]  # what came after the deletion stays
+
+
+def test_what_a_message_asks_about_is_read_from_its_text_and_entities(catalog):
+    about = asked_about({"text": "trường nào dạy hàn ở Quảng Ninh", "intent": {"name": "ask_schools"}, "entities": []})
+    assert about["province"] == "Quảng Ninh" and about["occupation_code"]
+    button = asked_about(
+        {"text": "/ask_schools", "intent": {"name": "ask_schools"}, "entities": [{"entity": "school_code", "value": "QN-VHBM"}]}
+    )
+    assert button == {"province": "Quảng Ninh", "occupation_code": None, "institution_code": "QN-VHBM"}
+    assert asked_about({"text": "xin chào", "intent": {"name": "greet"}, "entities": []}) == {
+        "province": None,
+        "occupation_code": None,
+        "institution_code": None,
+    }

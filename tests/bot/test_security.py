@@ -75,9 +75,13 @@ def test_the_action_server_refuses_calls_without_the_shared_secret(bot_url):
     }
     for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": settings.get().actions_api_secret}):
         assert httpx.post(f"{base}/webhook", json=call, headers=headers, timeout=30).status_code == 401
+        # the turn records Rasa's event broker sends: nobody else may write the counsellors' figures
+        assert httpx.post(f"{base}/turns", json={"turns": []}, headers=headers, timeout=30).status_code == 401
         assert httpx.get(f"{base}/actions", headers=headers, timeout=30).status_code == 401
     listed = httpx.get(f"{base}/actions", headers={"Authorization": f"Bearer {settings.get().actions_api_secret}"}, timeout=30)
     assert listed.status_code == 200 and {"name": "action_delete_my_data"} in listed.json()
+    good = {"Authorization": f"Bearer {settings.get().actions_api_secret}"}
+    assert httpx.post(f"{base}/turns", json={"turns": []}, headers=good, timeout=30).json() == {"recorded": 0}
     assert httpx.get(f"{base}/health", timeout=30).status_code == 200  # for probes; says nothing
 
 

@@ -1,7 +1,7 @@
 """The department's usage report (counselling/usage_report.py, usage_counts.py, usage_charts.py)
-on a week of conversations recorded the way the bot records them: every turn through the
-action server's ActionRecordTurn (which reads the message against the catalog), hand-off
-requests through counselling.handoff. On SQLite and PostgreSQL.
+on a week of conversations recorded the way the bot records them: every turn through what the
+action server's POST /turns runs (actions.counselling.record_turns, which reads the message
+against the catalog), hand-off requests through counselling.handoff. On SQLite and PostgreSQL.
 
 `seed_week` and `EXPECTED` are shared with tests/staff/web/test_report_page.py, which checks
 that the page, its CSV and the command line show these same figures."""
@@ -13,11 +13,9 @@ import datetime as dt
 import io
 import re
 
-from rasa_sdk import Tracker
-from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import func, select
 
-from actions.counselling import ActionRecordTurn
+from actions.counselling import record_turns
 from catalog import db, importer
 from catalog.migrate import migrate
 from counselling import conversation_log, handoff, usage_charts, usage_report
@@ -121,35 +119,31 @@ EXPECTED = {
 }
 
 
-def _tracker(text: str, intent: str, confidence: float, channel: str, message_id: str, entities: dict | None) -> Tracker:
-    return Tracker(
-        sender_id=f"{channel}-hoc-sinh",
-        slots={},
-        latest_message={
-            "text": text,
+def _turn(moment: dt.datetime, channel: str, message_id: str, text: str, intent: str, confidence: float, entities) -> dict:
+    """The message as Rasa's event broker sends it to POST /turns (bot/nlu/turn_broker.py)."""
+    return {
+        "event": "user",
+        "sender_id": f"{channel}-hoc-sinh",
+        "timestamp": moment.timestamp(),
+        "text": text,
+        "parse_data": {
             "intent": {"name": intent, "confidence": confidence},
             "intent_ranking": [{"name": intent, "confidence": confidence}],
             "entities": [{"entity": k, "value": v} for k, v in (entities or {}).items()],
-            "message_id": message_id,
-            "metadata": {"channel": channel},
         },
-        events=[],
-        paused=False,
-        followup_action=None,
-        active_loop={},
-        latest_action_name="action_listen",
-    )
+        "input_channel": "rest",
+        "message_id": message_id,
+        "metadata": {"channel": channel},
+    }
 
 
 def seed_week(url: str, monkeypatch) -> None:
-    """The week's conversations, recorded by the bot's own action and the hand-off functions,
-    each at its moment (the recording code reads the clock: it is set for each call)."""
+    """The week's conversations, recorded by what the action server runs for the event broker
+    (each message at its own time) and the hand-off functions, each at its moment (those read
+    the clock: it is set for each call)."""
     migrate(url)
-    action = ActionRecordTurn()
+    assert record_turns([_turn(*turn) for turn in TURNS], url=url) == len(TURNS)
     with monkeypatch.context() as clock:
-        for moment, channel, message_id, text, intent, confidence, entities in TURNS:
-            clock.setattr(conversation_log, "utcnow", lambda moment=moment: moment.astimezone(dt.timezone.utc))
-            action.run(CollectingDispatcher(), _tracker(text, intent, confidence, channel, message_id, entities), {})
         for created, channel, to_claim, to_close in REQUESTS:
             request_id = handoff.create_request(
                 sender_id=f"{channel}-hoc-sinh",

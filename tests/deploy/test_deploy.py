@@ -229,9 +229,11 @@ from rasa.utils.endpoints import read_endpoint_config
 
 path, argv = sys.argv[1], json.loads(sys.argv[2])
 out = {}
-for key in ("action_endpoint", "tracker_store", "lock_store"):
+for key in ("action_endpoint", "tracker_store", "lock_store", "event_broker"):
     config = read_endpoint_config(path, key)
-    out[key] = None if config is None else {"type": config.type, "url": config.url, "kwargs": config.kwargs, "headers": config.headers}
+    out[key] = None if config is None else {
+        "type": config.type, "url": config.url, "kwargs": config.kwargs, "headers": config.headers, "token": config.token
+    }
 tracker = out["tracker_store"]
 if tracker:
     fields = ("dialect", "port", "db", "username", "password", "login_db", "query")
@@ -284,6 +286,13 @@ def test_rasa_reads_the_stores_and_passwords_the_entry_point_writes(tmp_path, se
 
     assert seen["action_endpoint"]["url"] == "http://actions:5055/webhook"
     assert seen["action_endpoint"]["headers"] == {"Authorization": "Bearer act-456"}
+    # the turn records go to the same action server's /turns, with the same secret (bot/nlu/turn_broker.py)
+    broker = seen["event_broker"]
+    assert (broker["type"], broker["url"], broker["token"]) == (
+        "bot.nlu.turn_broker.TurnBroker",
+        "http://actions:5055/turns",
+        "act-456",
+    )
     assert seen["tracker_store"]["type"] == "SQL"
     # the password came from the URL, reached Rasa through TRACKER_STORE_PASSWORD, and was decoded once
     assert seen["tracker_db_url"] == "postgresql://rasa:p%40ss-word@db.internal:5433/rasa?sslmode=require"

@@ -18,7 +18,11 @@ from rasa.utils.endpoints import read_endpoint_config
 tracker = read_endpoint_config(sys.argv[1], "tracker_store")
 lock = read_endpoint_config(sys.argv[1], "lock_store")
 action = read_endpoint_config(sys.argv[1], "action_endpoint")
-print(json.dumps({"tracker": tracker.kwargs.get("password"), "lock": lock.kwargs.get("password"), "action": action.headers}))
+broker = read_endpoint_config(sys.argv[1], "event_broker")
+print(json.dumps({
+    "tracker": tracker.kwargs.get("password"), "lock": lock.kwargs.get("password"), "action": action.headers,
+    "broker": [broker.type, broker.url, broker.token],
+}))
 """
 
 
@@ -49,7 +53,17 @@ def test_passwords_reach_rasa_but_not_the_endpoints_file(tmp_path):
         "tracker": "sêcret",
         "lock": "redis-secret",
         "action": {"Authorization": "Bearer actions-secret-123"},  # what the action server checks
+        # the turn records (bot/nlu/turn_broker.py): the same action server's /turns, the same secret
+        "broker": ["bot.nlu.turn_broker.TurnBroker", "http://127.0.0.1:5055/turns", "actions-secret-123"],
     }
+
+
+def test_each_replica_records_turns_through_its_own_action_server():
+    for i in range(3):  # ops.launcher._start_replicas: replica i calls the action server on ACTIONS_PORT + i
+        text = launcher.endpoints_yaml(f"http://127.0.0.1:{5055 + i}/webhook")
+        assert f'event_broker:\n  type: bot.nlu.turn_broker.TurnBroker\n  url: "http://127.0.0.1:{5055 + i}/turns"\n' in text
+    behind_a_proxy = launcher.endpoints_yaml("https://actions.internal/bot/webhook")
+    assert 'url: "https://actions.internal/bot/turns"' in behind_a_proxy
 
 
 def test_without_stores_rasa_keeps_conversations_in_memory():
