@@ -42,12 +42,18 @@ def test_former_province_is_named_as_the_current_one(chat):
 
 
 def test_form_asks_for_the_province_with_buttons_then_answers(chat):
-    reply = chat.say("trường nào dạy nấu ăn")
+    reply = chat.say("trường nào dạy nghề điện")  # taught in more places than one answer lists
     assert "tỉnh" in reply
     titles = [b["title"] for b in chat.buttons]
     assert "Tỉnh nào cũng được" in titles and len(titles) <= 5
     reply = chat.say("quang ninh")
+    assert "Trường Cao đẳng Việt - Hàn Bình Minh" in reply and "7.600.000 đ" in reply
+
+
+def test_a_trade_taught_in_few_places_is_listed_without_asking(chat):
+    reply = chat.say("trường nào dạy nấu ăn")
     assert "Trường Trung cấp Du lịch Vịnh Ngọc" in reply and "8.500.000 đ" in reply
+    assert "tỉnh, thành phố nào" not in reply
 
 
 def test_follow_up_in_another_province_keeps_the_topic(chat):
