@@ -5,13 +5,18 @@ prints one table. Prints figures; not a test.
 Stacks:
   (a) embedded default: one Rasa + one action server, in-memory tracker, SQLite catalog
       with the sample data;
+  (n) the same embedded default on a national-size catalog: the 2,000 institutions and
+      50,000 programmes of bench/catalog_bench.py (generated into a temporary folder and
+      imported into its own SQLite file before the stack starts); its one-conversation p95
+      and first concurrent level's throughput are printed beside (a)'s, with the ratios
+      (goal: p95 ≤ 1.3 × and throughput ≥ 0.8 × the sample catalog's);
   (b) production topology: catalog and Rasa's tracker store in PostgreSQL, lock store in
       Redis, RASA_REPLICAS=2 (two Rasa + two action servers behind HAProxy);
   (c) a stock `rasa init` moodbot trained in the same run: the yardstick.
 
 A turn is one POST /webhooks/rest/webhook, timed from sending to the whole answer. The
 conversations of a level run together, each sending its next turn as soon as it has its
-answer (no think time). Options: --quick (a smoke run), --only a,b,c, --time-cap SECONDS.
+answer (no think time). Options: --quick (a smoke run), --only a,n,b,c, --time-cap SECONDS.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from urllib.parse import urlsplit
 import httpx
 from sqlalchemy import create_engine, text
 
+from bench import catalog_bench
 from ops import launcher
 from tests.bot_servers import environment
 
@@ -48,18 +54,26 @@ REDIS_URL = "redis://127.0.0.1:6379/9"  # the tests use databases 7 and 8
 A_RASA, A_ACTIONS = 5405, 5455
 B_RASA, B_REPLICA, B_ACTIONS = 5505, 5510, 5555  # replica i on B_REPLICA + i, its action server on B_ACTIONS + i
 C_RASA = 5605
+N_RASA, N_ACTIONS = 5805, 5855  # 5705/5755: ops/holdout.py
 
 FULL_LEVELS = ((1, 20), (20, 10), (50, 6))  # (conversations, turns each); the first has one conversation
 QUICK_LEVELS = ((1, 8), (10, 4))
 TIME_CAP = 300.0  # seconds of load per stack (warm-up included); what was measured by then is reported
 REQUEST_TIMEOUT = 60.0  # a turn slower than this counts as an error
-STACKS = ("a", "b", "c")
-LABELS = {"a": "(a) mặc định", "b": "(b) sản xuất", "c": "(c) rasa init"}
+STACKS = ("a", "n", "b", "c")
+LABELS = {"a": "(a) mặc định", "n": "(n) toàn quốc", "b": "(b) sản xuất", "c": "(c) rasa init"}
 LEGEND = {
     "a": "1 Rasa + 1 máy chủ hành động, hội thoại trong bộ nhớ, danh mục mẫu trong SQLite",
+    "n": (
+        f"như (a), với danh mục cỡ toàn quốc trong SQLite riêng: {catalog_bench.INSTITUTIONS:,} cơ sở, "
+        f"{catalog_bench.PROGRAMMES:,} ngành/nghề sinh bởi bench/catalog_bench.py"
+    ),
     "b": "2 bản sao Rasa + 2 máy chủ hành động sau HAProxy, danh mục và hội thoại trong PostgreSQL, khóa trong Redis",
     "c": "bot mẫu `rasa init` (moodbot) huấn luyện ngay trong lượt đo, không máy chủ hành động: thước đo",
 }
+# the national catalog may cost the default stack this much more per turn (issue 21)
+SCALE_P95_MAX = 1.3  # one conversation's p95, national / sample
+SCALE_THROUGHPUT_MIN = 0.8  # msg/s of the first concurrent level, national / sample
 
 # search → follow-up → dormitory → fee → policy, with and without diacritics / teencode
 GDNN_SCRIPTS = (
@@ -286,6 +300,50 @@ def format_table(results: Sequence[StackResult], levels: Sequence[tuple[int, int
     return "\n".join(out + notes)
 
 
+def format_scale(results: Sequence[StackResult], levels: Sequence[tuple[int, int]]) -> str:
+    """(n) beside (a): one conversation's p95 and the first concurrent level's throughput on the
+    national catalog and on the sample one, and national / sample with the goals; "" without (n)."""
+    national = next((r for r in results if r.key == "n"), None)
+    if national is None:
+        return ""
+    sample = next((r for r in results if r.key == "a"), None)
+    concurrent = f"msg/s {levels[1][0]} hth" if len(levels) > 1 else "msg/s"
+
+    def figures(result: StackResult | None) -> tuple[float | None, float | None]:
+        if result is None:
+            return None, None
+        one, many = result.level(0), result.level(1)
+        return (one.p(95) if one else None), (many.throughput if many else None)
+
+    (p95_n, rate_n), (p95_a, rate_a) = figures(national), figures(sample)
+    p95_ratio = p95_n / p95_a if p95_n is not None and p95_a else None
+    rate_ratio = rate_n / rate_a if rate_n is not None and rate_a else None
+
+    def verdict(ratio: float | None, ok: bool) -> str:
+        return "" if ratio is None else ("đạt" if ok else "KHÔNG ĐẠT")
+
+    rows = [
+        ("danh mục", "p95 1 hth (ms)", concurrent),
+        ("danh mục mẫu (a)", _num(p95_a), _num(rate_a, 1)),
+        ("toàn quốc (n)", _num(p95_n), _num(rate_n, 1)),
+        ("toàn quốc / mẫu", _ratio(p95_n, p95_a), _ratio(rate_n, rate_a)),
+        (
+            "mục tiêu",
+            f"≤ {SCALE_P95_MAX:.2f} {verdict(p95_ratio, p95_ratio is not None and p95_ratio <= SCALE_P95_MAX)}".rstrip(),
+            f"≥ {SCALE_THROUGHPUT_MIN:.2f} {verdict(rate_ratio, rate_ratio is not None and rate_ratio >= SCALE_THROUGHPUT_MIN)}".rstrip(),
+        ),
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    title = (
+        f"Cỡ danh mục, cùng ngăn xếp mặc định: toàn quốc ({catalog_bench.INSTITUTIONS:,} cơ sở, "
+        f"{catalog_bench.PROGRAMMES:,} ngành/nghề) so với danh mục mẫu:"
+    )
+    lines = [title] + [
+        "  ".join([row[0].ljust(widths[0]), row[1].rjust(widths[1]), row[2].rjust(widths[2])]).rstrip() for row in rows
+    ]
+    return "\n".join(lines)
+
+
 # --- load --------------------------------------------------------------------------------------
 
 
@@ -383,6 +441,43 @@ def embedded_stack(log_dir: Path) -> Iterator[Stack]:
                 launcher.stop(processes)
 
 
+def _load_national(folder: Path) -> None:
+    """The national occupations and policies, then a generated national-size catalog (the
+    data of `make bench-catalog`), imported as an admissions office would (`python -m catalog import`)."""
+    say(
+        f"(n) toàn quốc: sinh {catalog_bench.INSTITUTIONS:,} cơ sở, {catalog_bench.PROGRAMMES:,} ngành/nghề "
+        "và nạp vào SQLite (khoảng nửa phút)…"
+    )
+    data = folder / "national"
+    catalog_bench.generate(data)
+    for source in (ROOT / "catalog" / "national", data):
+        result = subprocess.run(
+            [sys.executable, "-m", "catalog", "import", str(source), "--yes"], cwd=ROOT, capture_output=True, text=True
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"không nạp được {source}: {(result.stderr or result.stdout).strip()[-300:]}")
+
+
+@contextlib.contextmanager
+def national_stack(log_dir: Path) -> Iterator[Stack]:
+    """Stack (a) on a national-size catalog in its own SQLite file."""
+    with tempfile.TemporaryDirectory(prefix="bench-bot-n-") as tmp:
+        env = {
+            "CATALOG_DATABASE_URL": f"sqlite:///{Path(tmp) / 'catalog.sqlite3'}",
+            "TRACKER_STORE_URL": "",
+            "REDIS_URL": "",
+            "ACTION_ENDPOINT_URL": "",
+            "RASA_REPLICAS": "1",
+        }
+        with environment(**env):
+            _load_national(Path(tmp))
+            processes = launcher.start_servers(N_RASA, N_ACTIONS, log_dir, replicas=1)
+            try:
+                yield Stack(f"http://127.0.0.1:{N_RASA}", processes)
+            finally:
+                launcher.stop(processes)
+
+
 @contextlib.contextmanager
 def production_stack(log_dir: Path) -> Iterator[Stack]:
     """A fresh catalog schema in the test database and a fresh tracker database, both dropped at the end."""
@@ -448,7 +543,7 @@ def moodbot_stack(log_dir: Path) -> Iterator[Stack]:
             launcher.stop([process])
 
 
-STARTERS = {"a": embedded_stack, "b": production_stack, "c": moodbot_stack}
+STARTERS = {"a": embedded_stack, "n": national_stack, "b": production_stack, "c": moodbot_stack}
 
 
 def bench_stack(result: StackResult, levels: Sequence[tuple[int, int]], time_cap: float) -> None:
@@ -470,7 +565,7 @@ def _only(value: str) -> list[str]:
     keys = [k.strip().lower() for k in value.split(",") if k.strip()]
     unknown = [k for k in keys if k not in STACKS]
     if unknown or not keys:
-        raise argparse.ArgumentTypeError(f"chỉ nhận a, b, c (phân cách bằng dấu phẩy), không phải {value!r}")
+        raise argparse.ArgumentTypeError(f"chỉ nhận {', '.join(STACKS)} (phân cách bằng dấu phẩy), không phải {value!r}")
     return [k for k in STACKS if k in keys]
 
 
@@ -481,12 +576,14 @@ def _stop_on_sigterm(signum, frame) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Đo tải bot thật (Rasa + máy chủ hành động) qua kênh REST")
     parser.add_argument("--quick", action="store_true", help="chạy thử nhanh: 1 hội thoại × 8 lượt, 10 hội thoại × 4 lượt")
-    parser.add_argument("--only", type=_only, default=list(STACKS), help="ngăn xếp cần đo, ví dụ a,c (mặc định a,b,c)")
+    parser.add_argument(
+        "--only", type=_only, default=list(STACKS), help=f"ngăn xếp cần đo, ví dụ a,n (mặc định {','.join(STACKS)})"
+    )
     parser.add_argument("--time-cap", type=float, default=TIME_CAP, help="giây tải tối đa mỗi ngăn xếp (mặc định 300)")
     args = parser.parse_args(argv)
     levels = QUICK_LEVELS if args.quick else FULL_LEVELS
 
-    if {"a", "b"} & set(args.only) and not launcher.MODEL.exists():
+    if {"a", "n", "b"} & set(args.only) and not launcher.MODEL.exists():
         launcher.train_if_needed()
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
@@ -506,6 +603,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         results[-1].failure = results[-1].failure or "dừng bởi Ctrl-C"
     print("\nTải hội thoại qua kênh REST (loopback), độ trễ mỗi lượt từ khi gửi đến khi nhận đủ trả lời:\n")
     print(format_table(results, levels, args.time_cap))
+    scale = format_scale(results, levels)
+    if scale:
+        print("\n" + scale)
     print()
     for result in results:
         print(f"{result.label}: {LEGEND[result.key]}.")

@@ -10,8 +10,9 @@ or an alias the department adds, is found without retraining.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -103,9 +104,43 @@ def score(query_key: str, name_key: str) -> float:
     return 100 * (quality / len(query_tokens)) * (0.7 + 0.3 * coverage)
 
 
+class Phrases:
+    """A set of phrases (name or alias keys) found inside a text by looking up the text's runs
+    of words, so the cost follows the text's length, not the number of phrases."""
+
+    def __init__(self, phrases: Iterable[str]):
+        self.regular: set[str] = set()  # single-spaced words: a run of the text's words or nothing
+        self.irregular: list[str] = []  # anything else (never a folding.key): compared one by one
+        sizes: set[int] = set()
+        for phrase in dict.fromkeys(phrases):
+            words = phrase.split()
+            if words and " ".join(words) == phrase:
+                self.regular.add(phrase)
+                sizes.add(len(words))
+            else:
+                self.irregular.append(phrase)
+        self.sizes = sorted(sizes)
+
+    def within(self, text: str) -> list[str]:
+        """Every phrase p with `_contains_phrase(text, p)`, each once."""
+        words = text.split()
+        if " ".join(words) == text:
+            found = [
+                run
+                for start in range(len(words))
+                for size in self.sizes
+                if start + size <= len(words) and (run := " ".join(words[start : start + size])) in self.regular
+            ]
+        else:
+            found = [p for p in self.regular if _contains_phrase(text, p)]
+        found += [p for p in self.irregular if _contains_phrase(text, p)]
+        return list(dict.fromkeys(found))
+
+
 class NameIndex:
     """Catalog name keys prepared for matching: built once per catalog version by the
-    query layer, so each lookup only scores a few likely candidates."""
+    query layer, so each lookup only scores a few likely candidates and reading a message
+    costs the same whatever the size of the catalog (`prepare` builds the lookup tables)."""
 
     def __init__(
         self,
@@ -129,6 +164,54 @@ class NameIndex:
             token: 0.0 if token in GENERIC_WORDS else math.log(1 + total / len(posting))
             for token, posting in self.postings.items()
         }
+
+    def prepare(self) -> NameIndex:
+        """Builds every lookup table now (the query layer does, once per catalog version),
+        rather than on the first message that needs it."""
+        for table in ("vocabulary", "name_phrases", "alias_phrases", "_near", "_profiles"):
+            getattr(self, table)
+        return self
+
+    @cached_property
+    def vocabulary(self) -> frozenset[str]:
+        """Every word of every name."""
+        return frozenset(self.postings)
+
+    @cached_property
+    def name_phrases(self) -> Phrases:
+        return Phrases(self.keys)
+
+    @cached_property
+    def alias_phrases(self) -> Phrases:
+        return Phrases(self.aliases)
+
+    @cached_property
+    def _near(self) -> dict[str, tuple[str, ...]]:
+        """Words of five letters or more under themselves and under each of their one-letter
+        deletions: two words one slip apart (a letter changed, added, dropped or two swapped)
+        share an entry, so `one_slip` compares a word with a few names' words, not all."""
+        table: dict[str, list[str]] = {}
+        for token in self.postings:
+            if len(token) >= 5:
+                for variant in {token, *_deletions(token)}:
+                    table.setdefault(variant, []).append(token)
+        return {variant: tuple(tokens) for variant, tokens in table.items()}
+
+    def one_slip(self, word: str) -> list[str]:
+        """Words of five letters or more in the names that are at most one slip from `word`
+        (OSA distance ≤ 1)."""
+        near = self._near
+        candidates = dict.fromkeys(t for variant in {word, *_deletions(word)} for t in near.get(variant, ()))
+        return [t for t in candidates if OSA.distance(word, t, score_cutoff=1) <= 1]
+
+    @cached_property
+    def _profiles(self) -> list[tuple[list[str], float]]:
+        """Per name: its distinctive words (weight > 0, in order) and their total weight."""
+        profiles = []
+        for key in self.keys:
+            distinctive = [w for w in key.split() if self.weights.get(w, 0.0) > 0]
+            profiles.append((distinctive, sum(self.weights[w] for w in distinctive)))
+        return profiles
 
     def candidates(self, query_key: str, limit: int) -> list[str]:
         if len(self.keys) <= limit:
@@ -155,6 +238,10 @@ class NameIndex:
         return [self.keys[p] for p in dict.fromkeys(found)]
 
 
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
 def best_matches(query: str, index: NameIndex | list[str], *, limit: int = 10, prefilter: int = 60) -> list[Match]:
     """Catalog names that match `query`, best first.
 
@@ -167,12 +254,11 @@ def best_matches(query: str, index: NameIndex | list[str], *, limit: int = 10, p
     if not query_key:
         return []
     results: dict[str, float] = {}
-    for alias, targets in index.aliases.items():
-        if _contains_phrase(query_key, alias):
-            for target in targets:
-                if target in index.available:
-                    weight = 100.0 if alias == query_key else 80.0
-                    results[target] = max(results.get(target, 0.0), weight)
+    for alias in index.alias_phrases.within(query_key):
+        for target in index.aliases[alias]:
+            if target in index.available:
+                weight = 100.0 if alias == query_key else 80.0
+                results[target] = max(results.get(target, 0.0), weight)
     for key in index.candidates(query_key, prefilter):
         s = score(query_key, key)
         if s >= MATCH_MIN:
@@ -186,7 +272,43 @@ def best_matches(query: str, index: NameIndex | list[str], *, limit: int = 10, p
     return [Match(k, s) for k, s in ranked[:limit] if s >= floor]
 
 
-def _unambiguous(key: str, message: str, message_key: str, written: str | None) -> bool:
+class _Typed:
+    """What the user typed, prepared once per message for the diacritics checks
+    (`_unambiguous`, `typed_agrees`) that run for every name a message might mention."""
+
+    def __init__(self, message: str):
+        self.diacritics = folding.has_diacritics(message)
+        if self.diacritics:
+            self.words = ["".join(ch for ch in w if ch.isalnum()) for w in folding.normalize(message).lower().split()]
+            self.folded = [folding.fold(w) for w in self.words]
+            self.marked = [folding.has_diacritics(w) for w in self.words]
+            # words without their punctuation: "điều dưỡng hoặc dược, học phí" says "dược"
+            self.text = " ".join(w for w in self.words if w)
+
+    def agrees(self, written: str | None) -> bool:
+        """False when the user typed the phrase's letters with other diacritics ("nhà thuộc hộ
+        nghèo" does not say "nhà thuốc"). Words typed without diacritics agree with anything."""
+        if not written or not self.diacritics:
+            return True
+        phrase, target = _written_phrase(written)
+        size = len(target)
+        found = False
+        for start in range(len(self.folded) - size + 1):
+            if self.folded[start : start + size] == target:
+                found = True
+                if all(not self.marked[start + i] or self.words[start + i] == w for i, w in enumerate(phrase)):
+                    return True
+        return not found
+
+
+@lru_cache(maxsize=16384)
+def _written_phrase(written: str) -> tuple[tuple[str, ...], list[str]]:
+    """A name or alias as written: its words lower-cased without punctuation, and folded."""
+    phrase = tuple(w for w in ("".join(ch for ch in w if ch.isalnum()) for w in folding.normalize(written).lower().split()) if w)
+    return phrase, [folding.fold(w) for w in phrase]
+
+
+def _unambiguous(key: str, message: str, message_key: str, written: str | None, typed: _Typed | None = None) -> bool:
     """False for a one-word name that is probably the everyday word ("được" is not "Dược").
 
     A trade word after "ngành"/"nghề" always counts; typed with diacritics, the diacritics
@@ -196,10 +318,9 @@ def _unambiguous(key: str, message: str, message_key: str, written: str | None) 
         return True
     if any(_contains_phrase(message_key, f"{cue} {key}") for cue in ("nganh", "nghe", "hoc nghe", "tho", "khoa")):
         return True
-    if folding.has_diacritics(message):
-        # words without their punctuation: "điều dưỡng hoặc dược, học phí" says "dược"
-        typed_words = ("".join(ch for ch in w if ch.isalnum()) for w in folding.normalize(message).lower().split())
-        return bool(written) and _contains_phrase(" ".join(w for w in typed_words if w), written.lower())
+    typed = typed or _Typed(message)
+    if typed.diacritics:
+        return bool(written) and _contains_phrase(typed.text, written.lower())
     loose = () if key in ("duoc", "may") else ("hoc", "day")
     return any(_contains_phrase(message_key, f"{cue} {key}") for cue in loose)
 
@@ -215,7 +336,7 @@ def corrected(message_key: str, index: NameIndex) -> str:
     for i, word in enumerate(words):
         if len(word) < 5 or word in index.postings or not word.isalpha():
             continue
-        near = [t for t in index.postings if len(t) >= 5 and OSA.distance(word, t, score_cutoff=1) <= 1]
+        near = index.one_slip(word)
         if len(near) == 1:
             words[i] = near[0]
     return " ".join(words)
@@ -238,23 +359,23 @@ def mentioned(
     (`min_ratio` of their weight and at least `min_words` of them, one of which is not in
     `common`: "du lịch" names the trade, not the "Trường Trung cấp Du lịch Vịnh Ngọc").
     Diacritics the user typed must agree ("nhà thuộc" is not the alias "nhà thuốc").
+    The work follows the message's length, not the catalog's size: whole names and aliases
+    are looked up by the message's runs of words, and only names that share a distinctive
+    word with the message are weighed.
     """
     message_key = corrected(folding.key(message), index)
     if not message_key:
         return []
     message = message if typed is None else typed  # diacritics are read from what the user typed
+    said = _Typed(message)
     words = set(message_key.split())
     results: dict[str, float] = {}
 
     def fits(key: str, written: str | None) -> bool:
-        return _unambiguous(key, message, message_key, written) and typed_agrees(message, written)
+        return _unambiguous(key, message, message_key, written, said) and said.agrees(written)
 
-    whole = [
-        k
-        for p in {p for w in words for p in index.postings.get(w, ())}
-        if _contains_phrase(message_key, k := index.keys[p]) and fits(k, index.display.get(k))
-    ]
-    aliases = [a for a in index.aliases if _contains_phrase(message_key, a) and fits(a, index.alias_written.get(a))]
+    whole = [k for k in index.name_phrases.within(message_key) if k.split() and fits(k, index.display.get(k))]
+    aliases = [a for a in index.alias_phrases.within(message_key) if fits(a, index.alias_written.get(a))]
     # "hàn" inside "tiếng hàn": the longer phrase is what the user means
     whole = [k for k in whole if not any(a != k and _contains_phrase(a, k) and k not in index.aliases[a] for a in aliases)]
     for key in whole:
@@ -265,19 +386,21 @@ def mentioned(
             for target in index.aliases[alias]:
                 if target in index.available:
                     results[target] = max(results.get(target, 0.0), 90.0 + min(len(alias), 10) / 2)
-    for position in {p for w in words for p in index.postings.get(w, ())}:
+    # a name qualifies only with one of its distinctive words in the message (ratio > 0)
+    weighed = words if min_ratio <= 0 else {w for w in words if index.weights.get(w, 0.0) > 0}
+    profiles = index._profiles
+    for position in {p for w in weighed for p in index.postings.get(w, ())}:
         key = index.keys[position]
-        if key in results or not fits(key, index.display.get(key)):
+        if key in results:
             continue
-        distinctive = [w for w in key.split() if index.weights.get(w, 0.0) > 0]
-        total = sum(index.weights[w] for w in distinctive)
+        distinctive, total = profiles[position]
         hits = [w for w in distinctive if w in words]
         if total <= 0 or len(hits) < min(min_words, len(distinctive)) or (common and set(hits) <= common):
             continue
         if min_words > 1 and len(distinctive) > 1 and not _adjacent_pair(key, message_key, index):
             continue  # "Ngọc … mới được" is not "Ngọc Linh Mới": two of the name's words must be side by side
         ratio = sum(index.weights[w] for w in hits) / total
-        if ratio >= min_ratio:
+        if ratio >= min_ratio and fits(key, index.display.get(key)):
             results[key] = 60.0 + 30.0 * ratio
     ranked = sorted(results.items(), key=lambda item: (-item[1], -len(item[0]), item[0]))
     if not ranked:
@@ -296,19 +419,4 @@ def _adjacent_pair(key: str, message_key: str, index: NameIndex) -> bool:
 def typed_agrees(message: str, written: str | None) -> bool:
     """False when the user typed the phrase's letters with other diacritics ("nhà thuộc hộ
     nghèo" does not say "nhà thuốc"). Words typed without diacritics agree with anything."""
-    if not written or not folding.has_diacritics(message):
-        return True
-    typed_words = folding.normalize(message).lower().split()
-    typed_words = ["".join(ch for ch in w if ch.isalnum()) for w in typed_words]
-    phrase = ["".join(ch for ch in w if ch.isalnum()) for w in folding.normalize(written).lower().split()]
-    phrase = [w for w in phrase if w]
-    folded = [folding.fold(w) for w in typed_words]
-    target = [folding.fold(w) for w in phrase]
-    found = False
-    for start in range(len(folded) - len(target) + 1):
-        if folded[start : start + len(target)] == target:
-            found = True
-            pairs = zip(typed_words[start : start + len(target)], phrase)
-            if all(not folding.has_diacritics(t) or t == w for t, w in pairs):
-                return True
-    return not found
+    return _Typed(message).agrees(written)

@@ -160,7 +160,9 @@ class LabourFigure:
 # --- name indexes, refreshed when the catalog version changes -------------------------
 
 _cache_lock = threading.Lock()
-_name_cache: dict[tuple[str, str], tuple[int, matching.NameIndex]] = {}
+# (database URL, what) → (catalog version, value): name indexes and other answers derived
+# from the whole catalog, computed once per catalog change rather than on every turn
+_version_cache: dict[tuple[str, str], tuple[int, object]] = {}
 
 
 _NAME_COLUMNS = {
@@ -170,24 +172,40 @@ _NAME_COLUMNS = {
 }
 
 
-def _name_index(session: Session, kind: str, column) -> matching.NameIndex:
-    """Distinct name keys of programmes, institutions or occupations with the aliases of the
-    occupations database, rebuilt when the catalog version changes."""
+def _catalog_version(session: Session) -> int:
+    """The catalog's version counter, read once per session."""
+    if "catalog_version" not in session.info:
+        session.info["catalog_version"] = session.scalar(select(CatalogMeta.version).where(CatalogMeta.id == 1)) or 0
+    return session.info["catalog_version"]
+
+
+def _per_version(session: Session, what: str, build):
+    """`build(session)`, kept until the catalog version changes (every write bumps it)."""
     url = str(session.get_bind().url)
-    version = session.scalar(select(CatalogMeta.version).where(CatalogMeta.id == 1)) or 0
-    cached = _name_cache.get((url, kind))
+    version = _catalog_version(session)
+    cached = _version_cache.get((url, what))
     if cached and cached[0] == version:
         return cached[1]
-    pairs = session.execute(select(column, _NAME_COLUMNS[kind]).distinct()).all()
-    aliases = {"programmes": _programme_aliases, "occupations": _occupation_aliases}.get(kind)
-    index = matching.NameIndex(
-        sorted({key for key, _ in pairs}),
-        display={key: name for key, name in pairs},
-        aliases=aliases(session) if aliases else None,
-    )
+    value = build(session)
     with _cache_lock:
-        _name_cache[(url, kind)] = (version, index)
-    return index
+        _version_cache[(url, what)] = (version, value)
+    return value
+
+
+def _name_index(session: Session, kind: str, column) -> matching.NameIndex:
+    """Distinct name keys of programmes, institutions or occupations with the aliases of the
+    occupations database, rebuilt (lookup tables included) when the catalog version changes."""
+
+    def build(session: Session) -> matching.NameIndex:
+        pairs = session.execute(select(column, _NAME_COLUMNS[kind]).distinct()).all()
+        aliases = {"programmes": _programme_aliases, "occupations": _occupation_aliases}.get(kind)
+        return matching.NameIndex(
+            sorted({key for key, _ in pairs}),
+            display={key: name for key, name in pairs},
+            aliases=aliases(session) if aliases else None,
+        ).prepare()
+
+    return _per_version(session, f"names:{kind}", build)
 
 
 def _occupation_aliases(session: Session) -> dict[str, list[str]]:
@@ -258,7 +276,7 @@ def institution_mentioned(message: str, *, typed: str | None = None) -> Institut
     with db.session() as session:
         index = _name_index(session, "institutions", Institution.name_key)
         # words of programme names ("du lịch", "thời trang") alone do not name a school
-        trades = frozenset(_name_index(session, "programmes", Programme.name_key).postings)
+        trades = _name_index(session, "programmes", Programme.name_key).vocabulary
         matches = matching.mentioned(message, index, limit=2, min_ratio=0.4, min_words=2, typed=typed, common=trades)
         if not matches or (len(matches) > 1 and matches[1].score == matches[0].score):
             return None
@@ -269,15 +287,20 @@ def institution_mentioned(message: str, *, typed: str | None = None) -> Institut
 
 
 def provinces_with_schools() -> list[tuple[str, int]]:
-    """(province, number of institutions), most institutions first: what the bot offers as buttons."""
+    """(province, number of institutions), most institutions first: what the bot offers as
+    buttons (counted once per catalog version)."""
     with db.session() as session:
-        rows = session.execute(
-            select(Province.name, func.count(Institution.id))
-            .join(Institution, Institution.province_id == Province.id)
-            .group_by(Province.name)
-            .order_by(func.count(Institution.id).desc(), Province.name)
-        ).all()
-    return [(name, count) for name, count in rows]
+        return list(_per_version(session, "provinces_with_schools", _count_schools_per_province))
+
+
+def _count_schools_per_province(session: Session) -> tuple[tuple[str, int], ...]:
+    rows = session.execute(
+        select(Province.name, func.count(Institution.id))
+        .join(Institution, Institution.province_id == Province.id)
+        .group_by(Province.name)
+        .order_by(func.count(Institution.id).desc(), Province.name)
+    ).all()
+    return tuple((name, count) for name, count in rows)
 
 
 # --- helpers ---------------------------------------------------------------------------

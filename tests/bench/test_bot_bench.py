@@ -135,5 +135,40 @@ def test_processes_are_named_by_their_command_and_only_known_stacks_are_accepted
     assert bot_bench.role(["/w/.venv-rasa/bin/rasa", "run", "--enable-api"]) == "Rasa"
     assert bot_bench.role(["/w/.venv-rasa/bin/python", "-m", "bot.rasa_run", "run", "--enable-api"]) == "Rasa"
     assert bot_bench._only("c, a") == ["a", "c"]
-    with pytest.raises(Exception, match="a, b, c"):
+    assert bot_bench._only("n,a") == ["a", "n"]  # the national catalog right after the sample one
+    with pytest.raises(Exception, match="a, n, b, c"):
         bot_bench._only("a,d")
+
+
+def _scale_rows(text: str) -> dict[str, list[str]]:
+    return {cells[0]: cells[1:] for cells in (re.split(r"\s{2,}", line.strip()) for line in text.splitlines()[1:])}
+
+
+def test_the_national_catalog_is_compared_with_the_sample_one_on_the_same_stack():
+    a = StackResult("a", levels=[_level(1, 20, [float(v) for v in range(1, 21)] * 5, 1.0), _level(20, 10, [50.0] * 200, 20.0)])
+    n = StackResult("n", levels=[_level(1, 20, [float(v) for v in range(2, 41, 2)], 1.0), _level(20, 10, [60.0] * 180, 20.0)])
+    text = bot_bench.format_scale([a, n, *_results()[1:]], LEVELS)
+    assert text.splitlines()[0].startswith("Cỡ danh mục")
+    assert "2,000 cơ sở" in text and "50,000 ngành/nghề" in text
+    rows = _scale_rows(text)
+    assert rows["danh mục"] == ["p95 1 hth (ms)", "msg/s 20 hth"]
+    assert rows["danh mục mẫu (a)"] == ["19", "10.0"]  # p95 of 1…20 (five times over); 200 turns in 20 s
+    assert rows["toàn quốc (n)"] == ["38", "9.0"]
+    assert rows["toàn quốc / mẫu"] == ["2.00", "0.90"]
+    assert rows["mục tiêu"] == ["≤ 1.30 KHÔNG ĐẠT", "≥ 0.80 đạt"]
+    # the main table has a row for the national stack too, with its ratios to the stock bot
+    header, table_rows = _rows(format_table([a, n, *_results()[1:]], LEVELS))
+    assert table_rows["(n) toàn quốc"][header.index("p95 1 hth")] == "2.00"  # 38 / 19
+
+
+def test_without_the_national_stack_there_is_no_comparison_and_without_the_sample_no_ratio():
+    assert bot_bench.format_scale(_results(), LEVELS) == ""
+    n = StackResult("n", levels=[_level(1, 8, [40.0] * 8, 1.0), _level(10, 4, [60.0] * 40, 8.0)])
+    rows = _scale_rows(bot_bench.format_scale([n], ((1, 8), (10, 4))))
+    assert rows["danh mục"] == ["p95 1 hth (ms)", "msg/s 10 hth"]  # --quick: the first concurrent level has 10
+    assert rows["danh mục mẫu (a)"] == ["—", "—"]
+    assert rows["toàn quốc (n)"] == ["40", "5.0"]
+    assert rows["toàn quốc / mẫu"] == ["—", "—"]
+    assert rows["mục tiêu"] == ["≤ 1.30", "≥ 0.80"]
+    failed = StackResult("n", failure="RuntimeError: không nạp được")
+    assert _scale_rows(bot_bench.format_scale([_results()[0], failed], LEVELS))["toàn quốc (n)"] == ["—", "—"]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from catalog.matching import NameIndex, best_matches, mentioned, score
+from catalog.matching import NameIndex, Phrases, best_matches, mentioned, score
 from vntext import folding
 
 NAMES = [
@@ -86,3 +86,76 @@ def test_without_aliases_only_names_match():
     bare = NameIndex([folding.key(n) for n in NAMES])
     assert found(best_matches("đầu bếp", bare)) == []
     assert found(best_matches("đầu bếp", INDEX)) == ["ky thuat che bien mon an"]
+
+
+# --- the lookup tables: the same answers as scanning every name, at a cost set by the message ---
+
+
+def _phrases_by_scan(text: str, phrases: list[str]) -> set[str]:
+    return {p for p in phrases if f" {p} " in f" {text} "}
+
+
+def test_phrases_are_found_by_the_runs_of_words_of_the_text_as_a_scan_finds_them():
+    phrases = ["dien", "dien cong nghiep", "cong nghiep", "tieng han", "han", "a b c", "b c", "x  y", " lead", "", "c"]
+    table = Phrases(phrases)
+    texts = [
+        "hoc dien cong nghiep o dau",
+        "tieng han hay han",
+        "a b c d",
+        "dien dien cong",
+        "x  y z",  # not a folding.key: compared phrase by phrase
+        " lead in",
+        "",
+        "c",
+        "nothing here",
+    ]
+    for text in texts:
+        assert set(table.within(text)) == _phrases_by_scan(text, phrases), text
+        assert len(table.within(text)) == len(set(table.within(text)))
+
+
+def _slips(word: str) -> set[str]:
+    letters = "abcdeghiklmnopqrstuvxy"
+    out = {word[:i] + word[i + 1 :] for i in range(len(word))}
+    out |= {word[:i] + c + word[i + 1 :] for i in range(len(word)) for c in letters}
+    out |= {word[:i] + c + word[i:] for i in range(len(word) + 1) for c in letters}
+    out |= {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
+    return out
+
+
+def test_one_slip_finds_what_comparing_with_every_word_finds():
+    from rapidfuzz.distance import OSA
+
+    index = NameIndex([folding.key(n) for n in [*NAMES, "Điều khiển tàu biển", "Dịch vụ nhà hàng", "Điêu khắc gỗ"]])
+    long_words = [t for t in index.postings if len(t) >= 5]
+    tried = set()
+    for word in long_words:
+        tried |= _slips(word)
+    tried |= {"duogn", "dieuu", "khacs", "robott", "abcdefg", "hanhh"}
+    for word in sorted(tried):
+        expected = {t for t in long_words if OSA.distance(word, t, score_cutoff=1) <= 1}
+        assert set(index.one_slip(word)) == expected, word
+
+
+def test_reading_a_message_looks_at_the_names_it_shares_words_with_not_at_every_name(monkeypatch):
+    from catalog import matching
+
+    many = [f"nghe thu {i:05d} {w}" for i in range(20000) for w in ["alpha"]]
+    index = NameIndex([folding.key(n) for n in NAMES] + many, aliases=ALIASES).prepare()
+    calls = {"phrase": 0, "agrees": 0}
+    contains, agrees = matching._contains_phrase, matching._Typed.agrees
+
+    def counting_contains(haystack, phrase):
+        calls["phrase"] += 1
+        return contains(haystack, phrase)
+
+    def counting_agrees(self, written):
+        calls["agrees"] += 1
+        return agrees(self, written)
+
+    monkeypatch.setattr(matching, "_contains_phrase", counting_contains)
+    monkeypatch.setattr(matching._Typed, "agrees", counting_agrees)
+    assert found(mentioned("trường nào dạy nghề điện công nghiệp ở Quảng Ninh", index)) == ["dien cong nghiep"]
+    assert found(mentioned("em muốn học nấu ăn, dieu duogn", index)) == ["dieu duong", "ky thuat che bien mon an"]
+    assert found(best_matches("đầu bếp", index)) == ["ky thuat che bien mon an"]
+    assert calls["phrase"] < 100 and calls["agrees"] < 100, calls

@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
-from catalog import queries
+from catalog import db, queries
 from catalog.importer import import_catalog
+from catalog.models import Programme
 from tests.catalog.conftest import NATIONAL_DIR, SAMPLE_DIR, institution, policy, programme
 
 TODAY = dt.date(2026, 11, 22)
@@ -192,3 +193,26 @@ def test_sql_looking_text_is_just_text(sample):
 def test_wrong_enum_is_a_programming_error(sample):
     with pytest.raises(queries.UnknownValue):
         queries.find_programmes(level="dai_hoc")
+
+
+def _programme_index():
+    with db.session() as session:
+        return queries._name_index(session, "programmes", Programme.name_key)
+
+
+def test_what_is_derived_from_the_whole_catalog_is_built_once_per_catalog_change(catalog_url, make_catalog):
+    import_catalog(make_catalog(institutions=[institution()], programmes=[programme()]), url=catalog_url)
+    assert queries.provinces_with_schools() == [("Quảng Ninh", 1)]
+    assert queries.programme_names_mentioned("trường nào dạy điện công nghiệp") == ["Điện công nghiệp"]
+    index = _programme_index()
+    assert queries.programme_names_mentioned("hoc dien cong nghiep o dau") == ["Điện công nghiệp"]
+    assert _programme_index() is index  # not rebuilt per message
+    school = institution(code="HP-B", name="Trường Trung cấp Hàng Hải Bạch Đằng", province="Hải Phòng")
+    robot = programme(institution_code="HP-B", code="P-ROBOT", name="Vận hành robot công nghiệp")
+    import_catalog(make_catalog(institutions=[school], programmes=[robot]), url=catalog_url)
+    assert _programme_index() is not index
+    assert queries.provinces_with_schools() == [("Hải Phòng", 1), ("Quảng Ninh", 1)]
+    assert queries.programme_names_mentioned("có dạy vận hành robot không") == ["Vận hành robot công nghiệp"]
+    assert queries.institution_mentioned("trường hàng hải bạch đằng có ký túc xá không").code == "HP-B"
+    # words of programme names alone do not name a school, with the programme words of this version
+    assert queries.institution_mentioned("vận hành robot") is None
