@@ -33,6 +33,7 @@ GENERIC_WORDS = frozenset(
     "giao duc nghe nghiep thuong xuyen hoc vien tinh thanh pho tp".split()
 )
 TYPO_QUALITY = 0.85
+TRADE_WORD_WEIGHT = 0.3  # in a school's name, a word of the catalog's trades
 
 
 @dataclass(frozen=True)
@@ -168,7 +169,7 @@ class NameIndex:
     def prepare(self) -> NameIndex:
         """Builds every lookup table now (the query layer does, once per catalog version),
         rather than on the first message that needs it."""
-        for table in ("vocabulary", "name_phrases", "alias_phrases", "_near", "_profiles"):
+        for table in ("vocabulary", "pairs", "name_phrases", "alias_phrases", "_near", "_profiles"):
             getattr(self, table)
         return self
 
@@ -176,6 +177,12 @@ class NameIndex:
     def vocabulary(self) -> frozenset[str]:
         """Every word of every name."""
         return frozenset(self.postings)
+
+    @cached_property
+    def pairs(self) -> frozenset[str]:
+        """Every two adjacent words of every name and alias ("du lich", "may cong")."""
+        phrases = [*self.keys, *self.aliases]
+        return frozenset(f"{a} {b}" for phrase in phrases for a, b in zip(phrase.split(), phrase.split()[1:]))
 
     @cached_property
     def name_phrases(self) -> Phrases:
@@ -351,6 +358,7 @@ def mentioned(
     min_words: int = 1,
     typed: str | None = None,
     common: frozenset[str] = frozenset(),
+    common_pairs: frozenset[str] = frozenset(),
 ) -> list[Match]:
     """Catalog names a whole message talks about ("trường nào dạy điện công nghiệp ở QN?").
 
@@ -395,7 +403,13 @@ def mentioned(
             continue
         distinctive, total = profiles[position]
         hits = [w for w in distinctive if w in words]
-        if total <= 0 or len(hits) < min(min_words, len(distinctive)) or (common and set(hits) <= common):
+        if common:
+            # a school's trade words not said ("Kinh tế – Du lịch") count less against its own name
+            # said ("Ghe Lườn"); trade words alone name the trade unless they are the school's own pair
+            total = sum(index.weights[w] * (TRADE_WORD_WEIGHT if w in common and w not in words else 1.0) for w in distinctive)
+            if set(hits) <= common and not _own_pair(key, message_key, set(hits), common_pairs):
+                continue
+        if total <= 0 or len(hits) < min(min_words, len(distinctive)):
             continue
         if min_words > 1 and len(distinctive) > 1 and not _adjacent_pair(key, message_key, index):
             continue  # "Ngọc … mới được" is not "Ngọc Linh Mới": two of the name's words must be side by side
@@ -407,6 +421,17 @@ def mentioned(
         return []
     floor = ranked[0][1] - RELATIVE_WINDOW
     return [Match(k, s) for k, s in ranked[:limit] if s >= floor]
+
+
+def _own_pair(key: str, message_key: str, hits: set[str], trade_pairs: frozenset[str]) -> bool:
+    """Two of the name's words side by side in the message that are not a trade's own pair:
+    "Mây Trắng" is a school, "du lịch" a trade."""
+    said = message_key.split()
+    said_pairs = {f"{a} {b}" for a, b in zip(said, said[1:])}
+    in_trades = {w for pair in said_pairs & trade_pairs for w in pair.split()}  # "trang điểm": a trade's words
+    names = key.split()
+    pairs = {f"{a} {b}" for a, b in zip(names, names[1:]) if {a, b} <= hits - in_trades} - trade_pairs
+    return bool(pairs & said_pairs)
 
 
 def _adjacent_pair(key: str, message_key: str, index: NameIndex) -> bool:

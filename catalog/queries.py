@@ -276,8 +276,17 @@ def institution_mentioned(message: str, *, typed: str | None = None) -> Institut
     with db.session() as session:
         index = _name_index(session, "institutions", Institution.name_key)
         # words of programme names ("du lịch", "thời trang") alone do not name a school
-        trades = _name_index(session, "programmes", Programme.name_key).vocabulary
-        matches = matching.mentioned(message, index, limit=2, min_ratio=0.4, min_words=2, typed=typed, common=trades)
+        programmes = _name_index(session, "programmes", Programme.name_key)
+        matches = matching.mentioned(
+            message,
+            index,
+            limit=2,
+            min_ratio=0.4,
+            min_words=2,
+            typed=typed,
+            common=programmes.vocabulary,
+            common_pairs=programmes.pairs,
+        )
         if not matches or (len(matches) > 1 and matches[1].score == matches[0].score):
             return None
         row = session.execute(

@@ -159,3 +159,35 @@ def test_reading_a_message_looks_at_the_names_it_shares_words_with_not_at_every_
     assert found(mentioned("em muốn học nấu ăn, dieu duogn", index)) == ["dieu duong", "ky thuat che bien mon an"]
     assert found(best_matches("đầu bếp", index)) == ["ky thuat che bien mon an"]
     assert calls["phrase"] < 100 and calls["agrees"] < 100, calls
+
+
+def test_a_school_is_named_by_its_own_words_even_when_they_are_also_trade_words():
+    from catalog.matching import mentioned
+
+    schools = [
+        "Trường Cao đẳng Vùng cao Mây Trắng",
+        "Trường Trung cấp Kinh tế – Du lịch Ghe Lườn",
+        "Trường Cao đẳng Việt - Hàn Bình Minh",
+    ]
+    trades = NameIndex([folding.key(n) for n in ["May thời trang", "Trang điểm", "Du lịch lữ hành", "Hàn", "Kinh doanh"]])
+    index = NameIndex([folding.key(n) for n in schools], display={folding.key(n): n for n in schools}).prepare()
+
+    def school(message: str) -> str | None:
+        found = mentioned(
+            message,
+            index,
+            limit=2,
+            min_ratio=0.4,
+            min_words=2,
+            typed=message,
+            common=trades.vocabulary,
+            common_pairs=trades.pairs,
+        )
+        return index.display[found[0].key] if found else None
+
+    assert school("trường Mây Trắng ạ") == schools[0]
+    assert school("cd may trang co hb k ad") == schools[0]
+    assert school("truong trung cap ghe luon o dau a") == schools[1]  # its own name, not its trade words
+    assert school("truong viet han co nganh gi") == schools[2]
+    assert school("học may trang điểm ở đâu") is None  # "trang điểm" is a trade: these words are not the school's
+    assert school("trường du lịch ở đâu") is None
