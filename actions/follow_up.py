@@ -20,7 +20,7 @@ from actions import replies
 from actions.focus import Focus, Query
 from actions.programme_cards import programme_card
 from actions.request import Request, read, remember
-from actions.search import search
+from actions.search import find, search, what_of
 from catalog import queries
 from vntext import folding, lexicon
 
@@ -173,26 +173,7 @@ def _point(dispatcher, request: Request, focus: Focus) -> list:
 
 
 def _cheapest(dispatcher, request: Request, focus: Focus) -> list:
-    found = focus_.programmes(focus.items)
-    priced = [p for p in found if p.tuition_vnd_per_year is not None]
-    if not priced:
-        dispatcher.utter_message(
-            text="Các nơi vừa nêu chưa công bố học phí, nên mình chưa so được. Bạn hỏi trực tiếp trường nhé."
-        )
-        return remember(request)
-    low = min(p.tuition_vnd_per_year for p in priced)
-    cheapest = [p for p in priced if p.tuition_vnd_per_year == low]
-    lines = [replies.programme_line(p) for p in cheapest]
-    unknown = len(found) - len(priced)
-    note = f"\n({unknown} nơi chưa công bố học phí, không tính vào so sánh.)" if unknown else ""
-    dispatcher.utter_message(
-        text=f"Trong {len(found)} nơi vừa tìm, học phí thấp nhất:\n" + "\n".join(lines) + note,
-        buttons=[
-            replies.button(_programme_title(p), f'/ask_programme_info{{"programme_ref":"{focus_.ref(p)}"}}') for p in cheapest[:3]
-        ],
-    )
-    kept = replace(focus, items=[focus_.ref(p) for p in cheapest], shown=len(cheapest))
-    return remember(request, school=cheapest[0].institution.code if len(cheapest) == 1 else None) + [kept.slot()]
+    return _pick(dispatcher, request, focus, lambda p: p.tuition_vnd_per_year, "học phí thấp nhất", "học phí")
 
 
 def _filter(dispatcher, request: Request, focus: Focus) -> list:
@@ -229,25 +210,6 @@ def _filter(dispatcher, request: Request, focus: Focus) -> list:
     return events
 
 
-def run_query(query: Query, *, limit: int = 50) -> list[queries.ProgrammeInfo]:
-    return queries.find_programmes(
-        occupation=query.occupations or None,
-        field=query.fields or None,
-        level=query.level,
-        province=query.province,
-        institution_code=query.school,
-        limit=limit,
-    )
-
-
-def what_of(query: Query) -> str:
-    if query.occupations:
-        return " hoặc ".join(query.occupations)
-    if query.fields:
-        return ", ".join(replies.FIELD_NAMES[f] for f in query.fields)
-    return "ngành này"
-
-
 def _more(dispatcher, request: Request, focus: Focus) -> list:
     if focus.unseen:
         if focus.kind == focus_.PROGRAMMES:
@@ -263,9 +225,9 @@ def _more(dispatcher, request: Request, focus: Focus) -> list:
         dispatcher.utter_message(text="Mình đã gửi hết danh sách rồi. Bạn muốn hỏi gì thêm không?")
         return remember(request)
     query = focus.query
-    what = what_of(query)
+    what = what_of(query) or "ngành này"
     shown = set(focus.items)
-    same_place = [p for p in run_query(query) if focus_.ref(p) not in shown]
+    same_place = [p for p in find(query) if focus_.ref(p) not in shown]
     if same_place:
         lines = [replies.programme_line(p) for p in same_place]
         first, rest = replies.paged(lines)
@@ -273,7 +235,7 @@ def _more(dispatcher, request: Request, focus: Focus) -> list:
         dispatcher.utter_message(text=f"Nơi khác dạy {what}{where}:\n" + "\n".join(first), buttons=replies.more_buttons(rest))
         kept = Focus(focus_.PROGRAMMES, [focus_.ref(p) for p in same_place], len(first), query)
         return remember(request, more=rest) + [kept.slot()]
-    elsewhere = [p for p in run_query(replace(query, province=None)) if focus_.ref(p) not in shown] if query.province else []
+    elsewhere = [p for p in find(replace(query, province=None)) if focus_.ref(p) not in shown] if query.province else []
     count = len({i.split("/")[0] for i in focus.items})
     if not elsewhere:
         where = f" ở {query.province}" if query.province else ""
