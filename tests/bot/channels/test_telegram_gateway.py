@@ -270,7 +270,8 @@ def test_restart_answers_no_update_again_and_keeps_buttons(redis, rasa_proxy, tm
         fake.wait_for(lambda: len(fake.messages_to(chat)) > answered)
         time.sleep(1)
         after = "\n".join(m["text"] for m in fake.messages_to(chat)[answered:])
-        assert "Nút này đã cũ" not in after and "tỉnh, thành phố" in after  # the button's question goes on
+        # the button's question goes on: the schools of that trade (listed when few, else the province asked)
+        assert "Nút này đã cũ" not in after and ("tỉnh, thành phố" in after or "máy lạnh" in after.lower())
     finally:
         harness.stop()
         fake.close()
