@@ -215,8 +215,8 @@ def read(tracker: Tracker, *, continuing: bool = False) -> Request:
         request.school = queries.get_institution(entities["school_code"])
         request.school_from_message = request.school is not None
     if entities.get("occupation"):
-        request.occupation = entities["occupation"]
-        request.occupations = [entities["occupation"]]
+        request.occupation = _whole_name(str(entities["occupation"]))
+        request.occupations = [request.occupation]
     if entities.get("field"):
         request.fields = [entities["field"]]
 
@@ -232,6 +232,17 @@ def read(tracker: Tracker, *, continuing: bool = False) -> Request:
     if not request.groups and tracker.get_slot("learner_groups"):
         request.groups = [g for g in tracker.get_slot("learner_groups") if g not in request.excluded_groups]
     return request
+
+
+def _whole_name(value: str) -> str:
+    """A trade name a button shortened ("Kỹ thuật máy lạnh và điều…") as the catalog writes it,
+    so that no heading repeats the cut."""
+    if not value.endswith("…"):
+        return value
+    cut = value.rstrip("…").strip()
+    prefix = folding.key(cut)
+    named = queries.programme_names_mentioned(cut, limit=5)
+    return next((name for name in named if folding.key(name).startswith(prefix)), cut)
 
 
 def without_name(message: str, name: str) -> str:

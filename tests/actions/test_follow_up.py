@@ -106,3 +106,13 @@ def test_the_reading_keeps_communes_alternatives_and_the_fee_abbreviation_apart(
     assert read_message("hp bn z ad", {}).place is None and "tuition" in read_message("hp bn z ad", {}).details
     assert read_message("hc logistics o hp o dau", {}).place.name == "Hải Phòng"
     assert read_message("cai nao re nhat", {}).names == ()  # "nhất" is not "Tiếng Nhật"
+
+
+def test_a_trade_name_a_button_shortened_is_said_whole(catalog):
+    text, _, _ = run(
+        ActionSearch(),
+        '/ask_schools{"occupation":"Kỹ thuật máy lạnh và điều…"}',
+        "ask_schools",
+        entities={"occupation": "Kỹ thuật máy lạnh và điều…"},
+    )
+    assert "Kỹ thuật máy lạnh và điều hòa không khí" in text and "điều…" not in text
