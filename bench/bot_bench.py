@@ -423,8 +423,10 @@ def _load_sample() -> None:
 
 
 @contextlib.contextmanager
-def embedded_stack(log_dir: Path) -> Iterator[Stack]:
-    with tempfile.TemporaryDirectory(prefix="bench-bot-a-") as tmp:
+def _single_stack(name: str, load, rasa_port: int, actions_port: int, log_dir: Path) -> Iterator[Stack]:
+    """One Rasa and one action server, conversations in memory, a catalog of its own in SQLite
+    (`load(folder)` fills it)."""
+    with tempfile.TemporaryDirectory(prefix=f"bench-bot-{name}-") as tmp:
         env = {
             "CATALOG_DATABASE_URL": f"sqlite:///{Path(tmp) / 'catalog.sqlite3'}",
             "TRACKER_STORE_URL": "",
@@ -433,12 +435,16 @@ def embedded_stack(log_dir: Path) -> Iterator[Stack]:
             "RASA_REPLICAS": "1",
         }
         with environment(**env):
-            _load_sample()
-            processes = launcher.start_servers(A_RASA, A_ACTIONS, log_dir, replicas=1)
+            load(Path(tmp))
+            processes = launcher.start_servers(rasa_port, actions_port, log_dir, replicas=1)
             try:
-                yield Stack(f"http://127.0.0.1:{A_RASA}", processes)
+                yield Stack(f"http://127.0.0.1:{rasa_port}", processes)
             finally:
                 launcher.stop(processes)
+
+
+def embedded_stack(log_dir: Path):
+    return _single_stack("a", lambda _folder: _load_sample(), A_RASA, A_ACTIONS, log_dir)
 
 
 def _load_national(folder: Path) -> None:
@@ -458,24 +464,9 @@ def _load_national(folder: Path) -> None:
             raise RuntimeError(f"không nạp được {source}: {(result.stderr or result.stdout).strip()[-300:]}")
 
 
-@contextlib.contextmanager
-def national_stack(log_dir: Path) -> Iterator[Stack]:
+def national_stack(log_dir: Path):
     """Stack (a) on a national-size catalog in its own SQLite file."""
-    with tempfile.TemporaryDirectory(prefix="bench-bot-n-") as tmp:
-        env = {
-            "CATALOG_DATABASE_URL": f"sqlite:///{Path(tmp) / 'catalog.sqlite3'}",
-            "TRACKER_STORE_URL": "",
-            "REDIS_URL": "",
-            "ACTION_ENDPOINT_URL": "",
-            "RASA_REPLICAS": "1",
-        }
-        with environment(**env):
-            _load_national(Path(tmp))
-            processes = launcher.start_servers(N_RASA, N_ACTIONS, log_dir, replicas=1)
-            try:
-                yield Stack(f"http://127.0.0.1:{N_RASA}", processes)
-            finally:
-                launcher.stop(processes)
+    return _single_stack("n", _load_national, N_RASA, N_ACTIONS, log_dir)
 
 
 @contextlib.contextmanager
