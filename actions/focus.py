@@ -90,8 +90,9 @@ def programme(value: str) -> queries.ProgrammeInfo | None:
 
 
 def programmes(values: list[str]) -> list[queries.ProgrammeInfo]:
-    """The programmes still in the catalog, in the order given."""
-    return [p for p in (programme(v) for v in values) if p is not None]
+    """The programmes still in the catalog, in the order given (one query for the whole list)."""
+    refs = [tuple(v.partition("/")[::2]) for v in values]
+    return queries.get_programmes([r for r in refs if r[1]])
 
 
 def schools(focus: Focus, values: list[str]) -> list[queries.InstitutionInfo]:

@@ -276,7 +276,7 @@ def _details(dispatcher, request: Request, focus: Focus) -> list:
         # "hệ trung cấp thì học phí bao nhiêu": the items of that level
         of_level = [i for i, p in zip(seen, focus_.programmes(seen)) if p.level == request.level]
         if not of_level:
-            return _elsewhere(dispatcher, request, replace(focus, query=replace(focus.query, province=focus.query.province)))
+            return _elsewhere(dispatcher, request, focus)
         seen = of_level
         if len(seen) == 1:
             return _single(dispatcher, request, focus, seen[0], details)
@@ -292,11 +292,6 @@ def _details(dispatcher, request: Request, focus: Focus) -> list:
     buttons = [replies.button(replies.short(s.name), f'/ask_school_info{{"school_code":"{s.code}"}}') for s in schools[:3]]
     dispatcher.utter_message(text=text, buttons=buttons + replies.more_buttons(rest))
     return remember(request, more=rest)
-
-
-def _programme_title(p: queries.ProgrammeInfo) -> str:
-    """A programme button: the programme, its level, then as much of the school as fits."""
-    return replies.programme_button_title(p)
 
 
 def _pick(dispatcher, request: Request, focus: Focus, key, label: str, unknown: str) -> list:
@@ -319,7 +314,8 @@ def _pick(dispatcher, request: Request, focus: Focus, key, label: str, unknown: 
     dispatcher.utter_message(
         text=f"Trong {len(found)} nơi vừa tìm, {label}:\n" + "\n".join(lines) + note,
         buttons=[
-            replies.button(_programme_title(p), f'/ask_programme_info{{"programme_ref":"{focus_.ref(p)}"}}') for p in best[:3]
+            replies.button(replies.programme_button_title(p), f'/ask_programme_info{{"programme_ref":"{focus_.ref(p)}"}}')
+            for p in best[:3]
         ],
     )
     kept = replace(focus, items=[focus_.ref(p) for p in best], shown=len(best))

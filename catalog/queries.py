@@ -538,6 +538,21 @@ def get_programme(institution_code: str, code: str) -> ProgrammeInfo | None:
     return _programme_info(*row) if row else None
 
 
+def get_programmes(refs: Sequence[tuple[str, str]]) -> list[ProgrammeInfo]:
+    """Programmes by (institution code, programme code), in the order given, in one query;
+    those no longer in the catalog are left out (a list a conversation kept from before)."""
+    if not refs:
+        return []
+    with db.session() as session:
+        rows = session.execute(
+            _programmes_with_school().where(
+                or_(*(and_(Institution.code == school, Programme.code == code) for school, code in refs))
+            )
+        ).all()
+    found = {(inst.code, prog.code): _programme_info(prog, inst, province) for prog, inst, province in rows}
+    return [found[ref] for ref in refs if ref in found]
+
+
 # --- events ----------------------------------------------------------------------------
 
 

@@ -216,3 +216,11 @@ def test_what_is_derived_from_the_whole_catalog_is_built_once_per_catalog_change
     assert queries.institution_mentioned("trường hàng hải bạch đằng có ký túc xá không").code == "HP-B"
     # words of programme names alone do not name a school, with the programme words of this version
     assert queries.institution_mentioned("vận hành robot") is None
+
+
+def test_programmes_by_reference_in_the_order_given_without_those_gone(sample):
+    refs = [("QN-VHBM", "6520227"), ("HP-CNSB", "no-such-code"), ("HN-CDYT", "6720201"), ("QN-VHBM", "5520227")]
+    found = queries.get_programmes(refs)
+    assert [(p.institution.code, p.code) for p in found] == [refs[0], refs[2], refs[3]]
+    assert found[1].name == "Dược" and found[1].institution.province == "Hà Nội"
+    assert queries.get_programmes([]) == []
