@@ -19,6 +19,8 @@ from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from catalog import db, matching, provinces, schema
+from catalog.history import CATALOG_SCOPE
+from catalog.history_models import ChangeSet
 from catalog.models import (
     CatalogMeta,
     Event,
@@ -597,6 +599,35 @@ def upcoming_events(
     ]
 
 
+def get_events(codes: Iterable[str]) -> dict[str, EventInfo]:
+    """Events by code, past ones too, in one query (the notifier reads the current facts of the
+    events students asked to be reminded of); codes no longer in the catalog are absent."""
+    wanted = sorted(set(codes))
+    if not wanted:
+        return {}
+    with db.session() as session:
+        rows = session.execute(
+            select(Event, Province.name, Institution.code, Institution.name)
+            .join(Province, Event.province_id == Province.id)
+            .outerjoin(Institution, Event.institution_id == Institution.id)
+            .where(Event.code.in_(wanted))
+        ).all()
+    return {
+        e.code: EventInfo(
+            code=e.code,
+            title=e.title,
+            start_date=e.start_date,
+            end_date=e.end_date,
+            province=prov,
+            location=e.location,
+            institution_code=icode,
+            institution_name=iname,
+            description=e.description,
+        )
+        for e, prov, icode, iname in rows
+    }
+
+
 # --- policies --------------------------------------------------------------------------
 
 
@@ -862,3 +893,33 @@ def schools_with_scholarships(*, province: str | None = None, limit: int = 20) -
 def scholarship_policies(*, level: str | None = None, province: str | None = None) -> list[PolicyInfo]:
     """State policies in force that pay a scholarship (học bổng in their title or benefit)."""
     return [p for p in find_policies(level=level, province=province) if "hoc bong" in folding.key(f"{p.title} {p.benefit}")]
+
+
+# --- the public handbook (portal) ---------------------------------------------------------
+
+
+def occupations_by_codes(codes: Iterable[str]) -> list[OccupationInfo]:
+    """The occupations of the given codes (those of a province's programmes), by name."""
+    wanted = sorted(set(codes))
+    if not wanted:
+        return []
+    with db.session() as session:
+        rows = session.scalars(select(Occupation).where(Occupation.code.in_(wanted)).order_by(Occupation.name)).all()
+    return [_occupation_info(o) for o in rows]
+
+
+def get_occupation(code: str) -> OccupationInfo | None:
+    with db.session() as session:
+        row = session.scalar(select(Occupation).where(Occupation.code == code))
+    return _occupation_info(row) if row else None
+
+
+def last_changed(institution_codes: Iterable[str] = ()) -> dt.datetime | None:
+    """When the data behind a page last changed: the newest catalog import or change to any of
+    these schools (office upload, rollback), as an aware UTC time; None when never recorded."""
+    scopes = [CATALOG_SCOPE, *institution_codes]
+    with db.session() as session:
+        changed = session.scalar(select(func.max(ChangeSet.at)).where(ChangeSet.institution_code.in_(scopes)))
+        imported = session.scalar(select(CatalogMeta.last_import_at).where(CatalogMeta.id == 1))
+    times = [t if t.tzinfo else t.replace(tzinfo=dt.timezone.utc) for t in (changed, imported) if t is not None]
+    return max(times) if times else None

@@ -197,6 +197,58 @@ class Settings:
         "OFFICE_COOKIE_SECURE", "auto", "`1`/`0`/`auto`: cookie chỉ qua HTTPS (`auto` = theo yêu cầu).", group="Trang cán bộ"
     )
 
+    # --- public handbook (portal) -------------------------------------------------------------
+    portal_host: str = _var(
+        "PORTAL_HOST", DEFAULTS["PORTAL_HOST"], "Địa chỉ trang cẩm nang công khai lắng nghe.", group="Cẩm nang"
+    )
+    portal_port: int = _var("PORTAL_PORT", DEFAULTS["PORTAL_PORT"], "Cổng trang cẩm nang công khai.", group="Cẩm nang")
+    portal_disabled: bool = _var(
+        "PORTAL_DISABLED", False, "`1` = `make run`/`make serve` không bật trang cẩm nang.", group="Cẩm nang"
+    )
+    portal_public_url: str = _var(
+        "PORTAL_PUBLIC_URL",
+        "",
+        "Địa chỉ công khai của trang cẩm nang (in trong PDF, đoạn mã nhúng); trống = `http://127.0.0.1:PORTAL_PORT`.",
+        group="Cẩm nang",
+    )
+    portal_telegram_link: str = _var(
+        "PORTAL_TELEGRAM_LINK",
+        "",
+        "Liên kết mở bot trên Telegram (`https://t.me/ten_bot`, có thể kèm `?start=…`), in thành mã QR trong cẩm nang.",
+        group="Cẩm nang",
+    )
+    portal_zalo_link: str = _var(
+        "PORTAL_ZALO_LINK",
+        "",
+        "Liên kết Zalo OA của bot (`https://zalo.me/…`), in thành mã QR trong cẩm nang.",
+        group="Cẩm nang",
+    )
+    portal_embed_origins: str = _var(
+        "PORTAL_EMBED_ORIGINS",
+        "",
+        "Các trang web (origin, cách nhau bằng dấu phẩy, ví dụ `https://truong.edu.vn`) được nhúng khung chat; "
+        "trống = không trang nào.",
+        group="Cẩm nang",
+    )
+    portal_chat_per_minute: int = _var(
+        "PORTAL_CHAT_PER_MINUTE",
+        20,
+        "Số tin một người xem được gửi qua khung chat trong một phút (mỗi địa chỉ được gấp 5 lần).",
+        group="Cẩm nang",
+    )
+    portal_trust_proxy: bool = _var(
+        "PORTAL_TRUST_PROXY",
+        False,
+        "`1` = lấy địa chỉ người xem từ mục cuối của `X-Forwarded-For` (chỉ khi đứng sau đúng một proxy của mình).",
+        group="Cẩm nang",
+    )
+    portal_refresh_seconds: float = _var(
+        "PORTAL_REFRESH_SECONDS",
+        2.0,
+        "Cứ chừng này giây trang cẩm nang xem danh mục có đổi không (trang, PDF làm lại theo phiên bản danh mục).",
+        group="Cẩm nang",
+    )
+
     # --- Telegram ------------------------------------------------------------------------
     telegram_bot_token: str = _var(
         "TELEGRAM_BOT_TOKEN", "", "Mã bot từ BotFather; có thì `make serve` bật kênh Telegram.", secret=True, group="Telegram"
@@ -321,6 +373,14 @@ def _parse(kind: str, raw: str, name: str):
 def _read(environ) -> Settings:
     values = {}
     for variable in VARIABLES:
+    @property
+    def portal_base_url(self) -> str:
+        return (self.portal_public_url or f"http://127.0.0.1:{self.portal_port}").rstrip("/")
+
+    @property
+    def portal_origins(self) -> list[str]:
+        return [o.strip().rstrip("/") for o in self.portal_embed_origins.split(",") if o.strip()]
+
         name = variable.metadata["env"]
         if name in environ and environ[name].strip() != "":
             values[variable.name] = _parse(str(variable.type), environ[name], name)

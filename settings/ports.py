@@ -53,6 +53,14 @@ LISTENERS = (
         8090,
         "phòng tuyển sinh, người tư vấn, quản trị (đăng nhập)",
     ),
+    Listener(
+        "Cẩm nang công khai (portal)",
+        "PORTAL_HOST",
+        "PORTAL_PORT",
+        "127.0.0.1",
+        8092,
+        "mọi người (trang công khai, chỉ đọc; khung chat có giới hạn tốc độ)",
+    ),
     Listener("Cổng Zalo", "ZALO_LISTEN", "ZALO_PORT", "127.0.0.1", 8091, "máy chủ Zalo (webhook có chữ ký)"),
     Listener(
         "Cổng Telegram (chế độ webhook)",

@@ -16,7 +16,8 @@ ALLOWED = {
     "bot": {"settings", "vntext"},
     "actions": {"settings", "vntext", "catalog", "counselling"},
     "staff": {"settings", "vntext", "catalog", "counselling", "bot"},
-    "ops": {"settings", "vntext", "catalog", "counselling", "bot", "staff"},
+    "portal": {"settings", "vntext", "catalog", "bot"},
+    "ops": {"settings", "vntext", "catalog", "counselling", "bot", "staff", "portal"},
     "migrations": {"catalog", "counselling", "staff"},
 }
 PROJECT = set(ALLOWED) | {"tests", "bench"}
