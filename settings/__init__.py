@@ -344,6 +344,14 @@ class Settings:
         return [origin.strip() for origin in self.rasa_cors_origins.split(",") if origin.strip()]
 
     @property
+    def portal_base_url(self) -> str:
+        return (self.portal_public_url or f"http://127.0.0.1:{self.portal_port}").rstrip("/")
+
+    @property
+    def portal_origins(self) -> list[str]:
+        return [o.strip().rstrip("/") for o in self.portal_embed_origins.split(",") if o.strip()]
+
+    @property
     def telegram_state_path(self) -> Path:
         return Path(self.telegram_state_dir) if self.telegram_state_dir else ROOT / "var" / "telegram"
 
@@ -373,14 +381,6 @@ def _parse(kind: str, raw: str, name: str):
 def _read(environ) -> Settings:
     values = {}
     for variable in VARIABLES:
-    @property
-    def portal_base_url(self) -> str:
-        return (self.portal_public_url or f"http://127.0.0.1:{self.portal_port}").rstrip("/")
-
-    @property
-    def portal_origins(self) -> list[str]:
-        return [o.strip().rstrip("/") for o in self.portal_embed_origins.split(",") if o.strip()]
-
         name = variable.metadata["env"]
         if name in environ and environ[name].strip() != "":
             values[variable.name] = _parse(str(variable.type), environ[name], name)
