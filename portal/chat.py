@@ -133,16 +133,16 @@ async def send(request: Request):
     ):
         response = _answer(request, origin, 429, {"error": TOO_FAST})
         response.headers["retry-after"] = "60"
-        return response
+        return _with_cookie(response, request, conversation)
     message, problem = read_message(await request.body())
     if problem:
-        return _answer(request, origin, 400, {"error": problem})
+        return _with_cookie(_answer(request, origin, 400, {"error": problem}), request, conversation)
     config = settings.get()
     try:
         async with RasaClient(config.rasa_base_url, timeout=config.rasa_timeout) as client:
             replies = await client.send(f"camnang-{conversation}", message, CHANNEL)
     except RasaUnavailable:
-        return _answer(request, origin, 503, {"error": BUSY})
+        return _with_cookie(_answer(request, origin, 503, {"error": BUSY}), request, conversation)
     messages = [
         {
             "text": str(r.get("text") or ""),
@@ -155,10 +155,14 @@ async def send(request: Request):
         for r in replies
         if r.get("text") or r.get("buttons")
     ]
-    response = _answer(request, origin, 200, {"messages": messages})
+    return _with_cookie(_answer(request, origin, 200, {"messages": messages}), request, conversation)
+
+
+def _with_cookie(response: Response, request: Request, conversation: str) -> Response:
+    """The conversation cookie on every answer, so the rate limit counts a visitor who never
+    got a reply too. A school's site frames the chat: there the cookie is a third-party one
+    and needs SameSite=None, which browsers accept only with Secure (HTTPS)."""
     secure = is_https(request)
-    # A school's site frames the chat: there the cookie is a third-party one and needs
-    # SameSite=None, which browsers accept only with Secure (HTTPS).
     response.set_cookie(
         COOKIE,
         conversation,

@@ -42,7 +42,7 @@ def _etagged(request: Request, content: bytes, media_type: str, extra: dict | No
 
 
 def not_found(message: str) -> Response:
-    return _html(render_text("not_found.html", message=message, is_demo=handbook.is_demo(), updated=None), 404)
+    return _html(render_text("not_found.html", message=message, is_demo=handbook.is_demo(), updated=queries.last_changed()), 404)
 
 
 def _redirect(path: str) -> RedirectResponse:

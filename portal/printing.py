@@ -28,7 +28,6 @@ FONT_DIR = fontpkg_be_vietnam_pro.ROOT / "files"
 FONT_FACES = {("normal", 400): "Regular", ("normal", 700): "Bold", ("italic", 400): "Italic"}
 
 
-
 def local_only() -> URLFetcher:
     """A fetcher that opens local files and data: URIs and refuses every network address."""
     return URLFetcher(allowed_protocols={"file", "data"})
@@ -77,7 +76,9 @@ def build_pdf(book: handbook.ProvinceHandbook) -> bytes:
         CSS(filename=str(STATIC / "print.css"), font_config=fonts),
         CSS(string=margin_css(book), font_config=fonts),
     ]
-    return HTML(string=html, base_url=str(STATIC) + "/", url_fetcher=local_only()).write_pdf(stylesheets=styles, font_config=fonts)
+    return HTML(string=html, base_url=str(STATIC) + "/", url_fetcher=local_only()).write_pdf(
+        stylesheets=styles, font_config=fonts
+    )
 
 
 def province_pdf(province: str) -> bytes:
