@@ -265,6 +265,15 @@ def stop(processes: list[subprocess.Popen]) -> None:
     """In reverse order of starting: gateways and HAProxy, then each Rasa before its action
     server, so the turn records Rasa still holds (bot/nlu/turn_broker.py, sent when it
     stops) reach the action server."""
+    if not config.portal_disabled:  # the public handbook (portal), unless PORTAL_DISABLED=1
+        log = open(log_dir / "portal.log", "ab")
+        processes.append(
+            subprocess.Popen([sys.executable, "-m", "portal", "serve"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        )
+        say(
+            f"Cẩm nang chọn nghề – chọn trường (trang công khai): http://{config.portal_host}:{config.portal_port}/ "
+            f"(log: {log_dir}/portal.log)"
+        )
     for process in reversed(processes):
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
