@@ -258,13 +258,6 @@ def start_channels(log_dir: Path = VAR / "log") -> list[subprocess.Popen]:
             f"Trang web cho phòng tuyển sinh và người tư vấn: {address} (tài khoản: "
             f".venv/bin/python -m staff users add …; log: {log_dir}/office.log)"
         )
-    return processes
-
-
-def stop(processes: list[subprocess.Popen]) -> None:
-    """In reverse order of starting: gateways and HAProxy, then each Rasa before its action
-    server, so the turn records Rasa still holds (bot/nlu/turn_broker.py, sent when it
-    stops) reach the action server."""
     if not config.portal_disabled:  # the public handbook (portal), unless PORTAL_DISABLED=1
         log = open(log_dir / "portal.log", "ab")
         processes.append(
@@ -274,6 +267,13 @@ def stop(processes: list[subprocess.Popen]) -> None:
             f"Cẩm nang chọn nghề – chọn trường (trang công khai): http://{config.portal_host}:{config.portal_port}/ "
             f"(log: {log_dir}/portal.log)"
         )
+    return processes
+
+
+def stop(processes: list[subprocess.Popen]) -> None:
+    """In reverse order of starting: gateways and HAProxy, then each Rasa before its action
+    server, so the turn records Rasa still holds (bot/nlu/turn_broker.py, sent when it
+    stops) reach the action server."""
     for process in reversed(processes):
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
