@@ -3,7 +3,7 @@ PY := .venv/bin/python
 RASA_ENV := PYTHONPATH=$(CURDIR) RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=3 PYTHONWARNINGS=ignore SQLALCHEMY_SILENCE_UBER_WARNING=1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup run serve test lint train eval lookups labelled bench bench-catalog bench-channels bench-bot template migrate status office checks
+.PHONY: setup run serve test lint train eval lookups labelled bench bench-catalog bench-channels bench-bot bench-portal portal template migrate status office checks
 
 setup:
 	@scripts/setup.sh
@@ -58,6 +58,15 @@ bench-bot: setup
 ## National-scale import and query timings on SQLite and PostgreSQL (prints figures).
 bench-catalog: setup
 	@$(PY) -m bench.catalog_bench
+
+## The public handbook: cached province page p95 at 20 concurrent clients, and the PDF of a
+## province of 50 schools and 500 programmes (prints figures).
+bench-portal: setup
+	@$(PY) -m bench.portal_bench
+
+## The public handbook alone (pages, PDFs, chat box) on PORTAL_HOST:PORTAL_PORT (127.0.0.1:8092).
+portal: setup
+	@$(PY) -m portal serve
 
 ## The empty spreadsheet admissions offices fill in.
 template: setup

@@ -41,6 +41,13 @@ class VersionedCache:
                 self._version, self._checked = version, now
         return self._version
 
+    def peek(self, key: tuple):
+        """The value for `key` when it is cached and the version was read recently, else None:
+        the fast path a cached page takes without leaving the event loop."""
+        if self._version is None or time.monotonic() - self._checked >= self.refresh_seconds:
+            return None
+        return self._items.get((self._version, *key))
+
     def get(self, key: tuple, build: Callable[[], T]) -> T:
         """The value for `key` at the current catalog version, built (once) when missing."""
         version = self.version()

@@ -7,7 +7,9 @@ the canonical one (a former province, diacritics, a short form) is redirected pe
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 
 from fastapi import APIRouter, Request
@@ -33,12 +35,36 @@ def _html(body: str | bytes, status: int = 200) -> Response:
     return Response(content, status_code=status, media_type="text/html; charset=utf-8", headers={"cache-control": PAGE_CACHE})
 
 
-def _etagged(request: Request, content: bytes, media_type: str, extra: dict | None = None) -> Response:
-    tag = '"' + hashlib.sha256(content).hexdigest()[:20] + '"'
-    headers = {"etag": tag, "cache-control": PAGE_CACHE, **(extra or {})}
-    if request.headers.get("if-none-match") == tag:
+@dataclass(frozen=True)
+class Prepared:
+    """A page or PDF as it is sent: its bytes, gzipped once, and its ETag."""
+
+    content: bytes
+    zipped: bytes | None
+    etag: str
+
+    @classmethod
+    def of(cls, content: bytes, compress: bool = True) -> Prepared:
+        zipped = gzip.compress(content, 6) if compress and content else None
+        return cls(content, zipped, '"' + hashlib.sha256(content).hexdigest()[:20] + '"')
+
+
+def _etagged(request: Request, page: Prepared, media_type: str, extra: dict | None = None) -> Response:
+    headers = {"etag": page.etag, "cache-control": PAGE_CACHE, "vary": "Accept-Encoding", **(extra or {})}
+    if request.headers.get("if-none-match") == page.etag:
         return Response(status_code=304, headers=headers)
-    return Response(content, media_type=media_type, headers=headers)
+    if page.zipped is not None and "gzip" in request.headers.get("accept-encoding", ""):
+        return Response(page.zipped, media_type=media_type, headers={**headers, "content-encoding": "gzip"})
+    return Response(page.content, media_type=media_type, headers=headers)
+
+
+async def _kept(request: Request, key: tuple, build, compress: bool = True) -> Prepared:
+    """The prepared page for `key` at the current catalog version: from memory without a thread
+    hop when it is there, else built (once) in a worker thread."""
+    found = cache(request).peek(key)
+    if found is None:
+        found = await run_in_threadpool(cache(request).get, key, lambda: Prepared.of(build(), compress))
+    return found
 
 
 def not_found(message: str) -> Response:
@@ -59,7 +85,7 @@ async def home(request: Request):
             updated=queries.last_changed(),
         ).encode()
 
-    return _etagged(request, await run_in_threadpool(cache(request).get, ("home",), build), "text/html; charset=utf-8")
+    return _etagged(request, await _kept(request, ("home",), build), "text/html; charset=utf-8")
 
 
 @router.get("/healthz", include_in_schema=False)
@@ -82,7 +108,7 @@ async def chat_frame(request: Request):
     def build() -> bytes:
         return render_text("chat_frame.html", is_demo=handbook.is_demo()).encode()
 
-    return _etagged(request, await run_in_threadpool(cache(request).get, ("frame",), build), "text/html; charset=utf-8")
+    return _etagged(request, await _kept(request, ("frame",), build), "text/html; charset=utf-8")
 
 
 @router.get("/tim-kiem", include_in_schema=False)
@@ -95,7 +121,7 @@ async def search_page(request: Request, q: str = ""):
             "search.html", query=query, results=results, is_demo=handbook.is_demo(), updated=queries.last_changed()
         ).encode()
 
-    return _html(await run_in_threadpool(cache(request).get, ("search", query), build))
+    return _etagged(request, await _kept(request, ("search", query), build), "text/html; charset=utf-8")
 
 
 @router.get("/nghe/{code}", include_in_schema=False)
@@ -106,9 +132,9 @@ async def occupation(request: Request, code: str):
             return None
         return render_text("occupation.html", page=page, is_demo=page.is_demo, updated=page.updated).encode()
 
-    content = await run_in_threadpool(cache(request).get, ("nghe", code), lambda: build() or b"")
-    if content:
-        return _etagged(request, content, "text/html; charset=utf-8")
+    page = await _kept(request, ("nghe", code), lambda: build() or b"")
+    if page.content:
+        return _etagged(request, page, "text/html; charset=utf-8")
     found = await run_in_threadpool(queries.find_occupation, code.replace("-", " ")[:100])
     if found and found.code != code:
         return _redirect(addresses.occupation_path(found.code))
@@ -122,7 +148,7 @@ async def province_pdf(request: Request, slug: str):
         return not_found("Không có tỉnh, thành phố này.")
     if addresses.province_slug(match.name) != slug:
         return _redirect(addresses.pdf_path(match.name))
-    content = await run_in_threadpool(cache(request).get, ("pdf", match.name), lambda: printing.province_pdf(match.name))
+    content = await _kept(request, ("pdf", match.name), lambda: printing.province_pdf(match.name), compress=False)
     filename = f"cam-nang-{slug}.pdf"
     return _etagged(request, content, "application/pdf", {"content-disposition": f'inline; filename="{filename}"'})
 
@@ -139,7 +165,7 @@ async def province(request: Request, slug: str):
         book = handbook.province_handbook(match.name)
         return render_text("province.html", book=book, is_demo=book.is_demo, updated=book.updated).encode()
 
-    return _etagged(request, await run_in_threadpool(cache(request).get, ("tinh", match.name), build), "text/html; charset=utf-8")
+    return _etagged(request, await _kept(request, ("tinh", match.name), build), "text/html; charset=utf-8")
 
 
 @router.get("/{slug}/{code}", include_in_schema=False)
@@ -150,8 +176,8 @@ async def school(request: Request, slug: str, code: str):
             return b""
         return render_text("school.html", page=page, is_demo=page.is_demo, updated=page.updated).encode()
 
-    content = await run_in_threadpool(cache(request).get, ("truong", code), build)
-    if not content:
+    content = await _kept(request, ("truong", code), build)
+    if not content.content:
         return not_found("Danh mục không có trường này.")
     school_info = await run_in_threadpool(queries.get_institution, code)
     if school_info is not None and addresses.province_slug(school_info.province) != slug:
