@@ -16,7 +16,7 @@ from actions.occupations import occupation_asked
 from actions.request import ANYWHERE, read
 from actions.voice import Answer, Voice
 from catalog import provinces, queries
-from counselling import conversation_log, handoff, privacy
+from counselling import conversation_log, handoff, privacy, reminders
 from vntext import folding
 
 log = logging.getLogger(__name__)
@@ -108,6 +108,9 @@ def record_user_event(event: dict, url: str | None = None) -> str | None:
         log.error("could not read what the turn asked about: %s", type(error).__name__)
         about = {}
     message_id = event.get("message_id")
+    if sender_id.startswith("zalo:"):
+        # Zalo lets the OA write only for a while after the student's last message (notifier/)
+        reminders.touch(sender_id, _moment(event.get("timestamp")) or dt.datetime.now(dt.timezone.utc))
     return conversation_log.record_turn(
         text=text,
         intent=intent.get("name"),
@@ -321,12 +324,17 @@ class ActionDeleteMyData(Answer):
     def answer(self, dispatcher: Voice, tracker: Tracker, domain: dict) -> list:
         removed = handoff.delete_for_sender(tracker.sender_id)
         requests, messages = removed["counselling_requests"], removed["unanswered_messages"]
+        subscriptions = reminders.delete_for_sender(tracker.sender_id)
         # Rasa deletes the conversation itself right after this turn (bot/nlu/forget.py).
         if requests or messages:
             text = (
                 f"Mình đã xóa thông tin bạn để lại: {requests} yêu cầu gọi lại và {messages} câu hỏi đã lưu, "
                 "cùng toàn bộ cuộc trò chuyện này. Thầy cô sẽ không gọi lại nữa."
             )
+            if subscriptions:
+                text += f" Mình cũng đã xóa {subscriptions} nhắc lịch của bạn."
+        elif subscriptions:
+            text = f"Mình đã xóa {subscriptions} nhắc lịch của bạn và cuộc trò chuyện này; mình sẽ không nhắc gì nữa."
         else:
             text = "Mình đã xóa cuộc trò chuyện này; ngoài nó mình không lưu thông tin nào của bạn cả."
         dispatcher.utter_message(text=text)

@@ -8,10 +8,13 @@ from actions import focus as focus_
 from actions import replies
 from actions.focus import Query
 from actions.follow_up import FollowsFocus
+from actions.reminders import event_button
 from actions.request import former_province_note, read, remember
 from actions.voice import Answer, Voice
 from catalog import queries
 from vntext import folding
+
+REMINDER_BUTTONS = 3  # "Nhắc mình" for the first events shown (Zalo shows five buttons at most)
 
 
 class ActionEvents(FollowsFocus, Answer):
@@ -40,7 +43,9 @@ def events_answer(dispatcher, tracker: Tracker) -> list:
         dispatcher.utter_message(text=text, buttons=buttons)
         return remember(request, topic="events")
     first, rest = replies.paged([replies.event_line(e) for e in found])
-    buttons = replies.more_buttons(rest)
+    shown_now = found[: len(first)]
+    reminder_buttons = [event_button(e, alone=len(shown_now) == 1) for e in shown_now[:REMINDER_BUTTONS]]
+    buttons = reminder_buttons + replies.more_buttons(rest)
     dispatcher.utter_message(text=f"{note}Sự kiện sắp diễn ra{where}:\n" + "\n".join(first), buttons=buttons)
     shown = focus_.of_events(found, len(first), Query(province=request.province_name))
     named = request.school.code if request.school_from_message else None  # "trường đó" next is that school

@@ -12,6 +12,7 @@ from actions.follow_up import FollowsFocus
 from actions.occupations import labour_answer
 from actions.policies import scholarships_answer
 from actions.programme_cards import programme_card
+from actions.reminders import programme_button
 from actions.request import former_province_note, read, remember
 from actions.search import not_here, programme_list, query_of, search
 from actions.voice import Answer, Voice
@@ -44,6 +45,7 @@ def programme_answer(dispatcher, tracker: Tracker) -> list:
         if not named_now:
             programme = _programme_from_ref(tracker.get_slot("last_programme"))
     if programme is not None:
+        remind = programme_button(programme)
         dispatcher.utter_message(
             text=programme_card(programme, request.details),
             buttons=[
@@ -51,6 +53,7 @@ def programme_answer(dispatcher, tracker: Tracker) -> list:
                 replies.button(
                     "Liên hệ trường", f'/ask_school_info{{"school_code":"{programme.institution.code}","detail":"phone"}}'
                 ),
+                *([remind] if remind else []),
             ],
         )
         return remember(
@@ -88,7 +91,8 @@ def programme_answer(dispatcher, tracker: Tracker) -> list:
         return not_here(dispatcher, request, query_of(request), former_province_note(request))
     if len(found) == 1:
         p = found[0]
-        dispatcher.utter_message(text=programme_card(p, request.details))
+        remind = programme_button(p)
+        dispatcher.utter_message(text=programme_card(p, request.details), buttons=[remind] if remind else [])
         return remember(request, topic="programme", school=p.institution.code, programme=f"{p.institution.code}/{p.code}") + [
             focus_.of_programmes([p], 1, query_of(request)).slot()
         ]

@@ -8,6 +8,7 @@ from alembic import context
 
 import catalog.history_models  # noqa: F401  (audit trail of catalog changes)
 import counselling.models  # noqa: F401  (conversation records)
+import counselling.reminder_models  # noqa: F401  (reminders students asked for)
 import staff.models  # noqa: F401  (accounts, sessions, uploads)
 from catalog.models import Base
 

@@ -228,7 +228,8 @@ def write_haproxy_config(log_dir: Path, bind: str, replica_port: int, count: int
 
 def start_channels(log_dir: Path = VAR / "log") -> list[subprocess.Popen]:
     """The gateways whose settings are present: Telegram (TELEGRAM_BOT_TOKEN), Zalo (ZALO_APP_ID);
-    and the staff web service (admissions offices, counsellors) unless OFFICE_DISABLED=1."""
+    the reminder notifier unless NOTIFIER_DISABLED=1; and the staff web service (admissions
+    offices, counsellors) unless OFFICE_DISABLED=1."""
     config = settings.get()
     enabled = [
         ("telegram", "bot.channels.telegram_gateway", config.telegram_bot_token),
@@ -244,6 +245,12 @@ def start_channels(log_dir: Path = VAR / "log") -> list[subprocess.Popen]:
             subprocess.Popen([sys.executable, "-m", module], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         )
         say(f"Kênh {name} đã bật (log: {log_dir}/{name}.log)")
+    if not config.notifier_disabled:
+        log = open(log_dir / "notifier.log", "ab")
+        processes.append(
+            subprocess.Popen([sys.executable, "-m", "notifier"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        )
+        say(f"Tiến trình gửi nhắc lịch đã bật (log: {log_dir}/notifier.log)")
     if not config.office_disabled:
         log = open(log_dir / "office.log", "ab")
         # the web chat's details panel reads the tracker through Rasa's API; the gateways need no token

@@ -324,6 +324,36 @@ class Settings:
         "ZALO_RATE_LIMIT_PER_MINUTE", 20, "Số tin mỗi người được gửi trong một phút (0 = không giới hạn).", group="Zalo"
     )
 
+    # --- reminders (notifier) ----------------------------------------------------------------
+    notifier_disabled: bool = _var(
+        "NOTIFIER_DISABLED", False, "`1` = `make run`/`make serve` không bật tiến trình gửi nhắc lịch.", group="Nhắc lịch"
+    )
+    notifier_interval_seconds: float = _var(
+        "NOTIFIER_INTERVAL_SECONDS", 30.0, "Cứ chừng này giây tiến trình nhắc lịch xem có nhắc nào đến giờ gửi.", group="Nhắc lịch"
+    )
+    notifier_telegram_per_second: float = _var(
+        "NOTIFIER_TELEGRAM_PER_SECOND",
+        25.0,
+        "Số tin nhắc gửi qua Telegram tối đa mỗi giây, mọi người cộng lại (Telegram cho khoảng 30).",
+        group="Nhắc lịch",
+    )
+    notifier_telegram_chat_seconds: float = _var(
+        "NOTIFIER_TELEGRAM_CHAT_SECONDS",
+        1.0,
+        "Hai tin nhắc tới cùng một người Telegram cách nhau ít nhất chừng này giây.",
+        group="Nhắc lịch",
+    )
+    notifier_zalo_window_hours: float = _var(
+        "NOTIFIER_ZALO_WINDOW_HOURS",
+        48.0,
+        "Zalo OA chỉ gửi tin miễn phí trong chừng này giờ sau tin nhắn gần nhất của người dùng "
+        "(docs/security.md, mục Nhắc lịch; nguồn không thống nhất 48 giờ hay 7 ngày, mặc định chọn mức chặt hơn).",
+        group="Nhắc lịch",
+    )
+    notifier_send_timeout_seconds: float = _var(
+        "NOTIFIER_SEND_TIMEOUT_SECONDS", 30.0, "Chờ Telegram/Zalo trả lời một tin nhắc chừng này giây.", group="Nhắc lịch"
+    )
+
     # --- values derived from the ones above -------------------------------------------------
     @property
     def rasa_base_url(self) -> str:

@@ -17,7 +17,8 @@ ALLOWED = {
     "actions": {"settings", "vntext", "catalog", "counselling"},
     "staff": {"settings", "vntext", "catalog", "counselling", "bot"},
     "portal": {"settings", "vntext", "catalog", "bot"},
-    "ops": {"settings", "vntext", "catalog", "counselling", "bot", "staff", "portal"},
+    "notifier": {"settings", "vntext", "catalog", "counselling", "bot"},
+    "ops": {"settings", "vntext", "catalog", "counselling", "bot", "staff", "portal", "notifier"},
     "migrations": {"catalog", "counselling", "staff"},
 }
 PROJECT = set(ALLOWED) | {"tests", "bench"}

@@ -1,9 +1,18 @@
 """A fake Telegram Bot API on loopback: answers as documented (https://core.telegram.org/bots/api)
-and records what the gateway sends. Tests push updates with `push_text` / `push_button`."""
+and records what the gateway sends. Tests push updates with `push_text` / `push_button`.
+
+For proactive messages (the notifier) it also plays Telegram's limits when asked:
+`flood_control` answers 429 with `retry_after` to a sendMessage over 1 a second per chat or
+over 30 a second in all (counted in `violations`); a chat in `blocked` gets 403; `retry_next`
+answers the next sends 429 with that retry_after; `hold_at` = n keeps the n-th delivered
+sendMessage waiting for its answer (already recorded, like a message Telegram delivered
+whose answer never came back) until `release()`.
+"""
 
 from __future__ import annotations
 
 import json
+import threading
 import time
 from urllib.parse import parse_qs, urlsplit
 
@@ -23,7 +32,16 @@ class FakeTelegram(LoopbackJsonServer):
         self.answered: list[str] = []  # answerCallbackQuery ids
         self.calls: list[str] = []
         self.redelivered: list[dict] = []  # returned by the next getUpdates whatever its offset
+        self.flood_control = False
+        self.violations: list[dict] = []  # sendMessage calls over the limits (answered 429)
+        self.blocked: set[int] = set()
+        self.retry_next: list[float] = []
+        self.hold_at: int | None = None
+        self.released = threading.Event()
         super().__init__()
+
+    def release(self) -> None:
+        self.released.set()
 
     # --- what tests do --------------------------------------------------------------------
 
@@ -109,7 +127,11 @@ class FakeTelegram(LoopbackJsonServer):
         with self.cond:
             self.calls.append(api_method)
             self.cond.notify_all()  # tests wait for calls too
-        return 200, {"ok": True, "result": self.handle(api_method, self._params(raw, headers.get("Content-Type", "")))}
+        try:
+            result = self.handle(api_method, self._params(raw, headers.get("Content-Type", "")))
+        except ApiError as error:
+            return error.status, error.body
+        return 200, {"ok": True, "result": result}
 
     @staticmethod
     def _params(raw: bytes, content_type: str) -> dict:
@@ -157,14 +179,38 @@ class FakeTelegram(LoopbackJsonServer):
         if method == "sendMessage":
             chat_id = int(params["chat_id"])
             with self.cond:
+                now = time.monotonic()
+                if chat_id in self.blocked:
+                    raise ApiError(403, "Forbidden: bot was blocked by the user")
+                if self.retry_next:
+                    raise ApiError(429, "Too Many Requests", self.retry_next.pop(0))
+                if self.flood_control:
+                    recent = [m for m in self.sent if now - m["at"] < 1.0]
+                    if len(recent) >= 30 or any(m["chat_id"] == chat_id for m in recent):
+                        self.violations.append({"chat_id": chat_id, "at": now})
+                        raise ApiError(429, "Too Many Requests: retry after 1", 1)
                 self.sent.append(
                     {
                         "chat_id": chat_id,
                         "text": params.get("text", ""),
                         "reply_markup": params.get("reply_markup"),
-                        "at": time.monotonic(),
+                        "at": now,
                     }
                 )
+                held = self.hold_at is not None and len(self.sent) == self.hold_at
                 self.cond.notify_all()
+            if held:
+                self.released.wait(120)
             return self._message(chat_id, text=params.get("text", ""), **{"from": BOT_USER})
         return True
+
+
+class ApiError(Exception):
+    """An error answer of the Bot API: {"ok": false, "error_code", "description", "parameters"}."""
+
+    def __init__(self, status: int, description: str, retry_after: float | None = None):
+        super().__init__(description)
+        self.status = status
+        self.body = {"ok": False, "error_code": status, "description": description}
+        if retry_after is not None:
+            self.body["parameters"] = {"retry_after": retry_after}
