@@ -329,7 +329,10 @@ class Settings:
         "NOTIFIER_DISABLED", False, "`1` = `make run`/`make serve` không bật tiến trình gửi nhắc lịch.", group="Nhắc lịch"
     )
     notifier_interval_seconds: float = _var(
-        "NOTIFIER_INTERVAL_SECONDS", 30.0, "Cứ chừng này giây tiến trình nhắc lịch xem có nhắc nào đến giờ gửi.", group="Nhắc lịch"
+        "NOTIFIER_INTERVAL_SECONDS",
+        30.0,
+        "Cứ chừng này giây tiến trình nhắc lịch xem có nhắc nào đến giờ gửi.",
+        group="Nhắc lịch",
     )
     notifier_telegram_per_second: float = _var(
         "NOTIFIER_TELEGRAM_PER_SECOND",
