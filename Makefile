@@ -3,7 +3,7 @@ PY := .venv/bin/python
 RASA_ENV := PYTHONPATH=$(CURDIR) RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=3 PYTHONWARNINGS=ignore SQLALCHEMY_SILENCE_UBER_WARNING=1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup run serve test lint train eval lookups labelled bench bench-catalog bench-channels bench-bot bench-portal portal template migrate status office checks
+.PHONY: setup run serve test lint train eval lookups labelled bench bench-catalog bench-channels bench-bot bench-notify bench-portal portal template migrate status office checks
 
 setup:
 	@scripts/setup.sh
@@ -54,6 +54,11 @@ bench-channels: setup
 ## (a few minutes per stack; `.venv/bin/python -m bench.bot_bench --quick --only a` for a smoke run).
 bench-bot: setup
 	@$(PY) -m bench.bot_bench
+
+## Reminders: 10,000 subscribers to one event against the fake Telegram API (rate limits on):
+## time to send all, duplicates, rate-limit violations, the time the rate limit allows (~7 min).
+bench-notify: setup
+	@$(PY) -m bench.notify_bench
 
 ## National-scale import and query timings on SQLite and PostgreSQL (prints figures).
 bench-catalog: setup

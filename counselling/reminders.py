@@ -208,9 +208,9 @@ class TargetCounts:
     sent: int  # reminders sent, ever
 
 
-def counts() -> list[TargetCounts]:
+def counts(url: str | None = None) -> list[TargetCounts]:
     """Per event and programme: subscriptions now, made, and reminders sent; most subscribed first."""
-    with db.session() as session:
+    with db.session(url) as session:
         active = dict(
             ((kind, code), n)
             for kind, code, n in session.execute(

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from catalog import db
 from catalog.models import Institution, Occupation, as_utc
 from counselling import labels
+from counselling import reminders as reminders_
 from counselling.conversation_log import STAFF_CHANNELS
 from counselling.handoff import CHANNEL_NAMES, channel_name
 from counselling.models import CounsellingRequest, UsageCount
@@ -87,6 +88,8 @@ class UsageReport:
     schools: list[Row] = field(default_factory=list)
     handoffs: Handoffs = field(default_factory=Handoffs)
     handoffs_complete: bool = True  # False: part of the period is older than the requests' retention
+    # reminders students asked for, per event or programme, to date (counts only)
+    reminders: list[reminders_.TargetCounts] = field(default_factory=list)
 
     @property
     def unanswered_percent(self) -> float:
@@ -178,6 +181,7 @@ def usage(
     report.handoffs = _handoffs(requests)
     if retention_days is not None:
         report.handoffs_complete = since > today() - dt.timedelta(days=retention_days)
+    report.reminders = reminders_.counts(url)
     return report
 
 
@@ -302,7 +306,15 @@ def rows(report: UsageReport) -> list[tuple]:
     for attribute, measure in HANDOFF_MEASURES:
         value = getattr(report.handoffs, attribute)
         out.append(("Yêu cầu gọi lại", "", "Tất cả kênh", measure, "" if value is None else value))
+    for c in report.reminders:
+        item = f"{REMINDER_KINDS[c.kind]}: {c.title}"
+        out += [(REMINDERS, c.code, item, measure, getattr(c, attribute)) for attribute, measure in REMINDER_MEASURES]
     return out
+
+
+REMINDERS = "Nhắc lịch (tính đến nay)"
+REMINDER_KINDS = {"event": "Sự kiện", "programme": "Hạn nộp hồ sơ"}
+REMINDER_MEASURES = (("active", "Đang đăng ký"), ("subscribed", "Lượt đăng ký"), ("sent", "Tin nhắc đã gửi"))
 
 
 def _row_figures(section: str, row: Row) -> list[tuple]:
@@ -364,4 +376,10 @@ def as_text(report: UsageReport) -> list[str]:
     ]
     if not report.handoffs_complete:
         lines.append("  (Yêu cầu gọi lại cũ hơn thời hạn lưu đã bị xóa: số liệu đầu kỳ có thể thiếu.)")
+    lines += ["", f"{REMINDERS}:"]
+    lines += [
+        f"  {REMINDER_KINDS[c.kind]}: {c.title} ({c.code}): đang đăng ký {c.active}, lượt đăng ký {c.subscribed}, "
+        f"tin nhắc đã gửi {c.sent}"
+        for c in report.reminders
+    ] or ["  (chưa có)"]
     return lines

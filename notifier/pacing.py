@@ -41,7 +41,9 @@ class TelegramPace:
             if wait <= 0:
                 break
             await self.sleep(wait)
-        self.next_slot = max(now, self.next_slot) + self.interval
+        # keep the cadence when a little late (the average stays at the rate), restart it after idling
+        base = self.next_slot if now - self.next_slot < self.interval else now
+        self.next_slot = base + self.interval
         self.last_sent[chat] = now
         if len(self.last_sent) > 10_000:  # forget chats whose second has long passed
             self.last_sent = {c: t for c, t in self.last_sent.items() if now - t < self.chat_seconds}

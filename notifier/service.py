@@ -103,7 +103,7 @@ class Notifier:
                 await asyncio.to_thread(outbox.note, row.id, "zalo_window")
                 result.waiting += 1
                 continue
-            message = await asyncio.to_thread(facts.message, row)
+            message = facts.message(row)  # the catalog is read once per event or programme and round
             if message is None:
                 continue  # moved or gone: the next plan supersedes it or sends the notice
             if (self.telegram if row.channel == "telegram" else self.zalo) is None:

@@ -256,3 +256,24 @@ def test_subscribing_listing_cancelling_and_deleting_from_the_chat(channels, clo
         left = session.scalars(select(ReminderOutbox.subscription_id)).all()
     assert senders == {"zalo:702"}
     assert all(reminders.active_for_sender("zalo:702")[0].id == sid for sid in left)
+
+
+def test_the_department_sees_counts_per_event_and_programme_without_identities(channels, clock):
+    from counselling import usage_report
+    from counselling.cli import main as counselling_cli
+
+    clock.set(dt.date(2027, 1, 10), 10)
+    subscribe("telegram:801", clock)
+    subscribe("zalo:802", clock)
+    clock.set(dt.date(2027, 3, 13), 8)
+    reminders.touch("zalo:802", clock())
+    run_round(clock)
+    report = usage_report.usage(dt.date(2027, 3, 1), dt.date(2027, 3, 13))
+    [counted] = report.reminders
+    assert (counted.code, counted.active, counted.subscribed, counted.sent) == (EVENT, 2, 2, 2)
+    lines = "\n".join(usage_report.as_text(report))
+    assert "đang đăng ký 2, lượt đăng ký 2, tin nhắc đã gửi 2" in lines
+    assert "801" not in lines and "802" not in lines
+    csv = usage_report.to_csv(report).decode("utf-8-sig")
+    assert "Tin nhắc đã gửi" in csv and "telegram:" not in csv
+    assert counselling_cli(["report", "usage", "--since", "2027-03-01", "--until", "2027-03-13"]) == 0
