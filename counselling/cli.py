@@ -9,7 +9,7 @@ from pathlib import Path
 
 from catalog.migrate import migrate
 from catalog.vietnam_time import vietnam_time
-from counselling import conversation_log, handoff, labels, privacy, tracker_purge, usage_counts, usage_report
+from counselling import conversation_log, handoff, labels, privacy, reminders, tracker_purge, usage_counts, usage_report
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CHART = PROJECT_ROOT / "var" / "reports" / "tin-nhan-moi-ngay.png"
@@ -99,6 +99,7 @@ def cmd_purge(args) -> int:
     days = args.days if args.days is not None else privacy.retention_days()
     removed = conversation_log.purge(days)
     removed["rasa_conversations"] = tracker_purge.purge(days)
+    removed["reminder_subscriptions"] = reminders.purge(days)
     print(f"Đã xóa dữ liệu cũ hơn {days} ngày: " + ", ".join(f"{k}: {v}" for k, v in removed.items()))
     return 0
 

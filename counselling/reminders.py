@@ -195,6 +195,24 @@ def touch(sender_id: str, at: dt.datetime) -> None:
         )
 
 
+def purge(days: int, url: str | None = None, now: dt.datetime | None = None) -> int:
+    """Ended subscriptions (cancelled, blocked, past, removed) of chats silent for more than
+    `days` days, with their outbox rows; how many. Active ones stay: they are still to be sent."""
+    cutoff = (now or utcnow()) - dt.timedelta(days=days)
+    with db.session(url) as session, session.begin():
+        ids = list(
+            session.scalars(
+                select(ReminderSubscription.id).where(
+                    ReminderSubscription.active.is_(False), ReminderSubscription.last_message_at < cutoff
+                )
+            )
+        )
+        if ids:
+            session.execute(delete(ReminderOutbox).where(ReminderOutbox.subscription_id.in_(ids)))
+            session.execute(delete(ReminderSubscription).where(ReminderSubscription.id.in_(ids)))
+    return len(ids)
+
+
 # --- for the department: counts only ---------------------------------------------------------
 
 

@@ -277,3 +277,14 @@ def test_the_department_sees_counts_per_event_and_programme_without_identities(c
     csv = usage_report.to_csv(report).decode("utf-8-sig")
     assert "Tin nhắc đã gửi" in csv and "telegram:" not in csv
     assert counselling_cli(["report", "usage", "--since", "2027-03-01", "--until", "2027-03-13"]) == 0
+
+
+def test_the_retention_purge_deletes_ended_subscriptions_of_silent_chats_only(channels, clock):
+    clock.set(dt.date(2027, 1, 10), 10)
+    subscribe("telegram:901", clock)
+    subscribe("telegram:902", clock)
+    reminders.cancel("telegram:901")
+    assert reminders.purge(180, now=clock() + dt.timedelta(days=10)) == 0
+    assert reminders.purge(180, now=clock() + dt.timedelta(days=181)) == 1
+    with db.session() as session:
+        assert set(session.scalars(select(ReminderSubscription.sender_id))) == {"telegram:902"}
