@@ -28,8 +28,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatAction
+from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 import settings
@@ -43,6 +45,7 @@ log = logging.getLogger("telegram_gateway")
 
 MAX_TEXT = 4096
 MAX_CALLBACK_BYTES = 64
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024  # a handbook is a few MB; the Bot API takes up to 50 MB
 HELP = (
     "Mình là trợ lý tư vấn học nghề. Bạn có thể hỏi:\n"
     "• Trường nào dạy nghề bạn thích, ở tỉnh nào, học phí bao nhiêu\n"
@@ -80,6 +83,7 @@ class Settings:
     redis_url: str
     state_dir: Path
     rate_limit: int  # messages per sender per minute
+    document_base: str = ""  # the public handbook's address: only documents from there are fetched and sent
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -109,6 +113,7 @@ class Settings:
             redis_url=config.redis_url,
             state_dir=config.telegram_state_path,
             rate_limit=config.telegram_rate_limit_per_minute,
+            document_base=config.portal_base_url,
         )
 
     @property
@@ -283,6 +288,10 @@ class TelegramGateway:
 
     async def deliver(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, replies: list[dict]) -> None:
         for reply in replies:
+            custom = reply.get("custom")
+            if isinstance(custom, dict) and isinstance(custom.get("document"), dict):
+                await self.send_document(context, chat_id, custom["document"])
+                continue
             chunks = split_text(reply.get("text") or "", MAX_TEXT)
             buttons = reply.get("buttons") or []
             markup = None
@@ -303,6 +312,24 @@ class TelegramGateway:
             for index, chunk in enumerate(chunks):
                 last = index == len(chunks) - 1
                 await context.bot.send_message(chat_id, chunk, reply_markup=markup if last else None)
+
+    async def send_document(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, document: dict) -> None:
+        """The handbook's PDF itself ("cho em xin cẩm nang", actions/handbook.py), fetched from the
+        public handbook; the link in the text is enough when it cannot be fetched or sent."""
+        url = str(document.get("url") or "")
+        if not self.settings.document_base or not url.startswith(self.settings.document_base + "/"):
+            return
+        try:
+            async with httpx.AsyncClient(timeout=60) as http:
+                response = await http.get(url)
+            content = response.content
+            if response.status_code != 200 or not content.startswith(b"%PDF") or len(content) > MAX_DOCUMENT_BYTES:
+                log.info("handbook PDF not sent: HTTP %s, %s bytes", response.status_code, len(content))
+                return
+            filename = str(document.get("filename") or "cam-nang.pdf")
+            await context.bot.send_document(chat_id, document=content, filename=filename)
+        except (httpx.HTTPError, TelegramError) as error:
+            log.warning("handbook PDF not sent (%s): the link is enough", type(error).__name__)
 
 
 def main() -> None:

@@ -14,6 +14,8 @@ from __future__ import annotations
 import json
 import threading
 import time
+from email.parser import BytesParser
+from email.policy import HTTP
 from urllib.parse import parse_qs, urlsplit
 
 from tests.bot.channels.loopback_server import LoopbackJsonServer
@@ -32,6 +34,7 @@ class FakeTelegram(LoopbackJsonServer):
         self.answered: list[str] = []  # answerCallbackQuery ids
         self.calls: list[str] = []
         self.redelivered: list[dict] = []  # returned by the next getUpdates whatever its offset
+        self.documents: list[dict] = []  # sendDocument calls: chat_id, filename, bytes
         self.flood_control = False
         self.violations: list[dict] = []  # sendMessage calls over the limits (answered 429)
         self.blocked: set[int] = set()
@@ -137,6 +140,14 @@ class FakeTelegram(LoopbackJsonServer):
     def _params(raw: bytes, content_type: str) -> dict:
         if not raw:
             return {}
+        if "multipart/form-data" in content_type:  # sendDocument with an uploaded file
+            form = BytesParser(policy=HTTP).parsebytes(f"Content-Type: {content_type}\r\n\r\n".encode() + raw)
+            out: dict = {}
+            for part in form.iter_parts():
+                name = part.get_param("name", header="content-disposition")
+                data = part.get_payload(decode=True) or b""
+                out[name] = {"filename": part.get_filename(), "bytes": data} if part.get_filename() else data.decode()
+            return out
         if "json" in content_type:
             return json.loads(raw)
         parsed = parse_qs(raw.decode())
@@ -176,6 +187,14 @@ class FakeTelegram(LoopbackJsonServer):
                 self.answered.append(params.get("callback_query_id"))
                 self.cond.notify_all()
             return True
+        if method == "sendDocument":
+            chat_id = int(params["chat_id"])
+            upload = params.get("document") or {}
+            with self.cond:
+                self.documents.append({"chat_id": chat_id, "filename": upload.get("filename"), "bytes": upload.get("bytes", b"")})
+                self.cond.notify_all()
+            document = {"file_id": "d1", "file_unique_id": "u1", "file_name": upload.get("filename")}
+            return self._message(chat_id, document=document, **{"from": BOT_USER})
         if method == "sendMessage":
             chat_id = int(params["chat_id"])
             with self.cond:
