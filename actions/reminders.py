@@ -149,7 +149,8 @@ def _subscribe_event(dispatcher, tracker: Tracker, event: queries.EventInfo | No
             buttons=[replies.button("Sự kiện sắp tới", "/ask_events")],
         )
         return []
-    return _confirm(dispatcher, tracker, EVENT, event.code, event.title, event.start_date, f"“{event.title}”", "diễn ra")
+    when = f"diễn ra ngày {replies.date(event.start_date)}"
+    return _confirm(dispatcher, tracker, EVENT, event.code, event.title, event.start_date, f"sự kiện “{event.title}”", when)
 
 
 def _subscribe_programme(dispatcher, tracker: Tracker, p: queries.ProgrammeInfo | None) -> list:
@@ -176,26 +177,26 @@ def _subscribe_programme(dispatcher, tracker: Tracker, p: queries.ProgrammeInfo 
         title,
         p.application_deadline,
         f"hạn nộp hồ sơ {name}",
-        "là hạn",
+        f"ngày {replies.date(p.application_deadline)}",
     )
 
 
-def _confirm(dispatcher, tracker: Tracker, kind: str, code: str, title: str, day: dt.date, what: str, verb: str) -> list:
+def _confirm(dispatcher, tracker: Tracker, kind: str, code: str, title: str, day: dt.date, what: str, when: str) -> list:
     now = utcnow()
     times = reminders.reminder_times(day, now)
     if not times:
         dispatcher.utter_message(
-            text=f"{what[:1].upper()}{what[1:]} {verb} ngày {replies.date(day)}, gần quá nên mình không kịp nhắc trước "
-            "7 ngày hay 1 ngày nữa. Bạn ghi lại giúp mình nhé."
+            text=f"{what[:1].upper()}{what[1:]} {when}: gần quá nên mình không kịp nhắc trước 7 ngày hay 1 ngày nữa. "
+            "Bạn ghi lại giúp mình nhé."
         )
         return []
-    reminders.subscribe(tracker.sender_id, kind, code, title, now=now)
-    when = " và ".join(
+    new = reminders.subscribe(tracker.sender_id, kind, code, title, now=now)
+    moments = " và ".join(
         f"08:00 ngày {replies.date(t.due_at.astimezone(VIETNAM).date())} ({'trước 7 ngày' if t.kind == 'before_7' else 'trước 1 ngày'})"
         for t in times
     )
-    text = (
-        f"Mình sẽ nhắc bạn {what} ({verb} ngày {replies.date(day)}) vào {when}, ngay trong cuộc trò chuyện này, "
+    text = ("" if new else "Bạn đã đăng ký nhắc này rồi. ") + (
+        f"Mình sẽ nhắc bạn {what} ({when}) vào {moments}, ngay trong cuộc trò chuyện này, "
         "kèm thông tin mới nhất lúc nhắc. Mình chỉ nhắc trong khoảng 08:00–21:00. "
         'Muốn dừng, bạn bấm "Tắt nhắc" hoặc nhắn "tắt nhắc".'
     )

@@ -288,3 +288,21 @@ def test_the_retention_purge_deletes_ended_subscriptions_of_silent_chats_only(ch
     assert reminders.purge(180, now=clock() + dt.timedelta(days=181)) == 1
     with db.session() as session:
         assert set(session.scalars(select(ReminderSubscription.sender_id))) == {"telegram:902"}
+
+
+def test_a_programme_with_a_deadline_ahead_is_confirmed_once_and_one_without_is_refused(channels):
+    today = dt.date.today()
+    with db.session() as session:
+        ahead = session.scalars(select(Programme).where(Programme.application_deadline > today + dt.timedelta(days=10))).first()
+        ref = f"{ahead.institution.code}/{ahead.code}"
+        session.execute(update(Programme).where(Programme.id != ahead.id).values(application_deadline=None))
+        session.commit()
+        other = session.scalars(select(Programme).where(Programme.id != ahead.id)).first()
+        other_ref = f"{other.institution.code}/{other.code}"
+    text, _ = act(ActionSubscribeReminder(), "telegram:711", intent="subscribe_reminder", entities={"programme_ref": ref})
+    assert f"hạn nộp hồ sơ ngành {ahead.name}" in text and ahead.application_deadline.strftime("%d/%m/%Y") in text
+    text, _ = act(ActionSubscribeReminder(), "telegram:711", intent="subscribe_reminder", entities={"programme_ref": ref})
+    assert text.startswith("Bạn đã đăng ký nhắc này rồi.")
+    text, _ = act(ActionSubscribeReminder(), "telegram:711", intent="subscribe_reminder", entities={"programme_ref": other_ref})
+    assert "chưa có hạn nộp hồ sơ" in text
+    assert [s.target_code for s in reminders.active_for_sender("telegram:711")] == [ref]
