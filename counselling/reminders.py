@@ -111,6 +111,10 @@ def subscribe(sender_id: str, target_kind: str, target_code: str, title: str, *,
             )
         else:
             row.active, row.ended_reason, row.created_at, row.last_message_at = True, None, now, now
+            # what the cancellation stopped may be planned again; what was sent keeps its key (never twice)
+            session.execute(
+                delete(ReminderOutbox).where(ReminderOutbox.subscription_id == row.id, ReminderOutbox.state == "superseded")
+            )
         _count(session, target_kind, target_code, title, subscribed=1)
     return True
 

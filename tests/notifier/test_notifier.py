@@ -306,3 +306,17 @@ def test_a_programme_with_a_deadline_ahead_is_confirmed_once_and_one_without_is_
     text, _ = act(ActionSubscribeReminder(), "telegram:711", intent="subscribe_reminder", entities={"programme_ref": other_ref})
     assert "chưa có hạn nộp hồ sơ" in text
     assert [s.target_code for s in reminders.active_for_sender("telegram:711")] == [ref]
+
+
+def test_subscribing_again_after_cancelling_plans_the_reminders_again_but_never_resends(channels, clock):
+    telegram, _ = channels
+    clock.set(dt.date(2027, 1, 10), 10)
+    subscribe("telegram:721", clock)
+    clock.set(dt.date(2027, 3, 13), 8)
+    run_round(clock)
+    reminders.cancel("telegram:721")
+    clock.set(dt.date(2027, 3, 13), 9)
+    subscribe("telegram:721", clock)  # the 1-day reminder comes back; the 7-day one was sent already
+    clock.set(dt.date(2027, 3, 19), 8)
+    run_round(clock)
+    assert [("ngày mai" in t) for t in texts(telegram, 721)] == [False, True]
