@@ -1,5 +1,7 @@
 """`make run` / `make serve`: load the catalog, train if needed, start the action server and
-Rasa, and (with --chat) open a chat in the terminal. Ctrl-C stops everything it started.
+Rasa, and (with --chat) open a chat in the terminal. Ctrl-C (or SIGTERM) stops everything it
+started. A child that stops unexpectedly is started again with backoff, and one that keeps
+crashing stops the launcher with a non-zero exit (ops/supervisor.py).
 
 Runs in .venv (Python 3.11+) and starts Rasa from .venv-rasa (Python 3.10): the two
 talk over HTTP, as in production. Production settings come from environment
@@ -17,6 +19,7 @@ import signal
 import string
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -24,6 +27,7 @@ import httpx
 
 import settings
 from bot import rasa_endpoints
+from ops.supervisor import Child, KeepsCrashing, Supervisor
 from settings import generated
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -114,27 +118,21 @@ def wait_ready(url: str, process: subprocess.Popen, what: str, timeout: float = 
     sys.exit(f"{what} không sẵn sàng sau {timeout:.0f} giây.")
 
 
-def start_actions(port: int, log: Path) -> subprocess.Popen:
+def start_actions(port: int, log: Path) -> Child:
     """The action server (actions/__main__.py): ACTIONS_HOST, and only for callers with the secret."""
-    return subprocess.Popen(
+    return Child(
+        f"Máy chủ hành động (cổng {port})",
         [sys.executable, "-m", "actions", "--port", str(port)],
         cwd=ROOT,
-        stdout=open(log, "ab"),
-        stderr=subprocess.STDOUT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
+        log=log,
     )
 
 
-def start_rasa(host: str, port: int, endpoints: Path, log: Path) -> subprocess.Popen:
+def start_rasa(host: str, port: int, endpoints: Path, log: Path) -> Child:
     """Rasa through bot/rasa_run.py, which adds the API token from the environment."""
     arguments = rasa_endpoints.rasa_arguments(settings.get(), host, port, str(MODEL), "credentials.yml", str(endpoints))
-    return subprocess.Popen(
-        [str(RASA_PYTHON), "-m", "bot.rasa_run", *arguments],
-        cwd=ROOT,
-        stdout=open(log, "ab"),
-        stderr=subprocess.STDOUT,
-        env=rasa_env(),
-    )
+    return Child(f"Rasa (cổng {port})", [str(RASA_PYTHON), "-m", "bot.rasa_run", *arguments], cwd=ROOT, env=rasa_env(), log=log)
 
 
 def start_servers(
@@ -200,12 +198,7 @@ def _start_replicas(count: int, rasa_port: int, actions_port: int, replica_port:
             wait_ready(f"http://127.0.0.1:{actions_port + i}/health", processes[2 * i], f"Máy chủ hành động {i}")
             wait_ready(f"http://127.0.0.1:{replica_port + i}/status", processes[2 * i + 1], f"Rasa {i}", params=api_token())
         config_file = write_haproxy_config(log_dir, f"{config.rasa_host}:{rasa_port}", replica_port, count)
-        balancer = subprocess.Popen(
-            [haproxy, "-f", str(config_file), "-db"],
-            cwd=ROOT,
-            stdout=open(log_dir / "haproxy.log", "ab"),
-            stderr=subprocess.STDOUT,
-        )
+        balancer = Child("HAProxy", [haproxy, "-f", str(config_file), "-db"], cwd=ROOT, env=None, log=log_dir / "haproxy.log")
         processes.append(balancer)
         wait_ready(f"http://127.0.0.1:{rasa_port}/", balancer, "HAProxy")
     except BaseException:
@@ -240,24 +233,23 @@ def start_channels(log_dir: Path = VAR / "log") -> list[subprocess.Popen]:
     for name, module, configured in enabled:
         if not configured:
             continue
-        log = open(log_dir / f"{name}.log", "ab")
-        processes.append(
-            subprocess.Popen([sys.executable, "-m", module], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        )
+        processes.append(Child(f"Kênh {name}", [sys.executable, "-m", module], cwd=ROOT, env=env, log=log_dir / f"{name}.log"))
         say(f"Kênh {name} đã bật (log: {log_dir}/{name}.log)")
     if not config.notifier_disabled:
-        log = open(log_dir / "notifier.log", "ab")
         processes.append(
-            subprocess.Popen([sys.executable, "-m", "notifier"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+            Child("Tiến trình gửi nhắc lịch", [sys.executable, "-m", "notifier"], cwd=ROOT, env=env, log=log_dir / "notifier.log")
         )
         say(f"Tiến trình gửi nhắc lịch đã bật (log: {log_dir}/notifier.log)")
     if not config.office_disabled:
-        log = open(log_dir / "office.log", "ab")
         # the web chat's details panel reads the tracker through Rasa's API; the gateways need no token
         office_env = {**env, "RASA_AUTH_TOKEN": config.rasa_api_token}
         processes.append(
-            subprocess.Popen(
-                [sys.executable, "-m", "staff", "serve"], cwd=ROOT, env=office_env, stdout=log, stderr=subprocess.STDOUT
+            Child(
+                "Trang web cho phòng tuyển sinh",
+                [sys.executable, "-m", "staff", "serve"],
+                cwd=ROOT,
+                env=office_env,
+                log=log_dir / "office.log",
             )
         )
         address = f"http://{config.office_host}:{config.office_port}"
@@ -266,9 +258,8 @@ def start_channels(log_dir: Path = VAR / "log") -> list[subprocess.Popen]:
             f".venv/bin/python -m staff users add …; log: {log_dir}/office.log)"
         )
     if not config.portal_disabled:  # the public handbook (portal), unless PORTAL_DISABLED=1
-        log = open(log_dir / "portal.log", "ab")
         processes.append(
-            subprocess.Popen([sys.executable, "-m", "portal", "serve"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+            Child("Cẩm nang công khai", [sys.executable, "-m", "portal", "serve"], cwd=ROOT, env=env, log=log_dir / "portal.log")
         )
         say(
             f"Cẩm nang chọn nghề – chọn trường (trang công khai): http://{config.portal_host}:{config.portal_port}/ "
@@ -317,27 +308,54 @@ def chat() -> None:
                 print(f"   [{len(buttons)}] {button['title']}")
 
 
+def serve(supervisor: Supervisor, with_chat: bool = False) -> int:
+    """Keep the started processes running until Ctrl-C or SIGTERM (0), or until one keeps
+    crashing (1, with the reason on stderr); then stop them all."""
+    failure: list[KeepsCrashing] = []
+
+    def interrupt(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    def watch_beside_the_chat() -> None:
+        try:
+            supervisor.watch()
+        except KeepsCrashing as error:
+            failure.append(error)
+            signal.raise_signal(signal.SIGINT)  # ends the chat's input() in the main thread
+
+    signal.signal(signal.SIGTERM, interrupt)
+    watcher = threading.Thread(target=watch_beside_the_chat, name="supervisor", daemon=True)
+    try:
+        if with_chat:
+            watcher.start()
+            chat()
+        else:
+            say("Nhấn Ctrl-C để dừng.")
+            supervisor.watch()
+    except KeepsCrashing as error:
+        failure.append(error)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        supervisor.stopping.set()
+        if watcher.is_alive():
+            watcher.join(timeout=5)  # no restart may race the stop below
+        say("Đang dừng…")
+        stop(supervisor.children)
+    if failure:
+        print(f"[bot] {failure[0]}", file=sys.stderr, flush=True)
+        return 1
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="Khởi động bot")
     parser.add_argument("--chat", action="store_true", help="mở khung chat trong terminal")
     args = parser.parse_args()
     prepare_catalog()
     train_if_needed()
-    core = start_servers()
-    processes = core + start_channels()
-    try:
-        if args.chat and sys.stdin.isatty():
-            chat()
-        else:
-            say("Nhấn Ctrl-C để dừng.")
-            while all(p.poll() is None for p in core):
-                time.sleep(1)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        say("Đang dừng…")
-        stop(processes)
-    return 0
+    processes = start_servers() + start_channels()
+    return serve(Supervisor(processes, say), with_chat=args.chat and sys.stdin.isatty())
 
 
 if __name__ == "__main__":
