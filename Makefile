@@ -3,10 +3,14 @@ PY := .venv/bin/python
 RASA_ENV := PYTHONPATH=$(CURDIR) RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=3 PYTHONWARNINGS=ignore SQLALCHEMY_SILENCE_UBER_WARNING=1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup run serve test lint train eval lookups labelled bench bench-catalog bench-channels bench-bot bench-notify bench-portal portal template migrate status office checks
+.PHONY: setup test-browser run serve test lint train eval lookups labelled bench bench-catalog bench-channels bench-bot bench-notify bench-portal portal template migrate status office checks
 
 setup:
 	@scripts/setup.sh
+
+## Chromium for the web-page tests; only `make test` needs it, so `make run` never waits for it.
+test-browser:
+	@scripts/setup-test-browser.sh
 
 ## Set up, load the sample catalog into an empty catalog, train if needed, start the
 ## action server and Rasa (REST channel, port 5005) and chat in the terminal.
@@ -19,7 +23,7 @@ serve: setup
 
 ## The whole test suite: catalog (SQLite and PostgreSQL), actions, Rasa data validation,
 ## conversation tests and end-to-end tests against the real servers.
-test: setup lint
+test: setup lint test-browser
 	@$(PY) -m pytest
 
 ## Lint and format check (ruff, configured in pyproject.toml).

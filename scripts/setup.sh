@@ -85,15 +85,3 @@ if ! command -v haproxy >/dev/null 2>&1 && ! [ -x /usr/sbin/haproxy ]; then
     echo "Chưa có HAProxy: RASA_REPLICAS > 1 cần nó. Cài bằng: sudo apt install haproxy." >&2
   fi
 fi
-
-# Browser for the web-page tests (Playwright drives Debian's Chromium; it cannot download its own here).
-if ! command -v "${CHROMIUM_PATH:-chromium}" >/dev/null 2>&1; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    say "Cài Chromium cho kiểm thử trang web (apt-get install chromium; chi tiết: var/log/setup.chromium.log) …"
-    mkdir -p var/log
-    DEBIAN_FRONTEND=noninteractive apt-get install -y chromium > var/log/setup.chromium.log 2>&1 \
-      || echo "Không cài được Chromium; các kiểm thử trang web sẽ báo lỗi. Cài bằng: sudo apt install chromium" >&2
-  else
-    echo "Chưa có Chromium: các kiểm thử trang web cần nó. Cài bằng: sudo apt install chromium (hoặc đặt CHROMIUM_PATH)." >&2
-  fi
-fi

@@ -58,7 +58,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install it with `apt install chromium` (make setup does it as root)")
+        pytest.fail(f"Chromium not found at {CHROMIUM}: install it with `apt install chromium` (make test does it as root)")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser
