@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-from bot.channels.channel_store import ChannelStore
+from bot.channels.store import ChannelStore
 
 SLOW_DOWN = "Bạn nhắn nhanh quá, mình chưa kịp trả lời hết. Bạn đợi khoảng một phút rồi nhắn tiếp giúp mình nhé."
 WINDOW_SECONDS = 60

@@ -35,9 +35,9 @@ from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 import settings
-from bot.channels.channel_store import ChannelStore
 from bot.channels.rate_limit import SLOW_DOWN, RateLimit, Verdict
 from bot.channels.secrets import setup_logging
+from bot.channels.store import ChannelStore, open_channel_store
 from bot.channels.text_split import split_text
 from bot.rasa_client import APOLOGY, TEXT_ONLY, RasaClient, RasaUnavailable
 
@@ -146,7 +146,7 @@ class TelegramGateway:
     def __init__(self, settings: Settings):
         self.settings = settings
         self.rasa = RasaClient(settings.rasa_url, timeout=settings.rasa_timeout)
-        self.store = ChannelStore(f"telegram:{settings.bot_id}", settings.state_dir, settings.redis_url or None)
+        self.store = open_channel_store(f"telegram:{settings.bot_id}", settings.state_dir, settings.redis_url or None)
         self.payloads = ButtonPayloads(self.store)
         self.limit = RateLimit(self.store, settings.rate_limit)
         self.locks: dict[int, asyncio.Lock] = {}

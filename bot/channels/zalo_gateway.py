@@ -15,7 +15,7 @@ showing `/intent{...}` in the student's chat. A sender over
 ZALO_RATE_LIMIT_PER_MINUTE gets one "Bạn nhắn nhanh quá…" per minute.
 Sources: shared/research/channels.md §1.
 
-Replies go through a durable outbox (bot/channels/channel_store.py: Redis or a
+Replies go through a durable outbox (bot/channels/store/: Redis or a
 SQLite file), because once the webhook has answered 200 Zalo will never resend
 the question: a reply that cannot be sent now must wait, not vanish. One worker
 per user sends that user's queue in order; a restarted gateway resumes every
@@ -59,9 +59,9 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 import settings
-from bot.channels.channel_store import ChannelStore, OutboxItem
 from bot.channels.rate_limit import SLOW_DOWN, RateLimit, Verdict
 from bot.channels.secrets import setup_logging
+from bot.channels.store import OutboxItem, open_channel_store
 from bot.channels.text_split import split_text
 from bot.channels.token_file import TokenFile
 from bot.rasa_client import APOLOGY, TEXT_ONLY, RasaClient, RasaUnavailable
@@ -227,7 +227,7 @@ class ZaloGateway:
         self.http = httpx.AsyncClient(timeout=httpx.Timeout(10.0, read=settings.send_timeout))
         self.rasa = RasaClient(settings.rasa_url)
         self.tokens = OaTokens(settings, self.http)
-        self.store = ChannelStore("zalo", settings.state_dir, settings.redis_url or None)
+        self.store = open_channel_store("zalo", settings.state_dir, settings.redis_url or None)
         self.limit = RateLimit(self.store, settings.rate_limit)
         self.locks: dict[str, asyncio.Lock] = {}
         self.tasks: set[asyncio.Task] = set()  # events being handled

@@ -1,23 +1,24 @@
-"""bot/channels/channel_store.py against real Redis (db 11, flushed) and the local SQLite file:
+"""bot/channels/store/ (both backends) against real Redis (db 11, flushed) and the local SQLite file:
 what a gateway must still know after a restart."""
 
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import time
 import uuid
 
 import pytest
 
-from bot.channels.channel_store import ChannelStore
 from bot.channels.rate_limit import RateLimit, Verdict
+from bot.channels.store import open_channel_store
 
 
 @pytest.fixture(params=["redis", "sqlite"])
 def open_store(request, tmp_path):
     """A factory: each call is the same store as seen by a new gateway process."""
     redis_url = request.getfixturevalue("channel_redis_url") if request.param == "redis" else None
-    return lambda namespace="zalo": ChannelStore(namespace, tmp_path, redis_url)
+    return lambda namespace="zalo": open_channel_store(namespace, tmp_path, redis_url)
 
 
 def run(scenario):
@@ -66,12 +67,12 @@ def test_payloads_survive_a_restart(open_store):
 
 def test_expired_payloads_are_gone_from_the_file_not_only_hidden(tmp_path):
     async def scenario():
-        store = ChannelStore("telegram:1", tmp_path, None)
+        store = open_channel_store("telegram:1", tmp_path, None)
         await store.remember("#old", "/greet", ttl=-1)  # already past its 90 days
         await store.remember("#new", "/greet")
-        rows = [key for (key,) in store.db.execute("SELECT key FROM payloads")]
         await store.close()
-        return rows
+        with sqlite3.connect(tmp_path / "state.sqlite3") as db:  # the file itself, as a new process reads it
+            return [key for (key,) in db.execute("SELECT key FROM payloads")]
 
     assert run(scenario) == ["telegram:1:#new"]
 
@@ -132,3 +133,44 @@ def test_rate_limit_answers_then_warns_once_then_ignores(open_store):
     verdicts, other = run(scenario)
     assert verdicts == [Verdict.ANSWER] * 3 + [Verdict.SLOW_DOWN, Verdict.IGNORE, Verdict.IGNORE]
     assert other is Verdict.ANSWER
+
+
+def test_outbox_depth_counts_every_users_unsent_messages(open_store):
+    async def scenario():
+        store = open_store(f"zalo-depth-{uuid.uuid4().hex}")
+        depths = [await store.outbox_depth()]
+        await store.enqueue("u1", [{"text": "a"}, {"text": "b"}])
+        await store.enqueue("u2", [{"text": "c"}])
+        depths.append(await store.outbox_depth())
+        await store.remove(await store.head("u1"))
+        depths.append(await store.outbox_depth())
+        await store.close()
+        return depths
+
+    assert run(scenario) == [0, 3, 2]
+
+
+def test_a_sqlite_write_waiting_on_a_lock_leaves_the_event_loop_free(tmp_path):
+    """Another process holds the file's write lock: the store's write waits for it in its
+    worker thread while the gateway's loop keeps serving; once the lock goes, the write lands.
+    (Run on the loop, the write would freeze the loop until SQLite gave up: the lock holder
+    below, which needs the loop, could never let go.)"""
+    store = open_channel_store("zalo", tmp_path, None)
+    other = sqlite3.connect(tmp_path / "state.sqlite3", isolation_level=None, check_same_thread=False)
+
+    async def scenario():
+        other.execute("BEGIN IMMEDIATE")  # another gateway process in the middle of a write
+        write = asyncio.create_task(store.first_time("msg:1"))
+        ticks = 0
+        while ticks < 20:  # the loop keeps turning while the write waits
+            await asyncio.sleep(0.01)
+            ticks += 1
+        assert not write.done()
+        other.execute("COMMIT")
+        first = await write
+        return ticks, first, await store.first_time("msg:1")
+
+    ticks, first, again = run(scenario)
+    other.close()
+    asyncio.run(store.close())
+    assert (ticks, first, again) == (20, True, False)

@@ -12,8 +12,8 @@ import time
 import httpx
 import pytest
 
-from bot.channels.channel_store import ChannelStore
 from bot.channels.rate_limit import SLOW_DOWN
+from bot.channels.store import open_channel_store
 from bot.channels.telegram_gateway import HELP, RESET_DONE, ButtonPayloads
 from bot.rasa_client import APOLOGY, TEXT_ONLY
 from tests.bot.channels.conftest import RATE_LIMIT, ROOT, TELEGRAM_TOKEN, TelegramHarness, free_port, start, stop
@@ -110,11 +110,11 @@ def test_long_payloads_get_short_ids_that_outlive_the_process(tmp_path):
     long_payload = '/ask_programme_info{"programme_ref":"HCM-TCVT/5210217","detail":"tuition"}'
 
     async def scenario():
-        store = ChannelStore("telegram:1", tmp_path)
+        store = open_channel_store("telegram:1", tmp_path)
         short = await ButtonPayloads(store).to_callback(long_payload)
         plain = await ButtonPayloads(store).to_callback("/greet")
         await store.close()
-        restarted = ChannelStore("telegram:1", tmp_path)
+        restarted = open_channel_store("telegram:1", tmp_path)
         found = await ButtonPayloads(restarted).from_callback(short)
         await restarted.close()
         return short, plain, found

@@ -13,8 +13,8 @@ import time
 import httpx
 import pytest
 
-from bot.channels.channel_store import ChannelStore
 from bot.channels.rate_limit import SLOW_DOWN
+from bot.channels.store import open_channel_store
 from bot.rasa_client import APOLOGY, TEXT_ONLY
 from tests.bot.channels.conftest import RATE_LIMIT, ZALO_APP_ID, ZALO_OA_SECRET
 
@@ -261,7 +261,7 @@ def wait_queued(zalo, user: str, timeout: float = 60) -> None:
     """Until the gateway has Rasa's reply for `user` in its outbox (read as a restarted gateway would)."""
 
     async def queued() -> bool:
-        store = ChannelStore("zalo", zalo.state_dir, zalo.redis_url or None)
+        store = open_channel_store("zalo", zalo.state_dir, zalo.redis_url or None)
         try:
             return user in await store.pending_users()
         finally:
