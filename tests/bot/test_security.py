@@ -6,7 +6,6 @@ Against the real servers started by the launcher, as `make serve` starts them.""
 from __future__ import annotations
 
 import os
-import socket
 import stat
 import subprocess
 
@@ -16,27 +15,15 @@ import pytest
 import settings
 from settings import generated
 from tests.bot_servers import ACTIONS_PORT, RASA_PORT, Chat, tracker_events, user_texts
-
-
-def outside_address() -> str | None:
-    """This machine's address on its network (what another machine would connect to)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-        try:
-            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: nothing is sent, the kernel only picks a route
-        except OSError:
-            return None
-        address = probe.getsockname()[0]
-    return None if address.startswith("127.") else address
+from tests.socket_table import listening_addresses, only_on_loopback
 
 
 @pytest.mark.parametrize("port", [RASA_PORT, ACTIONS_PORT], ids=["rasa", "actions"])
-def test_neither_rasa_nor_the_action_server_answers_on_the_outside_address(bot_url, port):
-    address = outside_address()
-    if address is None:
-        pytest.skip("this machine has no network address besides loopback")
-    with pytest.raises(OSError):
-        socket.create_connection((address, port), timeout=3).close()
-    socket.create_connection(("127.0.0.1", port), timeout=3).close()  # while they do listen on loopback
+def test_neither_rasa_nor_the_action_server_listens_beyond_loopback(bot_url, port):
+    """Read from the socket table (tests/socket_table.py), never by connecting to the machine's
+    network address."""
+    addresses = listening_addresses(port)
+    assert only_on_loopback(addresses), addresses
 
 
 def test_rasas_api_refuses_requests_without_the_token(bot_url):
