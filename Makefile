@@ -3,7 +3,7 @@ PY := .venv/bin/python
 RASA_ENV := PYTHONPATH=$(CURDIR) RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=3 PYTHONWARNINGS=ignore SQLALCHEMY_SILENCE_UBER_WARNING=1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup test-browser run serve test lint train eval lookups labelled bench bench-catalog bench-channels bench-bot bench-notify bench-portal portal template migrate status office checks
+.PHONY: setup test-browser run serve test lint train eval lookups labelled bench bench-catalog bench-channels bench-bot bench-notify bench-portal soak portal template migrate status office checks
 
 setup:
 	@scripts/setup.sh
@@ -63,6 +63,12 @@ bench-bot: setup
 ## time to send all, duplicates, rate-limit violations, the time the rate limit allows (~7 min).
 bench-notify: setup
 	@$(PY) -m bench.notify_bench
+
+## Soak: the production topology (2 Rasa replicas, PostgreSQL, Redis, HAProxy) at 5 messages a
+## second for SOAK_MINUTES (default 30): each process's memory at the start and the end, errors,
+## turns and p95 per 5 minutes; exits non-zero on an error or a process grown by more than 10 %.
+soak: setup
+	@$(PY) -m bench.soak --minutes $${SOAK_MINUTES:-30}
 
 ## National-scale import and query timings on SQLite and PostgreSQL (prints figures).
 bench-catalog: setup
