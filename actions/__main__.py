@@ -11,6 +11,9 @@ endpoints.yml (bot/rasa_endpoints.py); so binding it to a container network is s
 event broker (bot/nlu/turn_broker.py) sends in batches after the replies: `{"turns": [...]}`,
 each recorded by actions.counselling.record_turns in a worker thread. It answers
 `{"recorded": n}`; an item it cannot record is skipped with a log line, never an error.
+
+Metrics (metrics/turns.py) on their own port, ACTIONS_METRICS_PORT (`--metrics-port`),
+never on this one: turns, calls and time per action, fallbacks, hand-offs.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import asyncio
 import hmac
 import logging
 import sys
+import time
 
 from rasa_sdk import endpoint
 from rasa_sdk.executor import ActionExecutor
@@ -27,6 +31,8 @@ from sanic import Request, response
 
 import settings
 from actions.counselling import record_turns
+from metrics import turns as turn_metrics
+from metrics.endpoint import serve_metrics
 
 REFUSED = {"error": "Thiếu hoặc sai mã bí mật của máy chủ hành động."}
 NO_SECRET = (
@@ -50,7 +56,18 @@ def create_app(secret: str):
             return None
         if not hmac.compare_digest(request.headers.get("authorization", "").encode(), expected):
             return response.json(REFUSED, status=401)
+        request.ctx.started = time.perf_counter()
         return None
+
+    @app.on_response
+    async def count_action(request: Request, reply):
+        if request.path != "/webhook" or not hasattr(request.ctx, "started"):
+            return
+        try:
+            action = str((request.json or {}).get("next_action") or "?")
+        except Exception:  # not JSON: rasa-sdk already answered 400
+            action = "?"
+        turn_metrics.action_ran(action, time.perf_counter() - request.ctx.started, reply.status)
 
     @app.post("/turns")
     async def turns(request: Request):
@@ -61,6 +78,7 @@ def create_app(secret: str):
         if not isinstance(items, list) or len(items) > MAX_TURNS:
             return response.json({"error": 'expected {"turns": [...]}'}, status=400)
         recorded = await asyncio.to_thread(record_turns, items)  # the database, off the event loop
+        turn_metrics.TURNS.inc(sum(1 for item in items if isinstance(item, dict) and item.get("event") == "user"))
         return response.json({"recorded": recorded})
 
     return app
@@ -69,11 +87,13 @@ def create_app(secret: str):
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Máy chủ hành động của bot")
     parser.add_argument("--port", type=int, default=None)
+    parser.add_argument("--metrics-port", type=int, default=None)
     args = parser.parse_args(argv)
     config = settings.get()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = create_app(config.actions_api_secret)
     port = args.port or config.actions_port
+    serve_metrics(config.actions_metrics_port if args.metrics_port is None else args.metrics_port, "máy chủ hành động")
     logging.getLogger("actions").info("Action server on http://%s:%s", config.actions_host, port)
     app.run(host=config.actions_host, port=port, single_process=True, access_log=False, motd=False)
 

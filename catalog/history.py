@@ -329,3 +329,12 @@ def school_cells(code: str, url: str | None = None) -> dict[str, list[list[str]]
     with db.session(url) as session:
         state, _ = current_state(session, code)
         return json.loads(snapshot_json(state))
+
+
+def change_sets_by_kind() -> dict[str, int]:
+    """How many change sets each kind has (baseline, upload, rollback, outside): the import runs
+    the staff service's metrics report, counted in the database so a CLI import counts too."""
+    from sqlalchemy import func
+
+    with db.session() as session:
+        return dict(session.execute(select(ChangeSet.kind, func.count()).group_by(ChangeSet.kind)).all())

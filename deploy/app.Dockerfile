@@ -36,6 +36,7 @@ COPY bot/ bot/
 COPY actions/ actions/
 COPY staff/ staff/
 COPY portal/ portal/
+COPY metrics/ metrics/
 COPY migrations/ migrations/
 # counselling.labels reads the intents of domain.yml and the training data (counsellors' labels).
 COPY domain.yml ./

@@ -11,6 +11,7 @@ import sys
 import settings
 from bot.channels.secrets import setup_logging
 from catalog.migrate import migrate
+from metrics.endpoint import serve_metrics
 from notifier.service import Notifier
 
 log = logging.getLogger("notifier")
@@ -47,6 +48,8 @@ def main(argv: list[str] | None = None) -> int:
     config = settings.get()
     setup_logging([config.telegram_bot_token, config.zalo_access_token, config.zalo_refresh_token])
     migrate()
+    if not args.once:
+        serve_metrics(config.notifier_metrics_port, "tiến trình gửi nhắc lịch")
     asyncio.run(_main(args.once))
     return 0
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from catalog import db
 from counselling import reminders
@@ -123,6 +123,12 @@ def end_recipient(channel: str, recipient: str, reason: str) -> int:
         if ids:
             reminders.end(session, ids, reason)
     return len(ids)
+
+
+def pending_count() -> int:
+    """Rows still to send (the operator's outbox-depth gauge)."""
+    with db.session() as session:
+        return session.scalar(select(func.count()).select_from(ReminderOutbox).where(ReminderOutbox.state == "pending")) or 0
 
 
 def recover_in_flight() -> list[str]:

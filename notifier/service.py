@@ -20,6 +20,7 @@ from catalog import queries
 from catalog.models import utcnow
 from catalog.vietnam_time import VIETNAM
 from counselling.reminders import EVENT, SEND_FROM, SEND_UNTIL
+from metrics import reminders as reminder_metrics
 from notifier import outbox, planning, wording
 from notifier.delivery import Outcome, Result
 from notifier.pacing import TelegramPace
@@ -88,6 +89,7 @@ class Notifier:
         result = RoundResult()
         result.planned = (await asyncio.to_thread(planning.plan, now)).planned
         due = await asyncio.to_thread(outbox.due, now, ROUND_LIMIT)
+        reminder_metrics.OUTBOX_DEPTH.set(await asyncio.to_thread(outbox.pending_count))
         result.full = len(due) == ROUND_LIMIT
         facts = Facts()
         tasks: list[asyncio.Task] = []
@@ -125,6 +127,10 @@ class Notifier:
             sender = self.telegram if row.channel == "telegram" else self.zalo
             sent: Result = await sender.send(row.recipient, message)
             result.outcomes[sent.outcome.value] = result.outcomes.get(sent.outcome.value, 0) + 1
+            if sent.outcome is Outcome.DELIVERED:
+                reminder_metrics.SENT.labels(row.channel).inc()
+            else:
+                reminder_metrics.SEND_FAILURES.labels(row.channel, sent.outcome.value).inc()
             if sent.outcome is Outcome.DELIVERED:
                 await asyncio.to_thread(outbox.sent, row, self.now())
                 result.sent += 1

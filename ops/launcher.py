@@ -118,11 +118,14 @@ def wait_ready(url: str, process: subprocess.Popen, what: str, timeout: float = 
     sys.exit(f"{what} không sẵn sàng sau {timeout:.0f} giây.")
 
 
-def start_actions(port: int, log: Path) -> Child:
-    """The action server (actions/__main__.py): ACTIONS_HOST, and only for callers with the secret."""
+def start_actions(port: int, log: Path, metrics_port: int | None = None) -> Child:
+    """The action server (actions/__main__.py): ACTIONS_HOST, and only for callers with the secret.
+    Its metrics on `metrics_port` (ACTIONS_METRICS_PORT + replica index; 0 = none)."""
+    if metrics_port is None:
+        metrics_port = settings.get().actions_metrics_port
     return Child(
         f"Máy chủ hành động (cổng {port})",
-        [sys.executable, "-m", "actions", "--port", str(port)],
+        [sys.executable, "-m", "actions", "--port", str(port), "--metrics-port", str(metrics_port)],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         log=log,
@@ -189,7 +192,8 @@ def _start_replicas(count: int, rasa_port: int, actions_port: int, replica_port:
         for i in range(count):
             endpoints = replica_endpoints(log_dir, i)
             endpoints.write_text(endpoints_yaml(f"http://127.0.0.1:{actions_port + i}/webhook"), encoding="utf-8")
-            processes.append(start_actions(actions_port + i, log_dir / f"actions-{i}.log"))
+            metrics_port = config.actions_metrics_port + i if config.actions_metrics_port else 0
+            processes.append(start_actions(actions_port + i, log_dir / f"actions-{i}.log", metrics_port))
             processes.append(start_rasa(config.rasa_replica_host, replica_port + i, endpoints, log_dir / f"rasa-{i}.log"))
         say(
             f"{count} bản sao Rasa ở cổng {replica_port}–{replica_port + count - 1} (log: {log_dir}/rasa-*.log); khoảng 1–2 phút…"
@@ -210,9 +214,13 @@ def _start_replicas(count: int, rasa_port: int, actions_port: int, replica_port:
 
 def write_haproxy_config(log_dir: Path, bind: str, replica_port: int, count: int) -> Path:
     """var/log/haproxy.cfg from the template: one checked server per replica."""
+    config = settings.get()
     servers = "\n".join(f"    server rasa{i} 127.0.0.1:{replica_port + i} check" for i in range(count))
     text = string.Template(HAPROXY_TEMPLATE.read_text(encoding="utf-8")).substitute(
-        bind=bind, servers=servers, socket=str(log_dir / "haproxy.sock")
+        bind=bind,
+        servers=servers,
+        socket=str(log_dir / "haproxy.sock"),
+        metrics_bind=f"127.0.0.1:{config.haproxy_metrics_port}",  # loopback only: HAProxy holds no token
     )
     path = log_dir / "haproxy.cfg"
     path.write_text(text, encoding="utf-8")

@@ -23,10 +23,12 @@ def main(argv: list[str] | None = None) -> int:
         import uvicorn
 
         from catalog.migrate import migrate
+        from metrics.endpoint import serve_metrics
         from portal.app import create_app
 
         config = settings.get()
         migrate()
+        serve_metrics(config.portal_metrics_port, "cẩm nang công khai")
         print(f"Cẩm nang công khai: http://{config.portal_host}:{config.portal_port}/", flush=True)
         uvicorn.run(create_app(), host=config.portal_host, port=config.portal_port, log_level="warning", access_log=False)
         return 0

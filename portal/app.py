@@ -7,6 +7,7 @@ Apart from the staff service on purpose: no login, no write to the catalog, its 
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -16,6 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import settings
+from metrics import portal_requests
 from portal import chat, pages
 from portal.freshness import VersionedCache
 from portal.security import BodyLimitMiddleware, SecurityHeadersMiddleware
@@ -28,6 +30,14 @@ def create_app() -> FastAPI:
     app.state.cache = VersionedCache(settings.get().portal_refresh_seconds)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(BodyLimitMiddleware)
+
+    @app.middleware("http")
+    async def count_request(request: Request, call_next):
+        started, kind = time.perf_counter(), portal_requests.kind_of(request.url.path)
+        response = await call_next(request)
+        portal_requests.REQUESTS.labels(kind, str(response.status_code)).inc()
+        portal_requests.SECONDS.labels(kind).observe(time.perf_counter() - started)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_request: Request, _error: RequestValidationError):

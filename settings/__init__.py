@@ -357,6 +357,57 @@ class Settings:
         "NOTIFIER_SEND_TIMEOUT_SECONDS", 30.0, "Chờ Telegram/Zalo trả lời một tin nhắc chừng này giây.", group="Nhắc lịch"
     )
 
+    # --- metrics (Prometheus) ------------------------------------------------------------------
+    metrics_host: str = _var(
+        "METRICS_HOST",
+        DEFAULTS["METRICS_HOST"],
+        "Địa chỉ các cổng số đo `/metrics` lắng nghe; khác loopback thì bắt buộc có METRICS_TOKEN.",
+        group="Số đo",
+    )
+    metrics_token: str = _var(
+        "METRICS_TOKEN",
+        "",
+        "Mã Prometheus gửi kèm (`Authorization: Bearer …`) khi đọc `/metrics`; trống = không cần mã (chỉ khi nghe ở loopback).",
+        secret=True,
+        group="Số đo",
+    )
+    actions_metrics_port: int = _var(
+        "ACTIONS_METRICS_PORT",
+        DEFAULTS["ACTIONS_METRICS_PORT"],
+        "Cổng số đo `/metrics` của máy chủ hành động (bản sao thứ i: cổng này + i); 0 = tắt.",
+        group="Số đo",
+    )
+    telegram_metrics_port: int = _var(
+        "TELEGRAM_METRICS_PORT",
+        DEFAULTS["TELEGRAM_METRICS_PORT"],
+        "Cổng số đo `/metrics` của cổng kênh Telegram; 0 = tắt.",
+        group="Số đo",
+    )
+    zalo_metrics_port: int = _var(
+        "ZALO_METRICS_PORT", DEFAULTS["ZALO_METRICS_PORT"], "Cổng số đo `/metrics` của cổng kênh Zalo; 0 = tắt.", group="Số đo"
+    )
+    office_metrics_port: int = _var(
+        "OFFICE_METRICS_PORT", DEFAULTS["OFFICE_METRICS_PORT"], "Cổng số đo `/metrics` của trang cán bộ; 0 = tắt.", group="Số đo"
+    )
+    portal_metrics_port: int = _var(
+        "PORTAL_METRICS_PORT",
+        DEFAULTS["PORTAL_METRICS_PORT"],
+        "Cổng số đo `/metrics` của cẩm nang công khai; 0 = tắt.",
+        group="Số đo",
+    )
+    notifier_metrics_port: int = _var(
+        "NOTIFIER_METRICS_PORT",
+        DEFAULTS["NOTIFIER_METRICS_PORT"],
+        "Cổng số đo `/metrics` của tiến trình gửi nhắc lịch; 0 = tắt.",
+        group="Số đo",
+    )
+    haproxy_metrics_port: int = _var(
+        "HAPROXY_METRICS_PORT",
+        DEFAULTS["HAPROXY_METRICS_PORT"],
+        "Cổng số đo `/metrics` của HAProxy trước các bản sao Rasa (RASA_REPLICAS > 1); 0 = tắt.",
+        group="Số đo",
+    )
+
     # --- values derived from the ones above -------------------------------------------------
     @property
     def rasa_base_url(self) -> str:

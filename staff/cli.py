@@ -142,6 +142,12 @@ def add_parser(commands) -> None:
 def cmd_serve(_args) -> int:
     """The staff web service on OFFICE_HOST:OFFICE_PORT (behind HTTPS in production, OFFICE_TRUST_PROXY=1 there)."""
     config = settings.get()
+    from catalog.history import change_sets_by_kind
+    from metrics import catalog_changes
+    from metrics.endpoint import serve_metrics
+
+    catalog_changes.register(change_sets_by_kind)
+    serve_metrics(config.office_metrics_port, "trang cán bộ")
     uvicorn.run(
         create_app(),
         host=config.office_host,

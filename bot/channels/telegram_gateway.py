@@ -40,6 +40,8 @@ from bot.channels.secrets import setup_logging
 from bot.channels.store import ChannelStore, open_channel_store
 from bot.channels.text_split import split_text
 from bot.rasa_client import APOLOGY, TEXT_ONLY, RasaClient, RasaUnavailable
+from metrics.channels import MESSAGES, SEND_FAILURES
+from metrics.endpoint import serve_metrics
 
 log = logging.getLogger("telegram_gateway")
 
@@ -195,6 +197,7 @@ class TelegramGateway:
                 if await self.store.seen(key):
                     log.info("Dropped update %s: already handled", update.update_id)
                     return
+                MESSAGES.labels("telegram").inc()
                 try:
                     verdict = await self.limit.check(str(chat_id))
                     if verdict is not Verdict.ANSWER:
@@ -244,6 +247,8 @@ class TelegramGateway:
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("Error while handling an update: %s", type(context.error).__name__, exc_info=context.error)
+        if isinstance(context.error, (TelegramError, httpx.HTTPError)):
+            SEND_FAILURES.labels("telegram", "error").inc()
 
     # --- relay ----------------------------------------------------------------------------
 
@@ -333,21 +338,22 @@ class TelegramGateway:
 
 
 def main() -> None:
-    settings = Settings.from_env()
-    setup_logging([settings.token, settings.webhook_secret])
-    gateway = TelegramGateway(settings)
+    config = Settings.from_env()
+    setup_logging([config.token, config.webhook_secret])
+    gateway = TelegramGateway(config)
+    serve_metrics(settings.get().telegram_metrics_port, "cổng Telegram")
     application = gateway.build()
-    if settings.mode == "webhook":
+    if config.mode == "webhook":
         application.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
+            listen=config.webhook_listen,
+            port=config.webhook_port,
             url_path="telegram",
-            webhook_url=settings.webhook_url,
-            secret_token=settings.webhook_secret,
+            webhook_url=config.webhook_url,
+            secret_token=config.webhook_secret,
             allowed_updates=Update.ALL_TYPES,
         )
     else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES, timeout=settings.poll_timeout)
+        application.run_polling(allowed_updates=Update.ALL_TYPES, timeout=config.poll_timeout)
 
 
 if __name__ == "__main__":

@@ -65,6 +65,8 @@ from bot.channels.store import OutboxItem, open_channel_store
 from bot.channels.text_split import split_text
 from bot.channels.token_file import TokenFile
 from bot.rasa_client import APOLOGY, TEXT_ONLY, RasaClient, RasaUnavailable
+from metrics.channels import MESSAGES, OUTBOX_DEPTH, SEND_FAILURES
+from metrics.endpoint import serve_metrics
 
 log = logging.getLogger("zalo_gateway")
 
@@ -212,6 +214,9 @@ class OaTokens:
             log.info("Zalo access token refreshed")
 
 
+OUTBOX_DEPTH_SECONDS = 5.0
+
+
 class Outcome(Enum):
     """What became of one attempt to send (the rule is in the module docstring)."""
 
@@ -242,8 +247,20 @@ class ZaloGateway:
     async def lifespan(self, _app):
         for user in await self.store.pending_users():  # replies a stopped gateway could not send yet
             self.wake(user)
+        gauge = asyncio.create_task(self.measure_outbox())
         yield
+        gauge.cancel()
         await self.close()
+
+    async def measure_outbox(self) -> None:
+        """The outbox depth gauge, read from the store every few seconds (not per scrape: the
+        scrape runs in another thread, the store on this loop)."""
+        while not self.stopping.is_set():
+            try:
+                OUTBOX_DEPTH.labels("zalo").set(await self.store.outbox_depth())
+            except Exception as error:  # the gauge is not worth a failing gateway
+                log.warning("outbox depth not measured: %s", type(error).__name__)
+            await self.pause(OUTBOX_DEPTH_SECONDS)
 
     async def close(self) -> None:
         """Finish the turns in progress (their replies land in the outbox), then let each worker
@@ -286,6 +303,7 @@ class ZaloGateway:
             return JSONResponse({"error": "invalid signature"}, status_code=401)
         if not await self.store.first_time(self.event_key(event)):
             return JSONResponse({"status": "duplicate"})
+        MESSAGES.labels("zalo").inc()
         task = asyncio.create_task(self.handle(event))
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
@@ -379,6 +397,7 @@ class ZaloGateway:
                     await self.store.remove(item)
                 elif now - item.created > self.settings.outbox_max_age:
                     log.error("Zalo send given up after %s attempts over %.0f s", item.attempts, now - item.created)
+                    SEND_FAILURES.labels("zalo", "expired").inc()
                     await self.store.remove(item)
                 elif item.next_at > now:
                     await self.pause(item.next_at - now)
@@ -391,6 +410,8 @@ class ZaloGateway:
                 del self.workers[user]
 
     async def settle(self, item: OutboxItem, outcome: Outcome, reason: str) -> None:
+        if outcome is not Outcome.DELIVERED:
+            SEND_FAILURES.labels("zalo", outcome.value).inc()
         if outcome is Outcome.NOT_DELIVERED:
             delay = min(self.settings.backoff * 2 ** min(item.attempts, 30), self.settings.backoff_max)
             if item.attempts % 10 == 0:  # the first failure, then every tenth: an outage is one line a few minutes
@@ -478,6 +499,7 @@ def main() -> None:
     import uvicorn
 
     config = settings.get()
+    serve_metrics(config.zalo_metrics_port, "cổng Zalo")
     uvicorn.run(create_app(), host=config.zalo_listen, port=config.zalo_port, log_level="warning")
 
 

@@ -55,6 +55,8 @@ OFFICIAL_IMAGE_ENV = {
 # the launcher's local replicas (RASA_REPLICAS > 1) do not exist in containers: the orchestrator replicates.
 CONTAINER_LISTENERS = {"RASA_HOST", "ACTIONS_HOST", "OFFICE_HOST", "PORTAL_HOST", "ZALO_LISTEN", "TELEGRAM_WEBHOOK_LISTEN"}
 LAUNCHER_ONLY = {"RASA_REPLICA_HOST"}
+# Metrics stay on the pod's loopback unless the operator sets METRICS_HOST with METRICS_TOKEN (docs/deploy.md §9).
+LOOPBACK_IN_CONTAINERS = {"METRICS_HOST"}
 OFFICIAL_SECRETS = {"POSTGRES_PASSWORD", "REDISCLI_AUTH"}
 PLACEHOLDER = "CHANGE_ME"
 LOCK_LIFETIME = str(settings.Settings().rasa_lock_lifetime)  # the default
@@ -293,7 +295,7 @@ def test_rasa_reads_the_stores_and_passwords_the_entry_point_writes(tmp_path, se
         "http://actions:5055/turns",
         "act-456",
     )
-    assert seen["tracker_store"]["type"] == "SQL"
+    assert seen["tracker_store"]["type"] == "bot.nlu.tracker_store.KeepingSQLTrackerStore"  # Rasa's SQL store, kept trackers
     # the password came from the URL, reached Rasa through TRACKER_STORE_PASSWORD, and was decoded once
     assert seen["tracker_db_url"] == "postgresql://rasa:p%40ss-word@db.internal:5433/rasa?sslmode=require"
     lock = seen["lock_store"]
@@ -308,14 +310,20 @@ def test_rasa_reads_the_stores_and_passwords_the_entry_point_writes(tmp_path, se
     assert run["credentials"] == str(ROOT / "credentials.yml")
 
 
-def test_without_stores_rasa_keeps_conversations_in_memory_and_needs_no_password(set_env):
-    set_env(ACTIONS_PORT="5077", ACTION_ENDPOINT_URL="", ACTIONS_SECRET="a")  # a bot test may have set it
+def test_without_stores_rasa_keeps_conversations_in_an_sqlite_file_and_needs_no_password(set_env):
+    set_env(ACTIONS_PORT="5077", ACTION_ENDPOINT_URL="", ACTIONS_SECRET="a", TRACKER_STORE_URL="")
     module = entrypoint()
     config = settings.get()
     text = module.endpoints_yaml(config)
     assert text.startswith('action_endpoint:\n  url: "http://127.0.0.1:5077/webhook"\n')
-    assert "tracker_store" not in text and "lock_store" not in text
+    assert f'  dialect: "sqlite"\n  db: "{ROOT / "var" / "conversations.sqlite3"}"' in text
+    assert "lock_store" not in text
     assert "TRACKER_STORE_PASSWORD" not in module.rasa_environment(config, {"PATH": "/bin"})
+
+
+def test_tracker_store_memory_keeps_conversations_in_rasas_memory(set_env):
+    set_env(ACTION_ENDPOINT_URL="", ACTIONS_SECRET="a", TRACKER_STORE_URL="memory")
+    assert "tracker_store" not in entrypoint().endpoints_yaml(settings.get())
 
 
 def test_the_image_refuses_to_start_without_its_secrets(set_env):
@@ -617,7 +625,7 @@ def test_kubernetes_variables_are_settings_fields_and_listeners_bind_every_inter
             names |= {variable["name"] for variable in c.get("env", [])}
     assert names <= SETTING_NAMES | set(THIRD_PARTY), sorted(names - SETTING_NAMES - set(THIRD_PARTY))
     assert set(data) & SECRET_NAMES == set(), "secrets belong in gdnn-secrets, not the ConfigMap"
-    assert {listener.host_var for listener in LISTENERS} == CONTAINER_LISTENERS | LAUNCHER_ONLY, (
+    assert {listener.host_var for listener in LISTENERS} == CONTAINER_LISTENERS | LAUNCHER_ONLY | LOOPBACK_IN_CONTAINERS, (
         "a new listener: decide how it binds in a container (deploy/) and list it here"
     )
     for host_var in CONTAINER_LISTENERS:
