@@ -39,10 +39,18 @@ class RasaClient:
     async def __aexit__(self, *exc) -> None:
         await self.close()
 
-    async def send(self, sender: str, message: str, channel: str, turn_id: str | None = None) -> list[dict]:
+    async def send(
+        self, sender: str, message: str, channel: str, turn_id: str | None = None, *, expect_answer: bool = True
+    ) -> list[dict]:
         """Rasa's replies ([{"text", "buttons"}…]); raises RasaUnavailable. A caller that may send the
         same turn again after a restart (a platform redelivery) gives it a stable `turn_id`: Rasa then
-        answers it from the tracker instead of running it twice."""
+        answers it from the tracker instead of running it twice.
+
+        Every message of a student is answered, so no answer at all is a failed turn, reported as
+        RasaUnavailable (the caller apologises instead of staying silent): Rasa's REST channel
+        answers 200 with what it had collected when the turn failed inside it (tracker store or
+        lock store unreachable, action server down). Commands that answer nothing (`/restart`)
+        pass `expect_answer=False`."""
         message = unicodedata.normalize("NFC", message)[:MAX_MESSAGE_CHARS]
         body = {
             "sender": sender,
@@ -66,7 +74,11 @@ class RasaClient:
             replies = response.json()
         except ValueError as error:
             raise RasaUnavailable from error
-        return [r for r in replies if isinstance(r, dict)]
+        replies = [r for r in replies if isinstance(r, dict)] if isinstance(replies, list) else []
+        if expect_answer and not replies:
+            log.error("Rasa answered nothing for %s: the turn failed inside Rasa (see its log)", channel)
+            raise RasaUnavailable
+        return replies
 
     async def _post_once_more_if_unsent(self, body: dict, channel: str) -> httpx.Response:
         """One retry when the turn certainly reached no Rasa (connection refused, or the load

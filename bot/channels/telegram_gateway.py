@@ -236,7 +236,7 @@ class TelegramGateway:
     async def on_reset(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         chat_id = update.effective_chat.id
         try:
-            await self.rasa.send(self.sender(chat_id), "/restart", "telegram")
+            await self.rasa.send(self.sender(chat_id), "/restart", "telegram", expect_answer=False)
         except RasaUnavailable:
             await context.bot.send_message(chat_id, APOLOGY)
             return

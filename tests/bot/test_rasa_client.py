@@ -67,3 +67,25 @@ def test_a_refused_connection_is_tried_twice_then_reported(caplog):
     with pytest.raises(RasaUnavailable):
         send(f"http://127.0.0.1:{port}")
     assert [r.message for r in caplog.records].count("Rasa not reached for test, trying once more") == 1
+
+
+class SilentRasa(LoopbackJsonServer):
+    """Answers 200 with no message, as Rasa's REST channel does when the turn failed inside it."""
+
+    def route(self, method, path, headers, raw):
+        return 200, []
+
+
+def test_no_answer_at_all_is_a_failed_turn_unless_none_was_expected():
+    server = SilentRasa()
+    try:
+        with pytest.raises(RasaUnavailable):
+            send(server.url)
+
+        async def restart():
+            async with RasaClient(server.url, timeout=5) as client:
+                return await client.send("u1", "/restart", "test", expect_answer=False)
+
+        assert asyncio.run(restart()) == []
+    finally:
+        server.close()
