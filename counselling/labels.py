@@ -72,6 +72,9 @@ DESCRIPTIONS = {
     "request_human": "muốn gặp người tư vấn thật, được gọi lại",
     "delete_my_data": "xóa thông tin, số điện thoại đã gửi",
     "give_contact": "gửi số điện thoại, tên để được gọi lại",
+    "subscribe_reminder": "muốn được nhắc trước ngày hội, hạn nộp hồ sơ",
+    "stop_reminders": "xem, tắt các nhắc lịch đã đăng ký",
+    "ask_handbook": "xin cẩm nang tuyển sinh, chọn nghề của tỉnh",
 }
 
 
