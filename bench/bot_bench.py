@@ -3,8 +3,10 @@ each over the REST channel on loopback (async httpx, fixed counts, a time cap pe
 prints one table. Prints figures; not a test.
 
 Stacks:
-  (a) embedded default: one Rasa + one action server, in-memory tracker, SQLite catalog
-      with the sample data;
+  (a) embedded default: one Rasa + one action server, conversations in an SQLite file (the
+      default tracker store), SQLite catalog with the sample data;
+  (m) the same with Rasa's in-memory tracker store (TRACKER_STORE_URL=memory): the SQLite
+      store's cost is printed beside it (goal: (a)'s one-conversation p95 ≤ 1.1 × (m)'s);
   (n) the same embedded default on a national-size catalog: the 2,000 institutions and
       50,000 programmes of bench/catalog_bench.py (generated into a temporary folder and
       imported into its own SQLite file before the stack starts); its one-conversation p95
@@ -52,6 +54,7 @@ REDIS_URL = "redis://127.0.0.1:6379/9"  # the tests use databases 7 and 8
 # Ports of nothing else: settings/ports.py uses 5005/5010/5055, the tests 5105/5155,
 # 5205/5255, 5305/5310/5355.
 A_RASA, A_ACTIONS = 5405, 5455
+M_RASA, M_ACTIONS = 5425, 5475
 B_RASA, B_REPLICA, B_ACTIONS = 5505, 5510, 5555  # replica i on B_REPLICA + i, its action server on B_ACTIONS + i
 C_RASA = 5605
 N_RASA, N_ACTIONS = 5805, 5855  # 5705/5755: ops/holdout.py
@@ -60,10 +63,11 @@ FULL_LEVELS = ((1, 20), (20, 10), (50, 6))  # (conversations, turns each); the f
 QUICK_LEVELS = ((1, 8), (10, 4))
 TIME_CAP = 300.0  # seconds of load per stack (warm-up included); what was measured by then is reported
 REQUEST_TIMEOUT = 60.0  # a turn slower than this counts as an error
-STACKS = ("a", "n", "b", "c")
-LABELS = {"a": "(a) mặc định", "n": "(n) toàn quốc", "b": "(b) sản xuất", "c": "(c) rasa init"}
+STACKS = ("a", "m", "n", "b", "c")
+LABELS = {"a": "(a) mặc định", "m": "(m) bộ nhớ", "n": "(n) toàn quốc", "b": "(b) sản xuất", "c": "(c) rasa init"}
 LEGEND = {
-    "a": "1 Rasa + 1 máy chủ hành động, hội thoại trong bộ nhớ, danh mục mẫu trong SQLite",
+    "a": "1 Rasa + 1 máy chủ hành động, hội thoại trong tệp SQLite (mặc định), danh mục mẫu trong SQLite",
+    "m": "như (a), hội thoại trong bộ nhớ của Rasa (TRACKER_STORE_URL=memory)",
     "n": (
         f"như (a), với danh mục cỡ toàn quốc trong SQLite riêng: {catalog_bench.INSTITUTIONS:,} cơ sở, "
         f"{catalog_bench.PROGRAMMES:,} ngành/nghề sinh bởi bench/catalog_bench.py"
@@ -74,6 +78,7 @@ LEGEND = {
 # the national catalog may cost the default stack this much more per turn (issue 21)
 SCALE_P95_MAX = 1.3  # one conversation's p95, national / sample
 SCALE_THROUGHPUT_MIN = 0.8  # msg/s of the first concurrent level, national / sample
+SQLITE_P95_MAX = 1.1  # the default's SQLite tracker store may cost this much of the in-memory one's p95 (issue 24)
 
 # search → follow-up → dormitory → fee → policy, with and without diacritics / teencode
 GDNN_SCRIPTS = (
@@ -344,6 +349,24 @@ def format_scale(results: Sequence[StackResult], levels: Sequence[tuple[int, int
     return "\n".join(lines)
 
 
+def format_tracker_store(results: Sequence[StackResult]) -> str:
+    """(a) beside (m): one conversation's p95 with the default SQLite tracker store and with
+    Rasa's in-memory one, and their ratio against the goal; "" without both."""
+    default = next((r for r in results if r.key == "a"), None)
+    memory = next((r for r in results if r.key == "m"), None)
+    one_a = default.level(0) if default else None
+    one_m = memory.level(0) if memory else None
+    if not (one_a and one_m and one_a.p(95) and one_m.p(95)):
+        return ""
+    ratio = one_a.p(95) / one_m.p(95)
+    verdict = "đạt" if ratio <= SQLITE_P95_MAX else "KHÔNG ĐẠT"
+    return (
+        "Kho hội thoại của ngăn xếp mặc định, p95 1 hội thoại: "
+        f"tệp SQLite (a) {_num(one_a.p(95))} ms, bộ nhớ (m) {_num(one_m.p(95))} ms, "
+        f"SQLite / bộ nhớ {_ratio(one_a.p(95), one_m.p(95))} (mục tiêu ≤ {SQLITE_P95_MAX:.2f}: {verdict})."
+    )
+
+
 # --- load --------------------------------------------------------------------------------------
 
 
@@ -423,13 +446,13 @@ def _load_sample() -> None:
 
 
 @contextlib.contextmanager
-def _single_stack(name: str, load, rasa_port: int, actions_port: int, log_dir: Path) -> Iterator[Stack]:
-    """One Rasa and one action server, conversations in memory, a catalog of its own in SQLite
-    (`load(folder)` fills it)."""
+def _single_stack(name: str, load, rasa_port: int, actions_port: int, log_dir: Path, in_memory: bool = False) -> Iterator[Stack]:
+    """One Rasa and one action server, conversations in an SQLite file of its own (or in Rasa's
+    memory), a catalog of its own in SQLite (`load(folder)` fills it)."""
     with tempfile.TemporaryDirectory(prefix=f"bench-bot-{name}-") as tmp:
         env = {
             "CATALOG_DATABASE_URL": f"sqlite:///{Path(tmp) / 'catalog.sqlite3'}",
-            "TRACKER_STORE_URL": "",
+            "TRACKER_STORE_URL": "memory" if in_memory else f"sqlite:///{Path(tmp) / 'conversations.sqlite3'}",
             "REDIS_URL": "",
             "ACTION_ENDPOINT_URL": "",
             "RASA_REPLICAS": "1",
@@ -445,6 +468,11 @@ def _single_stack(name: str, load, rasa_port: int, actions_port: int, log_dir: P
 
 def embedded_stack(log_dir: Path):
     return _single_stack("a", lambda _folder: _load_sample(), A_RASA, A_ACTIONS, log_dir)
+
+
+def memory_stack(log_dir: Path):
+    """(a) with Rasa's in-memory tracker store: what the SQLite file costs."""
+    return _single_stack("m", lambda _folder: _load_sample(), M_RASA, M_ACTIONS, log_dir, in_memory=True)
 
 
 def _load_national(folder: Path) -> None:
@@ -534,7 +562,7 @@ def moodbot_stack(log_dir: Path) -> Iterator[Stack]:
             launcher.stop([process])
 
 
-STARTERS = {"a": embedded_stack, "n": national_stack, "b": production_stack, "c": moodbot_stack}
+STARTERS = {"a": embedded_stack, "m": memory_stack, "n": national_stack, "b": production_stack, "c": moodbot_stack}
 
 
 def bench_stack(result: StackResult, levels: Sequence[tuple[int, int]], time_cap: float) -> None:
@@ -574,7 +602,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     levels = QUICK_LEVELS if args.quick else FULL_LEVELS
 
-    if {"a", "n", "b"} & set(args.only) and not launcher.MODEL.exists():
+    if {"a", "m", "n", "b"} & set(args.only) and not launcher.MODEL.exists():
         launcher.train_if_needed()
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
@@ -594,9 +622,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         results[-1].failure = results[-1].failure or "dừng bởi Ctrl-C"
     print("\nTải hội thoại qua kênh REST (loopback), độ trễ mỗi lượt từ khi gửi đến khi nhận đủ trả lời:\n")
     print(format_table(results, levels, args.time_cap))
-    scale = format_scale(results, levels)
-    if scale:
-        print("\n" + scale)
+    for extra in (format_scale(results, levels), format_tracker_store(results)):
+        if extra:
+            print("\n" + extra)
     print()
     for result in results:
         print(f"{result.label}: {LEGEND[result.key]}.")

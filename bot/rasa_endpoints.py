@@ -66,16 +66,27 @@ def endpoints_yaml(config: settings.Settings, action_url: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+# Rasa's SQL store that keeps each conversation's last saved tracker (bot/nlu/tracker_store.py)
+TRACKER_STORE_CLASS = "bot.nlu.tracker_store.KeepingSQLTrackerStore"
+
+
 def _tracker_store(config: settings.Settings) -> list[str]:
-    """PostgreSQL (production) or an SQLite file (`sqlite:///path`); nothing = in memory."""
-    if not config.tracker_store_url:
+    """PostgreSQL (production) or an SQLite file (`sqlite:///path`, the embedded default under
+    var/); TRACKER_STORE_URL=memory = Rasa's in-memory store."""
+    url = config.rasa_tracker_store_url
+    if not url:
         return []
-    parts = urlsplit(config.tracker_store_url)
+    parts = urlsplit(url)
     if parts.scheme.startswith("sqlite"):
-        return ["tracker_store:", "  type: SQL", '  dialect: "sqlite"', f"  db: {_quoted(unquote(parts.path[1:]))}"]
+        return [
+            "tracker_store:",
+            f"  type: {TRACKER_STORE_CLASS}",
+            '  dialect: "sqlite"',
+            f"  db: {_quoted(unquote(parts.path[1:]))}",
+        ]
     lines = [
         "tracker_store:",
-        "  type: SQL",
+        f"  type: {TRACKER_STORE_CLASS}",
         '  dialect: "postgresql"',
         f"  url: {_quoted(parts.hostname or '')}",
         f"  port: {parts.port or 5432}",

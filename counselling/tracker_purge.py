@@ -41,7 +41,7 @@ def purge(days: int, url: str | None = None, now: float | None = None) -> int:
     """Deletes the conversations idle for more than `days` days; returns how many. 0 when the
     tracker store is in memory (no TRACKER_STORE_URL) or Rasa has not created its table yet."""
     config = settings.get()
-    url = url if url is not None else config.tracker_store_url
+    url = url if url is not None else config.rasa_tracker_store_url
     if not url:
         return 0
     engine = create_engine(engine_url(url, config.tracker_store_password))

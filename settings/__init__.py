@@ -87,7 +87,8 @@ class Settings:
         "TRACKER_STORE_URL",
         "",
         "Kho hội thoại của Rasa: PostgreSQL (`postgresql://người_dùng@máy:5432/csdl`) hoặc tệp SQLite "
-        "(`sqlite:///đường/dẫn.db`); trống = trong bộ nhớ.",
+        "(`sqlite:///đường/dẫn.db`); trống = tệp SQLite `var/conversations.sqlite3` (hội thoại còn sau khi "
+        "khởi động lại); `memory` = trong bộ nhớ (mất khi Rasa dừng).",
         secret=True,
         group="Bot",
     )
@@ -422,6 +423,14 @@ class Settings:
     def actions_api_secret(self) -> str:
         """ACTIONS_SECRET, or the one the launcher generated for this checkout."""
         return self.actions_secret or generated.read("actions-secret")
+
+    @property
+    def rasa_tracker_store_url(self) -> str:
+        """Where Rasa keeps conversations: TRACKER_STORE_URL, else an SQLite file under var/ so the
+        embedded default keeps them across a restart; "" for `memory` (Rasa's in-memory store)."""
+        if self.tracker_store_url.strip().lower() == "memory":
+            return ""
+        return self.tracker_store_url or f"sqlite:///{ROOT / 'var' / 'conversations.sqlite3'}"
 
     @property
     def cors_origins(self) -> list[str]:

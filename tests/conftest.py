@@ -98,7 +98,17 @@ def bot_catalog_url(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def bot_url(trained_model, bot_catalog_url):
-    with environment(CATALOG_DATABASE_URL=bot_catalog_url, ACTION_ENDPOINT_URL=f"http://127.0.0.1:{ACTIONS_PORT}/webhook"):
+def bot_tracker_path(tmp_path_factory):
+    """The SQLite file the session's Rasa keeps conversations in (the embedded default's store)."""
+    return tmp_path_factory.mktemp("bot-tracker") / "conversations.sqlite3"
+
+
+@pytest.fixture(scope="session")
+def bot_url(trained_model, bot_catalog_url, bot_tracker_path):
+    with environment(
+        CATALOG_DATABASE_URL=bot_catalog_url,
+        ACTION_ENDPOINT_URL=f"http://127.0.0.1:{ACTIONS_PORT}/webhook",
+        TRACKER_STORE_URL=f"sqlite:///{bot_tracker_path}",
+    ):
         with running_bot(RASA_PORT, ACTIONS_PORT, "bot-logs") as url:
             yield url

@@ -27,6 +27,7 @@ from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 import settings
+from bot.nlu.tracker_store import KeepingSQLTrackerStore
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,8 @@ def forget(store: TrackerStore, sender_id: str) -> None:
         with store.session_scope() as session:
             session.query(store.SQLEvent).filter(store.SQLEvent.sender_id == sender_id).delete(synchronize_session=False)
             session.commit()
+        if isinstance(store, KeepingSQLTrackerStore):
+            store.drop(sender_id)  # nor kept in this replica's memory
     elif isinstance(store, RedisTrackerStore):
         store.red.delete(store.key_prefix + sender_id)
     else:  # not a store this project configures; say so rather than pretend

@@ -136,7 +136,8 @@ def test_processes_are_named_by_their_command_and_only_known_stacks_are_accepted
     assert bot_bench.role(["/w/.venv-rasa/bin/python", "-m", "bot.rasa_run", "run", "--enable-api"]) == "Rasa"
     assert bot_bench._only("c, a") == ["a", "c"]
     assert bot_bench._only("n,a") == ["a", "n"]  # the national catalog right after the sample one
-    with pytest.raises(Exception, match="a, n, b, c"):
+    assert bot_bench._only("m,a") == ["a", "m"]  # the in-memory tracker store right after the default
+    with pytest.raises(Exception, match="a, m, n, b, c"):
         bot_bench._only("a,d")
 
 
@@ -172,3 +173,13 @@ def test_without_the_national_stack_there_is_no_comparison_and_without_the_sampl
     assert rows["mục tiêu"] == ["≤ 1.30", "≥ 0.80"]
     failed = StackResult("n", failure="RuntimeError: không nạp được")
     assert _scale_rows(bot_bench.format_scale([_results()[0], failed], LEVELS))["toàn quốc (n)"] == ["—", "—"]
+
+
+def test_the_default_sqlite_tracker_store_is_compared_with_the_in_memory_one():
+    a = StackResult("a", levels=[_level(1, 20, [float(v) for v in range(1, 21)], 1.0)])
+    m = StackResult("m", levels=[_level(1, 20, [float(v) for v in range(1, 21)][:-2] + [10.0, 10.0], 1.0)])
+    text = bot_bench.format_tracker_store([a, m])
+    assert "tệp SQLite (a) 19 ms, bộ nhớ (m) 17 ms" in text  # nearest-rank p95 of each
+    assert "SQLite / bộ nhớ 1.12 (mục tiêu ≤ 1.10: KHÔNG ĐẠT)" in text
+    assert "đạt" in bot_bench.format_tracker_store([a, StackResult("m", levels=a.levels)]).split("mục tiêu")[1]
+    assert bot_bench.format_tracker_store([a]) == ""  # without (m) nothing to compare

@@ -5,7 +5,9 @@ Against the real servers started by the launcher, as `make serve` starts them.""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sqlite3
 import stat
 import subprocess
 
@@ -85,11 +87,18 @@ def test_generated_secrets_are_private_and_never_on_a_command_line(bot_url):
     assert settings.get().actions_api_secret not in command_lines
 
 
-def test_delete_my_data_removes_the_conversation_from_the_in_memory_tracker_store(bot_url):
+def test_delete_my_data_removes_the_conversation_from_the_default_sqlite_tracker_store(bot_url, bot_tracker_path):
     chat, other = Chat(bot_url), Chat(bot_url)
     chat.say("trường nào dạy hàn ở Quảng Ninh")
     other.say("trường nào dạy hàn ở Quảng Ninh")
+    assert _stored_rows(bot_tracker_path, chat.sender) > 0
     assert "đã xóa cuộc trò chuyện" in chat.say("Xóa thông tin của em")
-    events = tracker_events(bot_url, chat.sender)
+    assert _stored_rows(bot_tracker_path, chat.sender) == 0  # in the file
+    events = tracker_events(bot_url, chat.sender)  # and in the replica's memory
     assert [e for e in events if e["event"] in ("user", "bot")] == []
     assert user_texts(bot_url, other.sender) == ["trường nào dạy hàn ở Quảng Ninh"]  # nobody else's
+
+
+def _stored_rows(path, sender: str) -> int:
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        return connection.execute("SELECT count(*) FROM events WHERE sender_id = ?", (sender,)).fetchone()[0]

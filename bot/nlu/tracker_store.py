@@ -1,0 +1,76 @@
+"""Rasa's SQL tracker store, keeping each conversation's last saved tracker in the replica.
+
+Why: Rasa's SQLTrackerStore rebuilds the whole tracker on every message (it reads every
+event of the conversation's session and replays them). That was about a sixth of a
+replica's time per turn on the production topology, and it grows with the conversation.
+A conversation's turns run one at a time (the lock store), so the tracker this replica
+saved at the end of the previous turn is still the conversation, unless something else
+wrote or deleted it since: another replica, the retention purge, the student's deletion.
+The newest event id in the database tells: one indexed `max(id)` query instead of reading
+and replaying every event. A tracker changed after it was saved (a turn that failed
+before saving) has more events than when it was kept, and is read again from the
+database too.
+
+Named in endpoints.yml (bot/rasa_endpoints.py) as the tracker store's class, for SQLite
+(the embedded default) and PostgreSQL alike. Kept trackers are dropped after
+KEEP_SECONDS and beyond KEEP_AT_MOST conversations, and at once when the student asks
+to delete their data (bot/nlu/forget.py).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from typing import Any
+
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.trackers import DialogueStateTracker
+
+KEEP_SECONDS = 600.0  # a conversation idle longer is read from the database again
+KEEP_AT_MOST = 500  # conversations kept per replica (the least recently saved go first)
+
+
+class KeptTracker:
+    """A saved tracker, the newest event id the database had for it then, and its length."""
+
+    __slots__ = ("tracker", "newest_id", "length", "saved_at")
+
+    def __init__(self, tracker: DialogueStateTracker, newest_id: int | None, saved_at: float) -> None:
+        self.tracker = tracker
+        self.newest_id = newest_id
+        self.length = len(tracker.events)
+        self.saved_at = saved_at
+
+
+class KeepingSQLTrackerStore(SQLTrackerStore):
+    """SQLTrackerStore whose retrieve returns the tracker this replica saved last, when the
+    database shows nobody wrote the conversation since."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._kept: OrderedDict[str, KeptTracker] = OrderedDict()
+
+    def _newest_id(self, sender_id: str) -> int | None:
+        with self.session_scope() as session:
+            return session.query(sa.func.max(self.SQLEvent.id)).filter(self.SQLEvent.sender_id == sender_id).scalar()
+
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        kept = self._kept.get(sender_id)
+        if kept is not None:
+            fresh = time.monotonic() - kept.saved_at < KEEP_SECONDS and len(kept.tracker.events) == kept.length
+            if fresh and self._newest_id(sender_id) == kept.newest_id:
+                return kept.tracker
+            self.drop(sender_id)
+        return await super().retrieve(sender_id)
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        self.drop(tracker.sender_id)  # kept again only once the database has it
+        await super().save(tracker)
+        self._kept[tracker.sender_id] = KeptTracker(tracker, self._newest_id(tracker.sender_id), time.monotonic())
+        while len(self._kept) > KEEP_AT_MOST:
+            self._kept.popitem(last=False)
+
+    def drop(self, sender_id: str) -> None:
+        """Forget the kept tracker (the conversation is read from the database next time)."""
+        self._kept.pop(sender_id, None)
