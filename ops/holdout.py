@@ -85,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
             catalog_url = f"sqlite:///{folder}/catalog.sqlite3"
             load_catalog(catalog_url)
             os.environ["CATALOG_DATABASE_URL"] = catalog_url
+            os.environ["TRACKER_STORE_URL"] = f"sqlite:///{folder}/conversations.sqlite3"  # not the checkout's var/
             launcher.settings.reload()
             if not launcher.MODEL.exists():
                 launcher.train_if_needed()
