@@ -15,6 +15,11 @@ showing `/intent{...}` in the student's chat. A sender over
 ZALO_RATE_LIMIT_PER_MINUTE gets one "Bạn nhắn nhanh quá…" per minute.
 Sources: shared/research/channels.md §1.
 
+Once the webhook has answered 200 Zalo never resends the event, so it is kept in the
+store's inbox, in the same step as its redelivery mark, until its replies are in the
+outbox (one step again); a gateway killed in between handles it at its next start with
+the event's own turn id, so Rasa runs the turn at most once and it is answered once.
+
 Replies go through a durable outbox (bot/channels/store/: Redis or a
 SQLite file), because once the webhook has answered 200 Zalo will never resend
 the question: a reply that cannot be sent now must wait, not vanish. One worker
@@ -247,6 +252,8 @@ class ZaloGateway:
     async def lifespan(self, _app):
         for user in await self.store.pending_users():  # replies a stopped gateway could not send yet
             self.wake(user)
+        for key, event in await self.store.inbox():  # acknowledged to Zalo before a stop, not answered yet
+            self.start_handling(event, key)
         gauge = asyncio.create_task(self.measure_outbox())
         yield
         gauge.cancel()
@@ -301,12 +308,11 @@ class ZaloGateway:
         if not self.signed(request, raw, event):
             log.warning("Rejected a Zalo event with a missing, forged or stale signature")
             return JSONResponse({"error": "invalid signature"}, status_code=401)
-        if not await self.store.first_time(self.event_key(event)):
+        key = self.event_key(event)
+        if not await self.store.take_in(key, event):  # kept until its reply is queued: Zalo never resends it
             return JSONResponse({"status": "duplicate"})
         MESSAGES.labels("zalo").inc()
-        task = asyncio.create_task(self.handle(event))
-        self.tasks.add(task)
-        task.add_done_callback(self.tasks.discard)
+        self.start_handling(event, key)
         return JSONResponse({"status": "ok"})
 
     def signed(self, request: Request, raw: bytes, event: dict) -> bool:
@@ -333,48 +339,54 @@ class ZaloGateway:
             return f"msg:{message['msg_id']}"
         return f"{event.get('event_name')}:{self.user_of(event)}:{event.get('timestamp')}"
 
-    async def handle(self, event: dict) -> None:
+    def start_handling(self, event: dict, key: str) -> None:
+        task = asyncio.create_task(self.handle(event, key))
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    async def handle(self, event: dict, key: str) -> None:
+        """Answer one event: its replies go into the outbox and the event leaves the inbox in one
+        step, so a gateway killed at any point answers it exactly once after its restart. An
+        event that fails here stays in the inbox and is handled again at the next start."""
         name = str(event.get("event_name", ""))
         user = self.user_of(event)
-        if not user or name.startswith("oa_send_") or name in IGNORED_EVENTS:
-            return
         try:
+            if not user or name.startswith("oa_send_") or name in IGNORED_EVENTS:
+                await self.store.enqueue(user, [], settles=key)
+                return
             # the user's lock is the first thing awaited, so a user's events keep their order
             async with self.locks.setdefault(user, asyncio.Lock()):
-                if name not in ("user_send_text", "follow", *MEDIA_EVENTS):
-                    return
-                verdict = await self.limit.check(user)
-                if verdict is Verdict.SLOW_DOWN:
-                    await self.send(user, SLOW_DOWN, [])
-                if verdict is not Verdict.ANSWER:
-                    return
-                if name == "user_send_text":
-                    await self.relay(user, str((event.get("message") or {}).get("text") or ""))
-                elif name == "follow":
-                    await self.relay(user, "/greet")
-                else:
-                    await self.send(user, TEXT_ONLY, [])
+                await self.store.enqueue(user, await self.answer(name, user, event, key), settles=key)
+                self.wake(user)
         except Exception:  # a background task must never die silently
-            log.exception("Failed to handle a Zalo %s event", name)
+            log.exception("Failed to handle a Zalo %s event; it is handled again at the next start", name)
 
-    async def relay(self, user: str, text: str) -> None:
-        """One turn; called holding the user's lock."""
+    async def answer(self, name: str, user: str, event: dict, key: str) -> list[dict]:
+        """The OA messages that answer one event; called holding the user's lock."""
+        if name not in ("user_send_text", "follow", *MEDIA_EVENTS):
+            return []
+        verdict = await self.limit.check(user)
+        messages = zalo_messages(SLOW_DOWN, []) if verdict is Verdict.SLOW_DOWN else []
+        if verdict is not Verdict.ANSWER:
+            return messages
+        if name == "user_send_text":
+            return await self.relay(user, str((event.get("message") or {}).get("text") or ""), key)
+        if name == "follow":
+            return await self.relay(user, "/greet", key)
+        return zalo_messages(TEXT_ONLY, [])
+
+    async def relay(self, user: str, text: str, key: str) -> list[dict]:
+        """One turn. Its id comes from the event, so an event handled again after a restart (the
+        gateway died after Rasa answered) is answered from Rasa's tracker, not run twice."""
         if not text.strip():
-            await self.send(user, TEXT_ONLY, [])
-            return
+            return zalo_messages(TEXT_ONLY, [])
         try:
-            replies = await self.rasa.send(f"zalo:{user}", text, "zalo")
+            replies = await self.rasa.send(f"zalo:{user}", text, "zalo", f"zalo-{key}")
         except RasaUnavailable:
             replies = [{"text": APOLOGY}]
-        for reply in replies:
-            await self.send(user, reply.get("text") or "", reply.get("buttons") or [])
+        return [m for reply in replies for m in zalo_messages(reply.get("text") or "", reply.get("buttons") or [])]
 
     # --- outbound -------------------------------------------------------------------------
-
-    async def send(self, user: str, text: str, buttons: list[dict]) -> None:
-        """Queue one reply (split to Zalo's length limit, buttons on its last part) and wake the user's worker."""
-        await self.store.enqueue(user, zalo_messages(text, buttons))
-        self.wake(user)
 
     def wake(self, user: str) -> None:
         worker = self.workers.get(user)

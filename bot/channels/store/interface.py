@@ -50,9 +50,21 @@ class ChannelStore(Protocol):
         """Count one more message for `key` in the current fixed window; the count so far."""
         ...
 
+    # inbox: events the platform was told were received (Zalo's webhook answered 200) and that
+    # have no reply in the outbox yet; the platform never sends them again, so they must
+    # outlive a gateway that dies before the turn ran
+    async def take_in(self, key: str, event: dict, ttl: float = SEEN_TTL_SECONDS) -> bool:
+        """`first_time(key)` that also keeps `event` in the inbox, both or neither."""
+        ...
+
+    async def inbox(self) -> list[tuple[str, dict]]:
+        """The kept events (key, event) whose replies were not queued yet, oldest first."""
+        ...
+
     # outbox: replies still to send, in order per user
-    async def enqueue(self, user: str, messages: list[dict]) -> None:
-        """Queue one reply's messages for `user`, all or none, after what is already queued."""
+    async def enqueue(self, user: str, messages: list[dict], settles: str | None = None) -> None:
+        """Queue one reply's messages for `user`, all or none, after what is already queued; in the
+        same step the inbox event `settles` (the event answered) leaves the inbox."""
         ...
 
     async def pending_users(self) -> list[str]: ...

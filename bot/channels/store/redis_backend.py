@@ -17,6 +17,13 @@ if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 return redis.call('HSETNX', KEYS[1], 'sending_since', ARGV[1])
 """
 
+# first_time and the inbox in one step: an event is never marked seen without being kept
+_TAKE_IN = """
+if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[3]) then return 0 end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+return 1
+"""
+
 
 class RedisChannelStore:
     def __init__(self, namespace: str, redis_url: str):
@@ -44,17 +51,28 @@ class RedisChannelStore:
             count, _ = await pipe.incr(name).expire(name, int(window) + 60).execute()
         return int(count)
 
-    async def enqueue(self, user: str, messages: list[dict]) -> None:
-        if not messages:
+    async def take_in(self, key: str, event: dict, ttl: float = SEEN_TTL_SECONDS) -> bool:
+        kept = json.dumps({"at": time.time(), "event": event}, ensure_ascii=False)
+        return bool(await self.redis.eval(_TAKE_IN, 2, f"{self.ns}:seen:{key}", self._inbox(), key, kept, int(ttl)))
+
+    async def inbox(self) -> list[tuple[str, dict]]:
+        kept = {key: json.loads(value) for key, value in (await self.redis.hgetall(self._inbox())).items()}
+        return [(key, value["event"]) for key, value in sorted(kept.items(), key=lambda item: item[1]["at"])]
+
+    async def enqueue(self, user: str, messages: list[dict], settles: str | None = None) -> None:
+        if not messages and settles is None:
             return
         now = time.time()
-        last = await self.redis.incrby(f"{self.ns}:outbox:seq", len(messages))
+        last = await self.redis.incrby(f"{self.ns}:outbox:seq", len(messages)) if messages else 0
         ids = [str(i) for i in range(last - len(messages) + 1, last + 1)]
         async with self.redis.pipeline(transaction=True) as pipe:
             for item_id, message in zip(ids, messages):
                 fields = {"user": user, "message": json.dumps(message, ensure_ascii=False), "created": now}
                 pipe.hset(self._item(item_id), mapping={**fields, "attempts": 0, "next_at": 0})
-            pipe.rpush(self._queue(user), *ids)
+            if ids:
+                pipe.rpush(self._queue(user), *ids)
+            if settles is not None:
+                pipe.hdel(self._inbox(), settles)
             await pipe.execute()
 
     async def pending_users(self) -> list[str]:
@@ -102,6 +120,9 @@ class RedisChannelStore:
             pipe.lrem(self._queue(item.user), 1, item.id)
             pipe.delete(self._item(item.id))
             await pipe.execute()
+
+    def _inbox(self) -> str:
+        return f"{self.ns}:inbox"
 
     def _queue(self, user: str) -> str:
         return f"{self.ns}:outbox:user:{user}"

@@ -39,6 +39,7 @@ CREATE TABLE IF NOT EXISTS outbox (
     sending_since REAL
 );
 CREATE INDEX IF NOT EXISTS outbox_user ON outbox (user, id);
+CREATE TABLE IF NOT EXISTS inbox (id INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT UNIQUE NOT NULL, event TEXT NOT NULL);
 """
 
 
@@ -122,16 +123,46 @@ class SqliteChannelStore:
 
         return await self._run(count)
 
-    async def enqueue(self, user: str, messages: list[dict]) -> None:
-        if not messages:
+    async def take_in(self, key: str, event: dict, ttl: float = SEEN_TTL_SECONDS) -> bool:
+        name, now, kept = f"{self.ns}:{key}", time.time(), json.dumps(event, ensure_ascii=False)
+
+        def mark_and_keep(db: sqlite3.Connection) -> bool:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.execute("DELETE FROM seen WHERE at < ?", (now - ttl,))
+                fresh = db.execute("INSERT OR IGNORE INTO seen (key, at) VALUES (?, ?)", (name, now)).rowcount == 1
+                if fresh:
+                    db.execute("INSERT OR REPLACE INTO inbox (key, event) VALUES (?, ?)", (name, kept))
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+            return fresh
+
+        return await self._run(mark_and_keep)
+
+    async def inbox(self) -> list[tuple[str, dict]]:
+        prefix = f"{self.ns}:"
+        rows = await self._run(
+            lambda db: db.execute(
+                "SELECT key, event FROM inbox WHERE substr(key, 1, ?) = ? ORDER BY id", (len(prefix), prefix)
+            ).fetchall()
+        )
+        return [(key[len(prefix) :], json.loads(event)) for key, event in rows]
+
+    async def enqueue(self, user: str, messages: list[dict], settles: str | None = None) -> None:
+        if not messages and settles is None:
             return
         now = time.time()
         rows = [(user, json.dumps(message, ensure_ascii=False), now) for message in messages]
+        settled = f"{self.ns}:{settles}" if settles is not None else None
 
         def insert(db: sqlite3.Connection) -> None:
             db.execute("BEGIN IMMEDIATE")
             try:
                 db.executemany("INSERT INTO outbox (user, message, created) VALUES (?, ?, ?)", rows)
+                if settled is not None:
+                    db.execute("DELETE FROM inbox WHERE key = ?", (settled,))
             except BaseException:
                 db.execute("ROLLBACK")
                 raise

@@ -174,3 +174,27 @@ def test_a_sqlite_write_waiting_on_a_lock_leaves_the_event_loop_free(tmp_path):
     other.close()
     asyncio.run(store.close())
     assert (ticks, first, again) == (20, True, False)
+
+
+def test_an_event_taken_in_stays_in_the_inbox_until_its_reply_is_queued(open_store):
+    async def scenario():
+        first = open_store()
+        taken = [await first.take_in("msg:a", {"text": "một"}), await first.take_in("msg:b", {"text": "hai"})]
+        taken.append(await first.take_in("msg:a", {"text": "một"}))  # a redelivery: not kept twice
+        await first.close()
+        again = open_store()  # a gateway killed before answering, started again
+        kept = await again.inbox()
+        await again.enqueue("u1", [{"text": "trả lời một"}], settles="msg:a")
+        await again.enqueue("u1", [], settles="msg:b")  # an event that needs no reply
+        left = await again.inbox()
+        head = await again.head("u1")
+        telegram = open_store("telegram:1")
+        other = await telegram.inbox()  # namespaces do not mix
+        await telegram.close()
+        await again.close()
+        return taken, kept, left, head.message, other
+
+    taken, kept, left, reply, other = run(scenario)
+    assert taken == [True, True, False]
+    assert kept == [("msg:a", {"text": "một"}), ("msg:b", {"text": "hai"})]  # oldest first
+    assert left == [] and reply == {"text": "trả lời một"} and other == []

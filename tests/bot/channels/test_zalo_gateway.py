@@ -16,7 +16,9 @@ import pytest
 from bot.channels.rate_limit import SLOW_DOWN
 from bot.channels.store import open_channel_store
 from bot.rasa_client import APOLOGY, TEXT_ONLY
-from tests.bot.channels.conftest import RATE_LIMIT, ZALO_APP_ID, ZALO_OA_SECRET
+from tests.bot.channels.conftest import RATE_LIMIT, ZALO_APP_ID, ZALO_OA_SECRET, ZaloHarness, free_port
+from tests.bot.channels.fake_zalo import FakeZalo
+from tests.bot.channels.test_telegram_gateway import SilentRasa
 
 users = itertools.count(8_000_000_000_000_000_000)
 message_ids = itertools.count(1)
@@ -341,3 +343,34 @@ def test_too_many_messages_get_one_polite_notice(zalo):
     texts = texts_of(zalo, user)
     assert texts.count(SLOW_DOWN) == 1
     assert sum("Khi cần tìm trường" in t for t in texts) == RATE_LIMIT and len(texts) == RATE_LIMIT + 1
+
+
+def test_a_gateway_killed_after_its_200_answers_the_event_once_after_the_restart(rasa_proxy, tmp_path):
+    """Zalo never resends an event it got 200 for: the inbox keeps it across the crash."""
+    silent = SilentRasa()  # the turn is in the middle when the gateway dies
+    harness = ZaloHarness(FakeZalo(), free_port(), tmp_path, silent)
+    harness.start()
+    try:
+        user = new_user()
+        event = text_event(user, "trường nào dạy hàn ở Quảng Ninh")
+        assert post(harness, event).status_code == 200
+        deadline = time.monotonic() + 30
+        while not silent.accepted and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert silent.accepted, "the turn never reached Rasa"
+        harness.process.kill()  # no clean stop: as a crash or an OOM kill
+        harness.process.wait()
+        assert harness.fake.messages_to(user) == []
+
+        harness.proxy = rasa_proxy
+        harness.start()
+        reply = wait_texts(harness, user)
+        assert post(harness, event).status_code == 200  # a late redelivery changes nothing
+        time.sleep(3)
+        texts = [m["text"] for m in harness.fake.messages_to(user)]
+        assert "Quảng Ninh" in reply and len(texts) == len(set(texts)), texts  # answered, once
+    finally:
+        harness.stop()
+        harness.oa_api.down()
+        silent.close()
+        harness.fake.close()
