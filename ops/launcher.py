@@ -13,6 +13,7 @@ its own action server, run behind HAProxy on RASA_HOST:RASA_PORT.
 from __future__ import annotations
 
 import argparse
+import fcntl
 import os
 import shutil
 import signal
@@ -85,9 +86,44 @@ def prepare_catalog() -> None:
     subprocess.run([sys.executable, "-m", "counselling", "privacy", "purge"], cwd=ROOT, stdout=subprocess.DEVNULL)
 
 
+# What a model is trained from: newer than all of these, it is current (Rasa's own fingerprint
+# decides whenever training does run).
+TRAINING_INPUTS = ("config.yml", "domain.yml", "data", "bot/nlu")
+TRAIN_LOCK = VAR / "train.lock"  # held by a training started early by scripts/setup.sh
+
+
+def model_is_current() -> bool:
+    if not MODEL.exists():
+        return False
+    built = MODEL.stat().st_mtime
+    for name in TRAINING_INPUTS:
+        path = ROOT / name
+        paths = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+        if any(p.stat().st_mtime >= built for p in paths):
+            return False
+    return True
+
+
 def train_if_needed() -> None:
-    """Rasa fingerprints data and config: an unchanged project is not retrained."""
-    say("Kiểm tra mô hình (chỉ huấn luyện lại khi dữ liệu hoặc cấu hình thay đổi; 1–3 phút nếu phải huấn luyện)…")
+    """Rasa fingerprints data and config: an unchanged project is not retrained. A first
+    `make run` starts training in scripts/setup.sh as soon as the Rasa environment exists,
+    while the rest is installed; this waits for it (var/train.lock) and then finds the model
+    current."""
+    VAR.mkdir(parents=True, exist_ok=True)
+    with open(TRAIN_LOCK, "a") as lock:  # released when the file closes
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            say("Đang chờ lượt huấn luyện mô hình đã bắt đầu lúc cài đặt (var/log/train.log)…")
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        _train()
+
+
+def _train() -> None:
+    if model_is_current():
+        say(f"Mô hình: {MODEL.relative_to(ROOT)} (mới hơn dữ liệu và cấu hình, không cần huấn luyện lại)")
+        return
+    say("Kiểm tra mô hình (chỉ huấn luyện lại khi dữ liệu hoặc cấu hình thay đổi; vài phút nếu phải huấn luyện)…")
     log_path = VAR / "log" / "train.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "w", encoding="utf-8") as log:

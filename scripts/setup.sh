@@ -61,8 +61,6 @@ app_python=$(find_app_python) || {
   echo "No Python 3.11+ found. Install one (e.g. 'pyenv install 3.11') and run again, or set APP_PYTHON=/path/to/python3.11." >&2
   exit 1
 }
-make_env .venv "$app_python" "$(stamp_of requirements.txt requirements-dev.txt)" -r requirements.txt -r requirements-dev.txt
-
 rasa_python=$(find_rasa_python) || {
   echo "Rasa 3.6 chỉ chạy trên Python 3.10, mà máy chưa có. Cài bằng: pyenv install 3.10.13 (hoặc apt install python3.10 python3.10-venv), rồi chạy lại." >&2
   echo "Rasa 3.6 needs Python 3.10. Install it (e.g. 'pyenv install 3.10.13') and run again, or set RASA_PYTHON=/path/to/python3.10." >&2
@@ -73,6 +71,21 @@ if ! [ -f .venv-rasa/.stamp ] || [ "$(cat .venv-rasa/.stamp)" != "$(stamp_of req
     -r requirements-rasa.txt -c requirements-rasa.lock
   .venv-rasa/bin/pip check || { echo "Môi trường Rasa bị xung đột thư viện (pip check)." >&2; rm -f .venv-rasa/.stamp; exit 1; }
 fi
+
+# A first start trains the model while the rest is installed: the training holds var/train.lock,
+# which ops/launcher.py waits for before it starts Rasa (EARLY_TRAINING=0 leaves it to the launcher).
+if [ ! -f models/gdnn.tar.gz ] && [ "${EARLY_TRAINING:-1}" = 1 ]; then
+  mkdir -p var/log models
+  exec 9>>var/train.lock
+  if flock -n 9; then
+    say "Bắt đầu huấn luyện mô hình trong lúc cài tiếp (chi tiết: var/log/train.log) …"
+    PYTHONPATH="$PWD" RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=3 SQLALCHEMY_SILENCE_UBER_WARNING=1 PYTHONWARNINGS=ignore \
+      nohup .venv-rasa/bin/rasa train --fixed-model-name gdnn --out models > var/log/train.log 2>&1 &
+  fi
+  exec 9>&-  # the training keeps the lock until it ends
+fi
+
+make_env .venv "$app_python" "$(stamp_of requirements.txt requirements-dev.txt)" -r requirements.txt -r requirements-dev.txt
 
 # HAProxy: the load balancer in front of several Rasa replicas (RASA_REPLICAS > 1) and in their tests.
 if ! command -v haproxy >/dev/null 2>&1 && ! [ -x /usr/sbin/haproxy ]; then

@@ -4,7 +4,10 @@ own reader (in .venv-rasa) gets them from the environment the launcher gives it.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+import sys
+import time
 from pathlib import Path
 
 from ops import launcher
@@ -93,3 +96,51 @@ def test_the_action_server_refuses_to_start_without_a_secret():
         assert "ACTIONS_SECRET" in str(refused)
     else:
         raise AssertionError("the action server started without a secret")
+
+
+def _project(root: Path) -> None:
+    for name in ("config.yml", "domain.yml", "data/nlu/a.yml", "bot/nlu/plugin.py"):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("x", encoding="utf-8")
+
+
+def test_a_model_newer_than_every_training_input_is_current(tmp_path, monkeypatch):
+    _project(tmp_path)
+    model = tmp_path / "models" / "gdnn.tar.gz"
+    monkeypatch.setattr(launcher, "ROOT", tmp_path)
+    monkeypatch.setattr(launcher, "MODEL", model)
+    assert not launcher.model_is_current()  # no model yet
+    model.parent.mkdir()
+    model.write_bytes(b"m")
+    os.utime(model, (time.time() + 10, time.time() + 10))
+    assert launcher.model_is_current()
+    edited = tmp_path / "data" / "nlu" / "a.yml"
+    os.utime(edited, (time.time() + 20, time.time() + 20))  # training data changed after the model
+    assert not launcher.model_is_current()
+
+
+def test_the_launcher_waits_for_the_training_setup_started_and_does_not_train_again(tmp_path, monkeypatch):
+    _project(tmp_path)
+    model, lock = tmp_path / "models" / "gdnn.tar.gz", tmp_path / "var" / "train.lock"
+    lock.parent.mkdir()
+    model.parent.mkdir()
+    monkeypatch.setattr(launcher, "ROOT", tmp_path)
+    monkeypatch.setattr(launcher, "VAR", tmp_path / "var")
+    monkeypatch.setattr(launcher, "MODEL", model)
+    monkeypatch.setattr(launcher, "TRAIN_LOCK", lock)
+    monkeypatch.setattr(launcher, "RASA", tmp_path / "no-rasa-here")  # training here would fail
+    # the early training of scripts/setup.sh: holds the lock, writes the model at its end
+    early = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import fcntl, sys, time\n"
+            f"lock = open({str(lock)!r}, 'a'); fcntl.flock(lock, fcntl.LOCK_EX); print('held', flush=True)\n"
+            f"time.sleep(1); open({str(model)!r}, 'wb').write(b'model')\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert early.stdout.readline().strip() == "held"
+    launcher.train_if_needed()  # returns only once the lock is free, and then finds the model current
+    assert model.read_bytes() == b"model" and early.wait(timeout=10) == 0
