@@ -9,6 +9,7 @@ import re
 from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
 
 from actions import replies
 from actions.conversation import MENU, counsellor_contact
@@ -154,9 +155,44 @@ def record_turns(items: list, url: str | None = None) -> int:
             else:
                 raise ValueError("unknown record")
             recorded += 1
+        except (SQLAlchemyError, OSError) as error:
+            _storage.failed(error)
         except Exception as error:
             log.error("skipped a turn record: %s", type(error).__name__)
+        else:
+            _storage.written()
     return recorded
+
+
+class _StorageAlarm:
+    """A database that cannot take the records (var/ full or read-only, the catalog database
+    away) is logged once, clearly, and again only after a record was written in between: one
+    line per message would bury the log, which may sit on the very disk that is full. The
+    chat does not depend on the records, so nothing else changes."""
+
+    def __init__(self) -> None:
+        self.failing = False
+
+    def failed(self, error: Exception) -> None:
+        if self.failing:
+            return
+        self.failing = True
+        cause = getattr(error, "orig", None) or error  # the driver's message, never the statement or its values
+        reason = (str(cause).splitlines() or [""])[0][:200]
+        log.error(
+            "Turn records cannot be written to the catalog database (%s: %s): is var/ full or read-only, or "
+            "CATALOG_DATABASE_URL unreachable? The chat goes on; this is logged again only after records were written.",
+            type(cause).__name__,
+            reason,
+        )
+
+    def written(self) -> None:
+        if self.failing:
+            self.failing = False
+            log.warning("Turn records are written to the catalog database again")
+
+
+_storage = _StorageAlarm()
 
 
 def _route(tracker: Tracker) -> tuple[str | None, str | None, str]:

@@ -17,6 +17,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -34,6 +35,7 @@ from tests.bot_servers import environment, tracker_events
 ROOT = Path(__file__).resolve().parents[2]
 POSTGRES_PORT, REDIS_PORT = 6105, 6106
 RASA_PORT, REPLICA_PORT, ACTIONS_PORT = 6110, 6111, 6115  # replica i on 6111+i, its action server on 6115+i
+SINGLE_RASA_PORT, SINGLE_ACTIONS_PORT = 6120, 6125  # the embedded default, for var/
 CONVERSATIONS = 20
 BUSY = "hệ thống đang bận"
 OUTAGE_SECONDS = 20
@@ -110,7 +112,7 @@ async def keep_asking(url: str, senders: list[str], message: str, seconds: float
     return got
 
 
-def start_conversations(stack: Stack, name: str) -> list[str]:
+def start_conversations(stack, name: str) -> list[str]:
     senders = [f"{name}-{i}-{uuid.uuid4().hex[:6]}" for i in range(CONVERSATIONS)]
     first = asyncio.run(everyone_says(stack.url, senders, FIRST[0]))
     assert all(FIRST[1] in text for text in first.values()), first
@@ -124,7 +126,7 @@ def assert_answered_or_busy(replies: dict[str, list[str]], expected: str) -> Non
             assert BUSY in text or expected.lower() in text.lower(), (sender, text)
 
 
-def assert_conversations_continue(stack: Stack, senders: list[str]) -> None:
+def assert_conversations_continue(stack, senders: list[str]) -> None:
     """After the fault: the follow-ups of every conversation are answered from its context."""
     for message, expected in FOLLOW_UPS:
         texts = asyncio.run(everyone_says(stack.url, senders, message))
@@ -231,3 +233,73 @@ def test_a_killed_action_server_costs_an_apology_and_the_launcher_starts_it_agai
         watcher.join(timeout=10)
         stack.processes = supervisor.children
     assert_conversations_continue(stack, senders)  # the next turns work on both replicas
+
+
+# --- var/ full: the embedded default, whose data lives there ------------------------------------
+
+
+class Single:
+    def __init__(self, url: str):
+        self.url = url
+
+
+@pytest.fixture
+def small_var(trained_model):
+    """A 64 MB file system of its own as var/ (tmpfs), so filling it fills nothing else."""
+    if os.geteuid() != 0:
+        pytest.skip("a file system of the test's own (mount -t tmpfs) needs root")
+    var = Path(tempfile.mkdtemp(prefix="fault-var-"))
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(var)], check=True)
+    try:
+        yield var
+    finally:
+        subprocess.run(["umount", "-l", str(var)], check=False)
+        var.rmdir()
+
+
+def fill(folder: Path) -> None:
+    with open(folder / "filler", "wb") as filler:
+        try:
+            while True:
+                filler.write(b"\0" * 1024 * 1024)
+                filler.flush()
+        except OSError:
+            pass
+
+
+@pytest.mark.parametrize("tracker", ["memory", "var"])  # Rasa's in-memory store, or the default SQLite file in var/
+def test_a_full_var_keeps_the_bot_answering_and_is_logged_once(small_var, tracker):
+    """The embedded default keeps its catalog (with the turn records) and its conversations in
+    var/, which fills up while the bot runs. Logs go elsewhere here, as in a container (stdout);
+    on the full disk itself they could not say anything anyway."""
+    log_dir = ROOT / "test-artifacts" / "bot-fault-var-logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    (log_dir / "actions.log").write_bytes(b"")
+    env = {
+        "CATALOG_DATABASE_URL": f"sqlite:///{small_var / 'catalog.sqlite3'}",
+        "TRACKER_STORE_URL": "memory" if tracker == "memory" else f"sqlite:///{small_var / 'conversations.sqlite3'}",
+        "REDIS_URL": "",
+        "ACTION_ENDPOINT_URL": "",
+        "RASA_REPLICAS": "1",
+    }
+    with environment(**env):
+        subprocess.run([sys.executable, "-m", "catalog", "load-sample"], cwd=ROOT, check=True, capture_output=True)
+        processes = launcher.start_servers(SINGLE_RASA_PORT, SINGLE_ACTIONS_PORT, log_dir, replicas=1)
+        try:
+            single = Single(f"http://127.0.0.1:{SINGLE_RASA_PORT}")
+            senders = start_conversations(single, "full")
+            fill(small_var)
+            assert_conversations_continue(single, senders)  # every answer, none the apology
+
+            log = log_dir / "actions.log"
+            alarm = "Turn records cannot be written to the catalog database"
+            deadline = time.monotonic() + 30
+            while alarm not in log.read_text(encoding="utf-8", errors="replace"):
+                assert time.monotonic() < deadline, "the full disk was never reported"
+                time.sleep(0.5)
+            time.sleep(2)  # the last batches of turn records arrive (sent every 0.5 s)
+            text = log.read_text(encoding="utf-8", errors="replace")
+            assert text.count(alarm) == 1 and "database or disk is full" in text, text[-2000:]
+            assert "skipped a turn record" not in text
+        finally:
+            launcher.stop(processes)
