@@ -37,6 +37,7 @@ COPY actions/ actions/
 COPY staff/ staff/
 COPY portal/ portal/
 COPY metrics/ metrics/
+COPY notifier/ notifier/
 COPY migrations/ migrations/
 # counselling.labels reads the intents of domain.yml and the training data (counsellors' labels).
 COPY domain.yml ./

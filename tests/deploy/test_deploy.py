@@ -171,6 +171,16 @@ def test_every_copied_path_exists_and_passes_the_dockerignore(name):
             assert any(path == a or path.startswith(a + "/") for a in allowed), f"{source} is left out of the build context"
 
 
+def test_every_program_a_deployment_runs_is_in_the_app_image():
+    copied = {source.rstrip("/") for stage in instructions(DEPLOY / "app.Dockerfile") for source in copy_sources(stage)}
+    texts = [(DEPLOY / "docker-compose.yml").read_text(encoding="utf-8")]
+    texts += [path.read_text(encoding="utf-8") for path in sorted((DEPLOY / "k8s").glob("*.yaml"))]
+    modules = {m for text in texts for m in re.findall(r'"python", "-m", "([\w.]+)"', text)}
+    assert {"actions", "notifier", "portal", "staff"} <= modules  # the parse found the commands
+    for module in modules:
+        assert module.split(".")[0] in copied, f"python -m {module} runs from an image without {module.split('.')[0]}/"
+
+
 def project_file(module: str) -> Path | None:
     """The file of a project module (`bot.nlu.x` → bot/nlu/x.py or bot/nlu/x/__init__.py), None if not ours."""
     base = ROOT / module.replace(".", "/")
