@@ -146,10 +146,19 @@ class ActionFallback(FollowsFocus, Answer):
 
 
 class ActionOutOfScope(Answer):
+    """Not about vocational training, unless the message names a school or a trade of the
+    catalog: "em muốn học đàn bầu ạ" is out of scope for the classifier when no training
+    example has the trade, yet the catalog teaches it, so the catalog decides (actions.routing)."""
+
     def name(self) -> str:
         return "action_out_of_scope"
 
     def answer(self, dispatcher: Voice, tracker: Tracker, domain: dict) -> list:
+        request = read(tracker)
+        if request.school_from_message or request.occupation or request.fields:
+            answered = routing.answer(dispatcher, tracker, domain)
+            if answered is not None:
+                return answered
         misses = int(tracker.get_slot("miss_count") or 0) + 1
         reply = (
             "Câu này mình không trả lời được. Mình chỉ tư vấn về học nghề: trường, ngành, học phí, "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import settings
 from actions.career import ActionCareerAdvice, ActionQuizResult, fields_for, top_types
-from actions.conversation import ActionFallback, ActionGreet, ActionShowMore, ValidateSearchForm
+from actions.conversation import ActionFallback, ActionGreet, ActionOutOfScope, ActionShowMore, ValidateSearchForm
 from actions.events import ActionEvents
 from actions.pathways import ActionPathway
 from actions.policies import ActionPolicies
@@ -299,3 +299,11 @@ def test_fallback_on_a_follow_up_answers_about_the_school_just_shown(catalog):
     slots = {"last_school": "QNG-CDSG", "occupation": "Điện công nghiệp"}
     text, _, _ = run(ActionFallback(), "trường đó học mấy năm", "nlu_fallback", slots=slots)
     assert "Thời gian học" in text and "chưa hiểu" not in text
+
+
+def test_out_of_scope_answers_a_trade_the_catalog_teaches(catalog):
+    """The classifier put an unfamiliar trade out of scope; the catalog teaches it."""
+    text, _, _ = run(ActionOutOfScope(), "em muốn học chế biến món ăn ạ", "out_of_scope")
+    assert "Vịnh Ngọc" in text and "không trả lời được" not in text
+    text, _, slots = run(ActionOutOfScope(), "kể chuyện cười đi", "out_of_scope")
+    assert "không trả lời được" in text and slots["miss_count"] == 1
