@@ -361,7 +361,7 @@ class ActionDeleteMyData(Answer):
         removed = handoff.delete_for_sender(tracker.sender_id)
         requests, messages = removed["counselling_requests"], removed["unanswered_messages"]
         subscriptions = reminders.delete_for_sender(tracker.sender_id)
-        # Rasa deletes the conversation itself right after this turn (bot/nlu/forget.py).
+        # Rasa deletes the conversation itself right after this turn (its tracker store, bot/nlu/tracker_store.py).
         if requests or messages:
             text = (
                 f"Mình đã xóa thông tin bạn để lại: {requests} yêu cầu gọi lại và {messages} câu hỏi đã lưu, "

@@ -56,7 +56,7 @@ class RasaClient:
             "sender": sender,
             "message": message,
             "input_channel": channel,
-            # channel: recorded with unanswered questions; turn_id: a resent turn runs once (bot/nlu/exactly_once.py)
+            # channel: recorded with unanswered questions; turn_id: a resent turn runs once (bot/nlu/rasa_patches.py)
             "metadata": {"channel": channel, "turn_id": turn_id or uuid.uuid4().hex},
         }
         started = time.perf_counter()

@@ -49,33 +49,43 @@ def endpoints_yaml(config: settings.Settings, action_url: str) -> str:
         f"  url: {_quoted(turns_url(action_url))}",
         "  token: ${ACTIONS_SECRET}",  # sent as the same Bearer header
     ]
-    lines += _tracker_store(config)
-    if config.redis_url:
-        parts = urlsplit(config.redis_url)
-        lines += [
-            "lock_store:",
-            "  type: redis",
-            f"  url: {_quoted(parts.hostname or '')}",
-            f"  port: {parts.port or 6379}",
-            f"  db: {parts.path.lstrip('/') or 0}",
-        ]
-        if parts.password or config.redis_password:
-            lines.append("  password: ${REDIS_PASSWORD}")
-        if parts.scheme == "rediss":
-            lines.append("  use_ssl: true")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + _tracker_store(config) + _lock_store(config)) + "\n"
 
 
-# Rasa's SQL store that keeps each conversation's last saved tracker (bot/nlu/tracker_store.py)
+# Rasa's SQL store that keeps each conversation's last saved tracker, and Rasa's in-memory
+# store; both mask and forget what the student asks (bot/nlu/tracker_store.py)
 TRACKER_STORE_CLASS = "bot.nlu.tracker_store.KeepingSQLTrackerStore"
+MEMORY_TRACKER_STORE_CLASS = "bot.nlu.tracker_store.ForgettingInMemoryTrackerStore"
+# Rasa's lock stores whose ticket lock does not hang a turn whose ticket expired (bot/nlu/lock_store.py)
+MEMORY_LOCK_STORE_CLASS = "bot.nlu.lock_store.InMemoryAliveLockStore"
+REDIS_LOCK_STORE_CLASS = "bot.nlu.lock_store.RedisAliveLockStore"
+
+
+def _lock_store(config: settings.Settings) -> list[str]:
+    """Redis with REDIS_URL (replicas share each conversation's lock), else Rasa's memory."""
+    if not config.redis_url:
+        return ["lock_store:", f"  type: {MEMORY_LOCK_STORE_CLASS}"]
+    parts = urlsplit(config.redis_url)
+    lines = [
+        "lock_store:",
+        f"  type: {REDIS_LOCK_STORE_CLASS}",
+        f"  url: {_quoted(parts.hostname or '')}",
+        f"  port: {parts.port or 6379}",
+        f"  db: {parts.path.lstrip('/') or 0}",
+    ]
+    if parts.password or config.redis_password:
+        lines.append("  password: ${REDIS_PASSWORD}")
+    if parts.scheme == "rediss":
+        lines.append("  use_ssl: true")
+    return lines
 
 
 def _tracker_store(config: settings.Settings) -> list[str]:
     """PostgreSQL (production) or an SQLite file (`sqlite:///path`, the embedded default under
-    var/); TRACKER_STORE_URL=memory = Rasa's in-memory store."""
+    var/); TRACKER_STORE_URL=memory keeps conversations in Rasa's memory."""
     url = config.rasa_tracker_store_url
     if not url:
-        return []
+        return ["tracker_store:", f"  type: {MEMORY_TRACKER_STORE_CLASS}"]
     parts = urlsplit(url)
     if parts.scheme.startswith("sqlite"):
         return [

@@ -5,8 +5,8 @@ Rasa's SQL tracker store (TRACKER_STORE_URL: PostgreSQL in production, or an SQL
 file) keeps what students typed, phone numbers included, for ever. The retention purge
 (`python -m counselling privacy purge`, at every `make serve` and from cron) therefore
 deletes every conversation whose latest event is older than the period. A student's own
-"Xóa thông tin của em" is handled inside Rasa (bot/nlu/forget.py); the in-memory store
-forgets on its own.
+"Xóa thông tin của em" is handled inside Rasa (its tracker store, bot/nlu/tracker_store.py);
+the in-memory store forgets on its own.
 
 The table is Rasa's (`events`: one row per event, `sender_id`, `timestamp` in Unix
 seconds); only those two columns are read.

@@ -13,7 +13,7 @@ once its answer is sent, and a handled one is dropped; duplicates of one chat wa
 for each other (the chat lock). A gateway killed in the middle of a turn has not
 marked it, so the redelivered update is handled again, with the same turn_id
 ("telegram-<bot>-<update_id>"): Rasa answers it from the tracker instead of running
-it twice (bot/nlu/exactly_once.py). Only a kill between sending the answer and
+it twice (bot/nlu/rasa_patches.py). Only a kill between sending the answer and
 marking it (milliseconds) can repeat an answer. Long button payloads
 are kept in the same store, so buttons keep working after a restart. A sender
 over TELEGRAM_RATE_LIMIT_PER_MINUTE gets one "Bạn nhắn nhanh quá…" per minute.

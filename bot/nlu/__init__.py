@@ -1,13 +1,14 @@
 """Rasa-side NLU plugins (run in .venv-rasa, Python 3.10).
 
-Importing the package also installs bot.nlu.action_validation (a faster check of the
-action server's responses, same strictness) and bot.nlu.exactly_once (a turn resent after a
-replica died is answered from the tracker instead of running twice), bot.nlu.ticket_lock
-(a turn whose lock ticket expired while waiting is not stuck for good) and bot.nlu.forget
-("Xóa thông tin của em" also deletes the conversation from Rasa's tracker store).
+Rasa loads the classes named in config.yml (the pipeline's components) and in endpoints.yml
+(bot/rasa_endpoints.py: the tracker stores in bot.nlu.tracker_store, the lock stores in
+bot.nlu.lock_store, the event broker bot.nlu.turn_broker) from their class paths.
 
-bot.nlu.turn_broker (the event broker that sends every user message to the action server's
-/turns after the reply) is loaded by Rasa from its class path in endpoints.yml."""
+The two Rasa internals with no extension point that keeps their guarantee (a resent turn
+answered once, the action server's responses checked by one validator) are replaced in one
+place, bot.nlu.rasa_patches, installed here, so whenever Rasa loads any of these plugins;
+it refuses a Rasa version it was not written for."""
 
-# patches installed when Rasa loads the plugins
-from bot.nlu import action_validation, exactly_once, forget, ticket_lock  # noqa: F401
+from bot.nlu import rasa_patches
+
+rasa_patches.install()

@@ -1,34 +1,48 @@
-"""Rasa's SQL tracker store, keeping each conversation's last saved tracker in the replica.
+"""Rasa's tracker stores as endpoints.yml (bot/rasa_endpoints.py) names them: SQL (SQLite, the
+embedded default, and PostgreSQL) keeping each conversation's last saved tracker, and memory
+(TRACKER_STORE_URL=memory). Both mask a phone number typed without consent before a turn is
+written and delete the conversation right after a turn that ran `action_delete_my_data`
+(bot/nlu/forget.py): Rasa saves every turn through the store's `save`, so that is where it
+is done, whichever Rasa code path saved.
 
-Why: Rasa's SQLTrackerStore rebuilds the whole tracker on every message (it reads every
-event of the conversation's session and replays them). That was about a sixth of a
-replica's time per turn on the production topology, and it grows with the conversation.
+Why keep trackers: Rasa's SQLTrackerStore rebuilds the whole tracker on every message (it
+reads every event of the conversation's session and replays them). That was about a sixth of
+a replica's time per turn on the production topology, and it grows with the conversation.
 A conversation's turns run one at a time (the lock store), so the tracker this replica
 saved at the end of the previous turn is still the conversation, unless something else
 wrote or deleted it since: another replica, the retention purge, the student's deletion.
 The newest event id in the database tells: one indexed `max(id)` query instead of reading
 and replaying every event. A tracker changed after it was saved (a turn that failed
 before saving) has more events than when it was kept, and is read again from the
-database too.
+database too. Kept trackers are dropped after KEEP_SECONDS and beyond KEEP_AT_MOST
+conversations, and at once when the student asks to delete their data.
 
-Named in endpoints.yml (bot/rasa_endpoints.py) as the tracker store's class, for SQLite
-(the embedded default) and PostgreSQL alike. Kept trackers are dropped after
-KEEP_SECONDS and beyond KEEP_AT_MOST conversations, and at once when the student asks
-to delete their data (bot/nlu/forget.py).
+The in-memory store also forgets conversations idle for longer than
+PRIVACY_RETENTION_DAYS, as the retention purge does for the SQL stores
+(counselling/tracker_purge.py), for a server that runs for months.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import OrderedDict
 from typing import Any
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.brokers.broker import EventBroker
+from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore
+from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
+
+import settings
+from bot.nlu.forget import asked_to_forget, redact_unconsented_phone
+
+log = logging.getLogger(__name__)
 
 KEEP_SECONDS = 600.0  # a conversation idle longer is read from the database again
 KEEP_AT_MOST = 500  # conversations kept per replica (the least recently saved go first)
+SWEEP_EVERY_SECONDS = 3600.0  # how often the in-memory store looks for expired conversations
 
 
 def _sqlite_write_ahead(connection: Any, _record: Any) -> None:
@@ -80,8 +94,12 @@ class KeepingSQLTrackerStore(SQLTrackerStore):
         return await super().retrieve(sender_id)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
+        redact_unconsented_phone(tracker)
         self.drop(tracker.sender_id)  # kept again only once the database has it
         await super().save(tracker)
+        if asked_to_forget(tracker):
+            self.forget(tracker.sender_id)
+            return
         self._kept[tracker.sender_id] = KeptTracker(tracker, self._newest_id(tracker.sender_id), time.monotonic())
         while len(self._kept) > KEEP_AT_MOST:
             self._kept.popitem(last=False)
@@ -89,3 +107,46 @@ class KeepingSQLTrackerStore(SQLTrackerStore):
     def drop(self, sender_id: str) -> None:
         """Forget the kept tracker (the conversation is read from the database next time)."""
         self._kept.pop(sender_id, None)
+
+    def forget(self, sender_id: str) -> None:
+        """Delete the conversation from the database and from this replica's memory."""
+        with self.session_scope() as session:
+            session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete(synchronize_session=False)
+            session.commit()
+        self.drop(sender_id)
+        log.info("Deleted a conversation from the tracker store at the student's request")
+
+
+class ForgettingInMemoryTrackerStore(InMemoryTrackerStore):
+    """Rasa's in-memory tracker store that masks, forgets on request and expires idle
+    conversations (swept hourly)."""
+
+    def __init__(self, domain: Domain | None = None, event_broker: EventBroker | None = None, **kwargs: Any) -> None:
+        super().__init__(domain, event_broker, **kwargs)
+        self._saved_at: dict[str, float] = {}
+        self._last_sweep = 0.0
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        redact_unconsented_phone(tracker)
+        await super().save(tracker)
+        if asked_to_forget(tracker):
+            self.forget(tracker.sender_id)
+        else:
+            self.expire(tracker.sender_id, time.time())
+
+    def forget(self, sender_id: str) -> None:
+        self.store.pop(sender_id, None)
+        self._saved_at.pop(sender_id, None)
+        log.info("Deleted a conversation from the tracker store at the student's request")
+
+    def expire(self, sender_id: str, now: float) -> None:
+        """Note the conversation's save; once an hour, drop those idle beyond the retention period."""
+        self._saved_at[sender_id] = now
+        if now - self._last_sweep < SWEEP_EVERY_SECONDS:
+            return
+        self._last_sweep = now
+        cutoff = now - settings.get().privacy_retention_days * 86400
+        for sender, saved_at in list(self._saved_at.items()):
+            if saved_at < cutoff:
+                self.store.pop(sender, None)
+                self._saved_at.pop(sender, None)

@@ -1,6 +1,6 @@
-"""bot.nlu.exactly_once against the real bot: a turn that reaches Rasa twice with the same
-turn_id (a client's or the load balancer's resend) is answered again from the tracker, and
-runs, and is stored, only once."""
+"""bot.nlu.rasa_patches (exactly once) against the real bot: a turn that reaches Rasa twice
+with the same turn_id (a client's or the load balancer's resend) is answered again from the
+tracker, and runs, and is stored, only once."""
 
 from __future__ import annotations
 

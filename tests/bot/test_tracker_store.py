@@ -1,6 +1,8 @@
 """bot.nlu.tracker_store, in the Rasa environment against real SQLite and PostgreSQL: a
 replica answers from the tracker it saved only while nobody else wrote or deleted the
-conversation, and never returns a tracker that differs from the database."""
+conversation, and never returns a tracker that differs from the database; the store's own
+save masks a phone number typed without consent and deletes the conversation after a turn
+that ran action_delete_my_data (SQL and memory)."""
 
 from __future__ import annotations
 
@@ -15,12 +17,11 @@ POSTGRES_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 SCRIPT = """
 import asyncio, sys
-import bot.nlu  # the patches Rasa loads with the pipeline (forget uses the store's drop)
-from bot.nlu.forget import forget
+from bot.nlu.forget import REDACTED
 from bot.nlu.tracker_store import KeepingSQLTrackerStore
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 kwargs = dict(dialect=sys.argv[1], db=sys.argv[2])
@@ -57,7 +58,7 @@ async def main():
 
     # deleted by the student on the other replica, then a new conversation with as many events
     await one.save(again)
-    forget(two, "s1")
+    two.forget("s1")
     assert await one.retrieve("s1") is None
     fresh = DialogueStateTracker.from_events("s1", [ActionExecuted("action_listen"), UserUttered("mới"), BotUttered("a"), UserUttered("b")])
     await two.save(fresh)
@@ -65,8 +66,24 @@ async def main():
 
     # deleted on this replica: nothing stays in its memory
     await one.save(fresh)
-    forget(one, "s1")
+    one.forget("s1")
     assert "s1" not in one._kept and await one.retrieve("s1") is None
+
+    # a turn that ran the deletion action: gone from the database and this replica once saved
+    await one.save(DialogueStateTracker.from_events("s2", [UserUttered("chào"), BotUttered("chào bạn")]))
+    asked = await one.retrieve("s2")
+    asked.update(UserUttered("Xóa thông tin của em"))
+    asked.update(ActionExecuted("action_delete_my_data"))
+    await one.save(asked)
+    assert "s2" not in one._kept and await one.retrieve("s2") is None and await plain.retrieve("s2") is None
+
+    # a phone number typed without consent is stored masked; one given to the hand-off form is kept
+    typed = DialogueStateTracker.from_events("s3", [UserUttered("số em 0912 345 678"), BotUttered("chưa lưu")])
+    await one.save(typed)
+    assert texts(await plain.retrieve("s3")) == [f"số em {REDACTED}", "chưa lưu"]
+    given = DialogueStateTracker.from_events("s4", [UserUttered("0912345678"), SlotSet("handoff_contact", "0912345678")])
+    await one.save(given)
+    assert texts(await plain.retrieve("s4")) == ["0912345678"]
 
 asyncio.run(main())
 print("ok")
@@ -100,3 +117,42 @@ def test_the_postgresql_store_keeps_only_what_the_database_still_says(tracker_db
 def _run(dialect: str, db: str):
     script = f"import sys\nsys.argv = ['-', {dialect!r}, {db!r}]\n" + SCRIPT
     return run_in_rasa_env(script)
+
+
+MEMORY_SCRIPT = """
+import asyncio, time
+from bot.nlu.forget import REDACTED
+from bot.nlu.tracker_store import ForgettingInMemoryTrackerStore
+from rasa.core.tracker_store import TrackerStore
+from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.utils.endpoints import EndpointConfig
+
+
+async def main():
+    store = TrackerStore.create(EndpointConfig(type="bot.nlu.tracker_store.ForgettingInMemoryTrackerStore"))
+    assert type(store) is ForgettingInMemoryTrackerStore  # built by Rasa from endpoints.yml's class path
+
+    await store.save(DialogueStateTracker.from_events("typed", [UserUttered("gọi em +84 912.345.678 nhé")]))
+    assert (await store.retrieve("typed")).latest_message.text == f"gọi em {REDACTED} nhé"
+
+    tracker = DialogueStateTracker.from_events("asked", [UserUttered("chào"), BotUttered("chào bạn")])
+    await store.save(tracker)
+    tracker.update(UserUttered("Xóa thông tin của em"))
+    tracker.update(ActionExecuted("action_delete_my_data"))
+    await store.save(tracker)
+    assert await store.retrieve("asked") is None and "asked" not in store._saved_at
+
+    store._saved_at["typed"] = time.time() - 10 * 365 * 86400  # idle beyond the retention period
+    store._last_sweep = 0.0
+    await store.save(DialogueStateTracker.from_events("new", [UserUttered("chào")]))
+    assert await store.retrieve("typed") is None and await store.retrieve("new") is not None
+
+asyncio.run(main())
+print("ok")
+"""
+
+
+def test_the_in_memory_store_masks_forgets_and_expires():
+    result = run_in_rasa_env(MEMORY_SCRIPT)
+    assert result.returncode == 0 and result.stdout.strip().endswith("ok"), result.stderr[-3000:]

@@ -251,6 +251,18 @@ if tracker:
     fields = ("dialect", "port", "db", "username", "password", "login_db", "query")
     kwargs = {k: v for k, v in tracker["kwargs"].items() if k in fields}
     out["tracker_db_url"] = SQLTrackerStore.get_db_url(host=tracker["url"], **kwargs).render_as_string(hide_password=False)
+lock_config = read_endpoint_config(path, "lock_store")
+if lock_config is not None:
+    from rasa.core.lock_store import LockStore
+    built = LockStore.create(lock_config)
+    out["lock_store_built"] = {"class": type(built).__name__}
+    if hasattr(built, "red"):
+        pool = built.red.connection_pool
+        kwargs = pool.connection_kwargs
+        out["lock_store_built"]["redis"] = {
+            "host": kwargs["host"], "port": kwargs["port"], "db": kwargs["db"], "password": kwargs["password"],
+            "ssl": pool.connection_class.__name__ == "SSLConnection",
+        }
 arguments = vars(create_argument_parser().parse_args(argv))
 from rasa.core.lock_store import _get_lock_lifetime
 out["lock_lifetime"] = _get_lock_lifetime()
@@ -309,8 +321,14 @@ def test_rasa_reads_the_stores_and_passwords_the_entry_point_writes(tmp_path, se
     # the password came from the URL, reached Rasa through TRACKER_STORE_PASSWORD, and was decoded once
     assert seen["tracker_db_url"] == "postgresql://rasa:p%40ss-word@db.internal:5433/rasa?sslmode=require"
     lock = seen["lock_store"]
-    assert (lock["type"], lock["url"]) == ("redis", "cache.internal")
+    # Rasa's Redis lock store with a ticket lock that does not hang (bot/nlu/lock_store.py)
+    assert (lock["type"], lock["url"]) == ("bot.nlu.lock_store.RedisAliveLockStore", "cache.internal")
     assert lock["kwargs"] == {"port": 6380, "db": 2, "password": "r3dis-secret", "use_ssl": True}
+    # built by Rasa from that configuration: the same Redis connection as Rasa's `type: redis`
+    assert seen["lock_store_built"] == {
+        "class": "RedisAliveLockStore",
+        "redis": {"host": "cache.internal", "port": 6380, "db": 2, "password": "r3dis-secret", "ssl": True},
+    }
     assert seen["lock_lifetime"] == 7
     run = seen["run"]
     # the token is not on the command line: bot/rasa_run.py adds it from RASA_AUTH_TOKEN inside the process
@@ -321,19 +339,22 @@ def test_rasa_reads_the_stores_and_passwords_the_entry_point_writes(tmp_path, se
 
 
 def test_without_stores_rasa_keeps_conversations_in_an_sqlite_file_and_needs_no_password(set_env):
-    set_env(ACTIONS_PORT="5077", ACTION_ENDPOINT_URL="", ACTIONS_SECRET="a", TRACKER_STORE_URL="")
+    set_env(ACTIONS_PORT="5077", ACTION_ENDPOINT_URL="", ACTIONS_SECRET="a", TRACKER_STORE_URL="", REDIS_URL="")
     module = entrypoint()
     config = settings.get()
     text = module.endpoints_yaml(config)
     assert text.startswith('action_endpoint:\n  url: "http://127.0.0.1:5077/webhook"\n')
     assert f'  dialect: "sqlite"\n  db: "{ROOT / "var" / "conversations.sqlite3"}"' in text
-    assert "lock_store" not in text
+    # without Redis, the conversation's lock is in Rasa's memory (bot/nlu/lock_store.py)
+    assert text.endswith("lock_store:\n  type: bot.nlu.lock_store.InMemoryAliveLockStore\n")
     assert "TRACKER_STORE_PASSWORD" not in module.rasa_environment(config, {"PATH": "/bin"})
 
 
 def test_tracker_store_memory_keeps_conversations_in_rasas_memory(set_env):
     set_env(ACTION_ENDPOINT_URL="", ACTIONS_SECRET="a", TRACKER_STORE_URL="memory")
-    assert "tracker_store" not in entrypoint().endpoints_yaml(settings.get())
+    text = entrypoint().endpoints_yaml(settings.get())
+    # Rasa's in-memory store that also masks and forgets (bot/nlu/tracker_store.py)
+    assert "tracker_store:\n  type: bot.nlu.tracker_store.ForgettingInMemoryTrackerStore\nlock_store:" in text
 
 
 def test_the_image_refuses_to_start_without_its_secrets(set_env):

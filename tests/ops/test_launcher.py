@@ -69,16 +69,22 @@ def test_each_replica_records_turns_through_its_own_action_server():
     assert 'url: "https://actions.internal/bot/turns"' in behind_a_proxy
 
 
-def test_without_stores_rasa_keeps_conversations_in_memory():
-    with environment(TRACKER_STORE_URL="", REDIS_URL=""):
+def test_tracker_store_memory_and_no_redis_keep_conversations_and_locks_in_rasas_memory():
+    with environment(TRACKER_STORE_URL="memory", REDIS_URL=""):
         text = launcher.endpoints_yaml("http://127.0.0.1:5055/webhook")
-    assert "tracker_store" not in text and "lock_store" not in text
+    assert text.endswith(
+        "tracker_store:\n  type: bot.nlu.tracker_store.ForgettingInMemoryTrackerStore\n"
+        "lock_store:\n  type: bot.nlu.lock_store.InMemoryAliveLockStore\n"
+    )
 
 
 def test_an_sqlite_tracker_store_is_a_file(tmp_path):
     with environment(TRACKER_STORE_URL=f"sqlite:///{tmp_path}/rasa.db", REDIS_URL=""):
         text = launcher.endpoints_yaml("http://127.0.0.1:5055/webhook")
-    assert f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{tmp_path}/rasa.db"' in text
+    expected = (
+        f'tracker_store:\n  type: bot.nlu.tracker_store.KeepingSQLTrackerStore\n  dialect: "sqlite"\n  db: "{tmp_path}/rasa.db"'
+    )
+    assert expected in text
 
 
 def test_rasa_refuses_to_open_its_api_without_a_token():
