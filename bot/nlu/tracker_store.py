@@ -45,12 +45,13 @@ KEEP_AT_MOST = 500  # conversations kept per replica (the least recently saved g
 SWEEP_EVERY_SECONDS = 3600.0  # how often the in-memory store looks for expired conversations
 
 
-def _sqlite_write_ahead(connection: Any, _record: Any) -> None:
-    """The embedded default's conversations in SQLite: a turn's commit appends to the
-    write-ahead log without waiting for the disk (synchronous=NORMAL), so keeping
-    conversations across a restart costs no more per turn than Rasa's in-memory store
-    (`make bench-bot`, (a) beside (m)). A crash of Rasa loses nothing; a power cut may lose
-    the last turns, which the in-memory store it replaces lost on any restart."""
+def _sqlite_fewer_syncs(connection: Any, _record: Any) -> None:
+    """The embedded default's conversations in SQLite: a turn's commit waits for the disk once
+    instead of several times (synchronous=NORMAL), so keeping conversations across a restart
+    costs about what Rasa's in-memory store does per turn (`make bench-bot`, (a) beside (m)).
+    The rollback journal stays (journal_mode=DELETE, not WAL): reading needs no new file, so
+    a full `var/` still lets a conversation go on with its context (tests/bot/test_faults.py).
+    A crash of Rasa loses nothing; a power cut may lose the last turn."""
     cursor = connection.cursor()
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
@@ -76,9 +77,9 @@ class KeepingSQLTrackerStore(SQLTrackerStore):
         super().__init__(*args, **kwargs)
         self._kept: OrderedDict[str, KeptTracker] = OrderedDict()
         if self.engine.dialect.name == "sqlite":
-            sa.event.listen(self.engine, "connect", _sqlite_write_ahead)
+            sa.event.listen(self.engine, "connect", _sqlite_fewer_syncs)
             with self.engine.connect() as connection:  # the file's journal mode persists
-                connection.exec_driver_sql("PRAGMA journal_mode=WAL")
+                connection.exec_driver_sql("PRAGMA journal_mode=DELETE")  # a file an earlier release put in WAL
 
     def _newest_id(self, sender_id: str) -> int | None:
         with self.session_scope() as session:
