@@ -6,8 +6,10 @@ user's message (which action answers it) and once after the answer (in this bot 
 replica's time per turn on the production topology, half of it spent on that second
 question, which the rules and the memoization policy already answer here: every answer
 action ends a rule (so RulePolicy predicts action_listen after it) and forms continue by
-their rules. Without a prediction from any policy Rasa listens (action_listen is the
-first action of every domain), which is what this bot does after an answer anyway.
+their rules. Where no rule speaks (after the core fallback action, which no rule names),
+RulePolicy's default is that fallback at core_fallback_threshold, so abstaining would loop
+on it: this policy then says "listen" at LISTEN_CONFIDENCE, above that threshold and below
+any rule or memorized story (1.0), which is what this bot does after an answer.
 
 TED still answers user messages the rules and stories did not foresee. Named in
 config.yml instead of TEDPolicy; trained exactly like it.
@@ -24,10 +26,12 @@ from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 
+LISTEN_CONFIDENCE = 0.9  # above RulePolicy's core_fallback_threshold (config.yml), below rules (1.0)
+
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITH_END_TO_END_SUPPORT, is_trainable=True)
 class AnswerTEDPolicy(TEDPolicy):
-    """TEDPolicy that abstains (all zeros) when the last event was a bot action, not a user message."""
+    """TEDPolicy that, after a bot action (not a user message), only says "listen", without its model."""
 
     def predict_action_probabilities(
         self,
@@ -38,5 +42,7 @@ class AnswerTEDPolicy(TEDPolicy):
         **kwargs: Any,
     ) -> PolicyPrediction:
         if tracker.latest_action_name != ACTION_LISTEN_NAME:
-            return self._prediction(self._default_predictions(domain))
+            listen = self._default_predictions(domain)
+            listen[domain.index_for_action(ACTION_LISTEN_NAME)] = LISTEN_CONFIDENCE
+            return self._prediction(listen)
         return super().predict_action_probabilities(tracker, domain, rule_only_data, precomputations, **kwargs)
