@@ -583,20 +583,22 @@ def upcoming_events(
         if until:
             query = query.where(Event.start_date <= until)
         rows = session.execute(query).all()
-    return [
-        EventInfo(
-            code=e.code,
-            title=e.title,
-            start_date=e.start_date,
-            end_date=e.end_date,
-            province=prov,
-            location=e.location,
-            institution_code=icode,
-            institution_name=iname,
-            description=e.description,
-        )
-        for e, prov, icode, iname in rows
-    ]
+    return [_event_info(*row) for row in rows]
+
+
+def _event_info(e: Event, province: str, institution_code: str | None, institution_name: str | None) -> EventInfo:
+    """One row of (event, province name, institution code, institution name) as the answers read it."""
+    return EventInfo(
+        code=e.code,
+        title=e.title,
+        start_date=e.start_date,
+        end_date=e.end_date,
+        province=province,
+        location=e.location,
+        institution_code=institution_code,
+        institution_name=institution_name,
+        description=e.description,
+    )
 
 
 def get_events(codes: Iterable[str]) -> dict[str, EventInfo]:
@@ -612,20 +614,7 @@ def get_events(codes: Iterable[str]) -> dict[str, EventInfo]:
             .outerjoin(Institution, Event.institution_id == Institution.id)
             .where(Event.code.in_(wanted))
         ).all()
-    return {
-        e.code: EventInfo(
-            code=e.code,
-            title=e.title,
-            start_date=e.start_date,
-            end_date=e.end_date,
-            province=prov,
-            location=e.location,
-            institution_code=icode,
-            institution_name=iname,
-            description=e.description,
-        )
-        for e, prov, icode, iname in rows
-    }
+    return {row[0].code: _event_info(*row) for row in rows}
 
 
 # --- policies --------------------------------------------------------------------------
