@@ -244,7 +244,7 @@ def _start_replicas(count: int, rasa_port: int, actions_port: int, replica_port:
     except BaseException:
         stop(processes)
         raise
-    say(f"Bot đã sẵn sàng: HAProxy ở http://127.0.0.1:{rasa_port} chia đều cho {count} bản sao.")
+    say(f"Bot đã sẵn sàng: HAProxy ở http://127.0.0.1:{rasa_port} chia hội thoại cho {count} bản sao.")
     return processes
 
 

@@ -14,7 +14,8 @@ wrote or deleted it since: another replica, the retention purge, the student's d
 The newest event id in the database tells: one indexed `max(id)` query instead of reading
 and replaying every event. A tracker changed after it was saved (a turn that failed
 before saving) has more events than when it was kept, and is read again from the
-database too. Kept trackers are dropped after KEEP_SECONDS and beyond KEEP_AT_MOST
+database too. Saving a kept tracker writes the events after its kept length without Rasa's
+count of the session's stored events (a query over the session's events on every turn). Kept trackers are dropped after KEEP_SECONDS and beyond KEEP_AT_MOST
 conversations, and at once when the student asks to delete their data.
 
 The in-memory store also forgets conversations idle for longer than
@@ -24,6 +25,7 @@ PRIVACY_RETENTION_DAYS, as the retention purge does for the SQL stores
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
 from collections import OrderedDict
@@ -76,6 +78,9 @@ class KeepingSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._kept: OrderedDict[str, KeptTracker] = OrderedDict()
+        # sender → (tracker, events already in the database): set when retrieve returns a kept
+        # tracker, used by the save of that same tracker object
+        self._stored: dict[str, tuple[DialogueStateTracker, int]] = {}
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_fewer_syncs)
             with self.engine.connect() as connection:  # the file's journal mode persists
@@ -90,14 +95,26 @@ class KeepingSQLTrackerStore(SQLTrackerStore):
         if kept is not None:
             fresh = time.monotonic() - kept.saved_at < KEEP_SECONDS and len(kept.tracker.events) == kept.length
             if fresh and self._newest_id(sender_id) == kept.newest_id:
+                self._stored[sender_id] = (kept.tracker, kept.length)
                 return kept.tracker
             self.drop(sender_id)
         return await super().retrieve(sender_id)
 
+    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Any:
+        """The events to write: after the kept length when this is the kept tracker the database
+        already holds up to there, else Rasa's count of what is stored."""
+        stored = self._stored.pop(tracker.sender_id, None)
+        if stored is not None and stored[0] is tracker and stored[1] <= len(tracker.events):
+            return itertools.islice(tracker.events, stored[1], len(tracker.events))
+        return super()._additional_events(session, tracker)
+
     async def save(self, tracker: DialogueStateTracker) -> None:
         redact_unconsented_phone(tracker)
-        self.drop(tracker.sender_id)  # kept again only once the database has it
-        await super().save(tracker)
+        self._kept.pop(tracker.sender_id, None)  # kept again only once the database has it
+        try:
+            await super().save(tracker)
+        finally:
+            self._stored.pop(tracker.sender_id, None)
         if asked_to_forget(tracker):
             self.forget(tracker.sender_id)
             return
@@ -108,6 +125,7 @@ class KeepingSQLTrackerStore(SQLTrackerStore):
     def drop(self, sender_id: str) -> None:
         """Forget the kept tracker (the conversation is read from the database next time)."""
         self._kept.pop(sender_id, None)
+        self._stored.pop(sender_id, None)
 
     def forget(self, sender_id: str) -> None:
         """Delete the conversation from the database and from this replica's memory."""

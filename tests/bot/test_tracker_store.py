@@ -77,6 +77,22 @@ async def main():
     await one.save(asked)
     assert "s2" not in one._kept and await one.retrieve("s2") is None and await plain.retrieve("s2") is None
 
+    # turns answered from the kept tracker write each new event once, without counting the stored ones
+    t5 = DialogueStateTracker.from_events("s5", [ActionExecuted("action_listen"), UserUttered("một")])
+    await one.save(t5)
+    counting = SQLTrackerStore._additional_events
+    SQLTrackerStore._additional_events = lambda *args: (_ for _ in ()).throw(AssertionError("counted"))
+    try:
+        for word in ("hai", "ba"):
+            kept = await one.retrieve("s5")
+            assert kept is t5
+            kept.update(UserUttered(word))
+            kept.update(BotUttered(word + "!"))
+            await one.save(kept)
+    finally:
+        SQLTrackerStore._additional_events = counting
+    assert texts(await plain.retrieve("s5")) == ["một", "hai", "hai!", "ba", "ba!"]
+
     # a phone number typed without consent is stored masked; one given to the hand-off form is kept
     typed = DialogueStateTracker.from_events("s3", [UserUttered("số em 0912 345 678"), BotUttered("chưa lưu")])
     await one.save(typed)

@@ -534,6 +534,7 @@ def assert_balances_rasa(backend: dict) -> None:
     text = backend["text"]
     assert re.search(r"^\s*bind\s+:5005\s*$", text, re.M)
     assert re.search(r"^\s*balance\s+roundrobin\s*$", text, re.M)
+    assert re.search(r"^\s*stick\s+on\s+req\.body,json_query\('\$\.sender'\)\s*$", text, re.M)
     assert re.search(r"^\s*option\s+httpchk\s+GET\s+/\s*$", text, re.M)
     assert "check" in backend["options"] and "resolvers" in backend["options"]
     assert backend["port"] == DEFAULT_PORTS["RASA_PORT"]

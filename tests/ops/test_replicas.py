@@ -119,15 +119,29 @@ async def _load_while_killing(stack: Stack, senders: list[str]) -> dict:
     return replies
 
 
-def test_conversations_spread_over_replicas_and_continue_on_any(replicated):
-    before = replicated.served()
-    sender = f"spread-{uuid.uuid4().hex[:8]}"
+def test_each_conversation_stays_on_one_replica_and_conversations_spread(replicated):
+    """The balancer sticks each sender to a replica: a conversation's turns all reach the replica
+    that kept its tracker, and new conversations go to the replicas in turn."""
+    sender = f"stay-{uuid.uuid4().hex[:8]}"
     replies: dict = {}
+    before = replicated.served()
     asyncio.run(_converse(replicated.url, sender, replies, []))
     after = replicated.served()
-    assert all(after[name] > before.get(name, 0) for name in ("rasa0", "rasa1")), (before, after)
+    gained = sorted(after[name] - before.get(name, 0) for name in ("rasa0", "rasa1"))
+    assert gained == [0, len(TURNS)], (before, after)
     for reply, (_, expected) in zip(replies[sender], TURNS):
         assert expected.lower() in reply.lower(), replies[sender]
+
+    before = replicated.served()
+    asyncio.run(_first_turns(replicated.url, [f"spread-{i}-{uuid.uuid4().hex[:6]}" for i in range(16)]))
+    after = replicated.served()
+    assert all(after[name] > before.get(name, 0) for name in ("rasa0", "rasa1")), (before, after)
+
+
+async def _first_turns(url: str, senders: list[str]) -> None:
+    async with RasaClient(url, timeout=60) as client:
+        for sender in senders:
+            await client.send(sender, TURNS[0][0], "test")
 
 
 def test_losing_a_replica_under_load_loses_no_turn_and_duplicates_none(replicated):
@@ -154,5 +168,5 @@ def test_losing_a_replica_under_load_loses_no_turn_and_duplicates_none(replicate
     launcher.wait_ready(f"http://127.0.0.1:{REPLICA_PORT + 1}/status", replacement, "Rasa 1", params=launcher.api_token())
     replicated.wait_status("rasa1", "UP")
     before = replicated.served()["rasa1"]
-    asyncio.run(_converse(replicated.url, f"back-{uuid.uuid4().hex[:6]}", {}, []))
+    asyncio.run(_first_turns(replicated.url, [f"back-{i}-{uuid.uuid4().hex[:6]}" for i in range(16)]))
     assert replicated.served()["rasa1"] > before  # back in the rotation
