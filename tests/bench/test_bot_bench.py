@@ -14,7 +14,7 @@ import pytest
 from bench import bot_bench
 from bench.bot_bench import Level, StackResult, format_table, percentile
 
-LEVELS = ((1, 20), (20, 10), (50, 6))
+LEVELS = ((1, 40), (20, 10), (50, 6))
 
 
 def test_percentile_is_the_nearest_rank_of_what_was_measured():
@@ -86,7 +86,7 @@ def test_the_table_has_a_row_per_stack_with_the_ratios_to_the_stock_bot():
     assert rows["(a) mặc định"][9:13] == ["—"] * 4  # 50 conversations: never reached
     assert rows["(c) rasa init"][p95_ratio] == "—" and rows["(c) rasa init"][throughput_ratio] == "—"
     assert "* (b) sản xuất, 50 hội thoại: dừng ở giới hạn 300 s, đo được 100/300 lượt" in table
-    assert "1 hội thoại × 20 lượt" in table and "50 hội thoại × 6 lượt" in table
+    assert "1 hội thoại × 40 lượt" in table and "50 hội thoại × 6 lượt" in table
 
 
 def test_without_the_stock_bot_there_is_no_ratio_and_a_failure_is_reported():

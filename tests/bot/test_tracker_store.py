@@ -109,6 +109,9 @@ print("ok")
 def test_the_sqlite_store_keeps_only_what_the_database_still_says(tmp_path):
     result = _run("sqlite", str(tmp_path / "conversations.sqlite3"))
     assert result.returncode == 0 and result.stdout.strip().endswith("ok"), result.stderr[-3000:]
+    # the rollback journal is kept between commits, not created and deleted on every turn
+    assert (tmp_path / "conversations.sqlite3-journal").exists()
+    assert not (tmp_path / "conversations.sqlite3-wal").exists()
 
 
 @pytest.fixture
