@@ -1,7 +1,7 @@
 """The frozen conversation holdout (tests/holdout/): a second fictional catalog and multi-turn
 conversations written blind against it, scored per turn.
 
-    .venv/bin/python -m ops.holdout [--url URL] [--html REPORT]
+    .venv/bin/python -m ops.holdout [--set DIR] [--url URL] [--html REPORT]
 
 Without --url it loads the holdout catalog (with the national occupations and policies) into
 a fresh SQLite file, starts the action server and Rasa with the trained model on their own
@@ -9,6 +9,9 @@ ports, runs every conversation, prints the share of turns passed overall, for fi
 for follow-up turns, and per file (phu-huynh = parents), then stops the servers. The
 holdout is never edited to fit the bot (tests/holdout/README.md). Exit status 0 whatever
 the score (it is a measurement), 2 when the bot or the files cannot be used.
+
+--set DIR runs another set laid out the same way (DIR/catalog, DIR/conversations), e.g. the
+development set tests/dev3 (not frozen); the default is tests/holdout.
 """
 
 from __future__ import annotations
@@ -29,12 +32,12 @@ ACTIONS_PORT = int(os.environ.get("HOLDOUT_ACTIONS_PORT", "5755"))
 DEFAULT_REPORT = ROOT / "var" / "reports" / "holdout.html"
 
 
-def load_catalog(url: str) -> None:
+def load_catalog(url: str, catalog: Path = HOLDOUT / "catalog") -> None:
     env = dict(os.environ, CATALOG_DATABASE_URL=url)
     steps = (
         ["migrate"],
         ["import", str(ROOT / "catalog" / "national"), "--yes"],
-        ["import", str(HOLDOUT / "catalog"), "--demo", "--yes"],
+        ["import", str(catalog), "--demo", "--yes"],
     )
     for step in steps:
         result = subprocess.run([sys.executable, "-m", "catalog", *step], cwd=ROOT, env=env, capture_output=True, text=True)
@@ -70,11 +73,18 @@ def score_table(rows: list[tuple[str, int, int]]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ops.holdout", description="Chấm bộ hội thoại kiểm tra độc lập")
+    parser.add_argument("--set", dest="set_dir", type=Path, default=HOLDOUT, metavar="DIR",
+                        help="thư mục bộ kiểm tra có catalog/ và conversations/ (mặc định tests/holdout)")
     parser.add_argument("--url", help="bot đang chạy với danh mục kiểm tra (bỏ qua thì tự bật)")
     parser.add_argument("--html", type=Path, default=DEFAULT_REPORT)
     args = parser.parse_args(argv)
+    set_dir = args.set_dir.resolve()
+    if not (set_dir / "catalog").is_dir() or not (set_dir / "conversations").is_dir():
+        print(f"Lỗi: {set_dir} phải có hai thư mục catalog/ và conversations/", file=sys.stderr)
+        return 2
+    log_name = "holdout" if set_dir == HOLDOUT.resolve() else f"holdout-{set_dir.name}"
     try:
-        checks = conversation_checks.load([HOLDOUT / "conversations"])
+        checks = conversation_checks.load([set_dir / "conversations"])
     except conversation_checks.CheckFileError as error:
         print(f"Lỗi tệp kiểm tra: {error}", file=sys.stderr)
         return 2
@@ -83,13 +93,13 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="holdout-") as folder:
         if url is None:
             catalog_url = f"sqlite:///{folder}/catalog.sqlite3"
-            load_catalog(catalog_url)
+            load_catalog(catalog_url, set_dir / "catalog")
             os.environ["CATALOG_DATABASE_URL"] = catalog_url
             os.environ["TRACKER_STORE_URL"] = f"sqlite:///{folder}/conversations.sqlite3"  # not the checkout's var/
             launcher.settings.reload()
             if not launcher.MODEL.exists():
                 launcher.train_if_needed()
-            processes = launcher.start_servers(RASA_PORT, ACTIONS_PORT, log_dir=ROOT / "var" / "log" / "holdout")
+            processes = launcher.start_servers(RASA_PORT, ACTIONS_PORT, log_dir=ROOT / "var" / "log" / log_name)
             url = f"http://127.0.0.1:{RASA_PORT}"
         try:
             results = conversation_checks.run(checks, url)
