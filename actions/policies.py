@@ -7,7 +7,7 @@ from rasa_sdk import Tracker
 from actions import focus as focus_
 from actions import replies
 from actions.follow_up import FollowsFocus
-from actions.policy_rules import excluded
+from actions.policy_rules import excluded, fit
 from actions.request import Request, former_province_note, read, reading, remember
 from actions.search import search
 from actions.voice import Answer, Voice
@@ -126,10 +126,12 @@ NOTES_CHARS = 120  # the heading and the "cần xác nhận" note around a page 
 
 
 def _relevance(policy: queries.PolicyInfo, request: Request, about_scholarships: bool) -> tuple:
-    """Most relevant first: for the level asked ("học sơ cấp"), a scholarship when one is asked
-    (now or in the question the bot is answering), then the policies with fewest other conditions."""
+    """Most relevant first: fitting every group and the level stated (policy_rules.fit), a
+    scholarship when one is asked (now or in the question the bot is answering), then those
+    matching more of the stated groups, with fewest other conditions."""
     scholarship = about_scholarships and "hoc bong" in folding.key(f"{policy.title} {policy.benefit}")
-    return (request.level not in policy.levels, not scholarship, len(policy.learner_groups))
+    partial, matched, others = fit(policy, request)
+    return (partial, not scholarship, matched, others)
 
 
 def _left_out(request: Request) -> str:

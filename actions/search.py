@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import focus as focus_
 from actions import replies
 from actions.focus import Query
-from actions.policy_rules import excluded
+from actions.policy_rules import excluded, fit
 from actions.request import ANYWHERE, Request, former_province_note, remember
 from catalog import queries
 from vntext import folding
@@ -246,8 +246,9 @@ def _support(request: Request) -> str:
         return (
             "\nVề hỗ trợ: danh mục chưa có chính sách riêng cho trường hợp này; bấm “Chính sách hỗ trợ” để xem chính sách chung."
         )
-    # those naming most of the learner's groups first ("dân tộc thiểu số" and "hộ nghèo" together)
-    mine.sort(key=lambda p: -len(set(p.learner_groups) & set(specific)))
+    # those fitting every group and the level stated first ("dân tộc thiểu số" and "cận nghèo"
+    # together, trung cấp after lớp 9), then those restricted to a level or an area not stated
+    mine.sort(key=lambda p: fit(p, request))
     shown = mine[:MAX_POLICIES]
     lines = [
         f"• {p.title}: {replies.applying_clauses(p.benefit, set(specific), set(request.excluded_groups))} (Căn cứ: {p.legal_basis})"

@@ -459,27 +459,93 @@ _MAJORITY = {"dan_toc_thieu_so": ["nguoi kinh", "dan toc kinh", "la kinh"]}
 _MAJORITY_INDEX = _index(_MAJORITY)
 
 
+# Words that join groups into one list ("hộ nghèo hay cận nghèo", "hộ nghèo, cận nghèo", "hộ nghèo
+# và cũng không cận nghèo"): a negation before the first denies them all, and in a policy's
+# title they are alternatives of one condition.
+_LIST_WORDS = frozenset({"hay", "hoac", "va", "voi", "lan", "cung"})
+# A colloquial "poor" denied ("nhà không nghèo") denies near-poor too; "không thuộc hộ nghèo"
+# (the legal category) does not.
+_DENIES_TOO = {"ngheo": ("ho_can_ngheo",), "nha ngheo": ("ho_can_ngheo",), "gia dinh ngheo": ("ho_can_ngheo",)}
+
+
+def _group_occurrences(message: str) -> tuple[list[str], list[tuple[int, int, str, str]]]:
+    """(words, [(start, end, code, phrase)] in order): each group phrase as whole words, longest
+    phrases first, each word used once."""
+    words = folding.expand_teencode(message).split()
+    taken = [False] * len(words)
+    found: list[tuple[int, int, str, str]] = []
+    for phrase, code in _GROUPS:
+        needle = phrase.split()
+        n = len(needle)
+        for i in range(len(words) - n + 1):
+            if words[i : i + n] == needle and not any(taken[i : i + n]):
+                taken[i : i + n] = [True] * n
+                found.append((i, i + n, code, phrase))
+    return words, sorted(found)
+
+
+# Groups of one kind, which a bare list ("hộ nghèo, cận nghèo", "hộ nghèo và cận nghèo") joins;
+# across kinds only "hay"/"hoặc" do ("nhà không thuộc hộ nghèo, học xong lớp 9": the school year
+# is not denied).
+_GROUP_KINDS = {"ho_ngheo": "income", "ho_can_ngheo": "income", "tot_nghiep_thcs": "school", "tot_nghiep_thpt": "school"}
+
+
+def _joins(gap: list[str], first: str, second: str) -> bool:
+    """Whether the words between two groups only join them into one list: "hay", "hoặc", "hay
+    là" (any two groups), or nothing, "và", "cũng không" (two groups of one kind)."""
+    for i, word in enumerate(gap):
+        prev = gap[i - 1] if i else ""
+        if word in _LIST_WORDS or word in _NEGATIONS:
+            continue
+        if word == "la" and prev in ("hay", "hoac"):
+            continue
+        if word in ("thuoc", "phai") and prev in _NEGATIONS:
+            continue
+        return False
+    if "hay" in gap or "hoac" in gap:
+        return True
+    return _GROUP_KINDS.get(first, first) == _GROUP_KINDS.get(second, second)
+
+
+def group_conditions(text: str) -> list[set[str]]:
+    """The conditions a text (a policy's title) puts on the learner's groups, each a set of
+    alternatives: "dân tộc thiểu số thuộc hộ nghèo, cận nghèo" → [{dân tộc thiểu số}, {hộ nghèo,
+    hộ cận nghèo}]; "dân tộc thiểu số ở vùng đặc biệt khó khăn" → two conditions."""
+    words, found = _group_occurrences(text)
+    conditions: list[set[str]] = []
+    last: tuple[int, str] | None = None  # (end, code) of the previous group
+    for start, end, code, _phrase in found:
+        if conditions and last is not None and _joins(words[last[0] : start], last[1], code):
+            conditions[-1].add(code)
+        else:
+            conditions.append({code})
+        last = (end, code)
+    return conditions
+
+
 def learner_groups_said(message: str) -> tuple[list[str], list[str]]:
     """(groups the message says the learner belongs to, groups it says they do not).
 
-    "nhà không thuộc hộ nghèo" excludes ho_ngheo; "cháu là người Kinh" excludes
-    dan_toc_thieu_so; a group both said and denied counts as denied (the message is unsure,
-    so no policy is presented as applying)."""
-    words = folding.expand_teencode(message).split()
-    padded = f" {' '.join(words)} "
+    "nhà không thuộc hộ nghèo" excludes ho_ngheo; "không thuộc hộ nghèo hay cận nghèo", "không
+    phải hộ nghèo, cận nghèo" exclude both groups of the list; "nhà không nghèo" excludes poor and
+    near-poor; "cháu là người Kinh" excludes dan_toc_thieu_so; a group both said and denied
+    counts as denied (the message is unsure, so no policy is presented as applying)."""
+    words, found = _group_occurrences(message)
     said: list[str] = []
     denied: list[str] = []
-    for phrase, code in _GROUPS:
-        needle = f" {phrase} "
-        start = padded.find(needle)
-        while start != -1:
-            before = padded[:start].split()[-3:]
-            negated = any(w in _NEGATIONS for w in before)
-            target = denied if negated else said
-            if code not in target:
-                target.append(code)
-            padded = padded[:start] + " #" * len(phrase.split()) + " " + padded[start + len(needle) :]
-            start = padded.find(needle)
+    last: tuple[int, str, bool] | None = None  # (end, code, negated) of the previous group
+    for start, end, code, phrase in found:
+        # the negation of a group before this one is not this one's ("không nghèo và học xong lớp 9")
+        since = max(0, start - 3, last[0] if last else 0)
+        negated = any(w in _NEGATIONS for w in words[since:start])
+        if not negated and last is not None and last[2] and _joins(words[last[0] : start], last[1], code):
+            negated = True  # "không thuộc hộ nghèo hay cận nghèo": the negation covers the list
+        codes = (code, *_DENIES_TOO.get(phrase, ())) if negated else (code,)
+        target = denied if negated else said
+        for c in codes:
+            if c not in target:
+                target.append(c)
+        last = (end, code, negated)
     for _phrase, code in [(p, c) for p, c in _MAJORITY_INDEX if f" {p} " in f" {' '.join(words)} "]:
         if code not in denied:
             denied.append(code)
