@@ -69,6 +69,8 @@ def plan(request: Request, focus: Focus | None) -> str | None:
         return "in_province" if len(shown_in) > 1 and request.province.name in shown_in else "elsewhere"
     if "more" in cues and not details:
         return "more"
+    if details and all(d in replies.SCHOOL_DETAILS for d in details) and _school_in_focus(request, focus):
+        return "that_school"  # "trường đó ở tỉnh nào" after "Rẻ nhất: <trường>": that school
     if details and (lexicon.asks_support(request.message) is False or "scholarships" in details):
         return "details"
     return None
@@ -101,6 +103,7 @@ def answer(dispatcher, tracker: Tracker, request: Request) -> list | None:
         "elsewhere": _elsewhere,
         "details": _details,
         "named": _named,
+        "that_school": _that_school,
         "event": _event,
     }[kind](dispatcher, request, focus)
 
@@ -372,6 +375,26 @@ def _named(dispatcher, request: Request, focus: Focus) -> list:
         buttons=[replies.button("Trường có ngành gì?", f'/ask_school_programmes{{"school_code":"{school.code}"}}')],
     )
     return remember(request, topic="school", school=school.code) + [focus_.of_schools([school], 1, Query()).slot()]
+
+
+def _school_in_focus(request: Request, focus: Focus) -> bool:
+    """The message points back at one school ("trường đó", "trường này") that the list shows."""
+    if request.school is None or not lexicon.refers_back(request.message):
+        return False
+    return request.school.code in {s.code for s in focus_.schools(focus, focus.items)}
+
+
+def _that_school(dispatcher, request: Request, focus: Focus) -> list:
+    """The school in focus ("trường đó"), with the school facts asked."""
+    school = request.school
+    details = _asked(request, ["address"])
+    if details == ["address"]:
+        details = ["address", "phone"]  # where it is: the address, the province, how to reach it
+    dispatcher.utter_message(
+        text=replies.school_card(school, details),
+        buttons=[replies.button("Trường có ngành gì?", f'/ask_school_programmes{{"school_code":"{school.code}"}}')],
+    )
+    return remember(request, topic="school", school=school.code)
 
 
 def _event(dispatcher, request: Request, focus: Focus) -> list:

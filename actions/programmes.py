@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rasa_sdk import Tracker
 
 from actions import focus as focus_
@@ -71,6 +73,10 @@ def programme_answer(dispatcher, tracker: Tracker) -> list:
         # "học hàn ra lương bao nhiêu" with no school in view: the trade's labour market
         return labour_answer(dispatcher, request)
     if not request.occupation:
+        if request.school is not None and _asks_school_only(request.details):
+            # "cd quan ho xanh o dau vay": where the school is (or another school fact), not its list
+            details = ["address", "phone"] if request.details == ["address"] else request.details
+            return _school_answer(dispatcher, replace(request, details=details))
         if request.school is not None:
             found = queries.find_programmes(institution_code=request.school.code, level=request.level, limit=100)
             return _list(dispatcher, request, found, f"của {request.school.name}")
@@ -122,6 +128,9 @@ def compare_answer(dispatcher, tracker: Tracker) -> list:
     if comparison is None:
         dispatcher.utter_message(text=f"Danh mục chưa có ngành {request.occupation}.")
         return remember(request, topic="compare")
+    if "shortest" in lexicon.follow_up_cues(request.message):
+        # "cái nào học ngắn nhất": by duration, said as such (never labelled the cheapest)
+        return _shortest_across(dispatcher, request, comparison)
     first, rest = replies.paged([replies.programme_line(p) for p in comparison.offers])
     cheapest = comparison.cheapest
     head = f"Ngành {comparison.name} có ở {len(comparison.provinces)} tỉnh, thành: {', '.join(comparison.provinces)}.\n" + (
@@ -132,7 +141,37 @@ def compare_answer(dispatcher, tracker: Tracker) -> list:
     buttons = replies.more_buttons(rest)
     dispatcher.utter_message(text=head + "\n".join(first), buttons=buttons)
     query = Query(occupations=[comparison.name], level=request.level)
-    return remember(request, topic="compare", more=rest) + [focus_.of_programmes(comparison.offers, len(first), query).slot()]
+    school = cheapest.institution.code if cheapest else None  # "trường đó" is the cheapest one named
+    return remember(request, topic="compare", school=school, more=rest) + [
+        focus_.of_programmes(comparison.offers, len(first), query).slot()
+    ]
+
+
+def _shortest_across(dispatcher, request, comparison) -> list:
+    offers = sorted(comparison.offers, key=lambda p: (p.duration_months is None, p.duration_months or 0))
+    lines = [f"{replies.programme_line(p)}; {replies.programme_detail(p, 'duration').lower()}" for p in offers]
+    first, rest = replies.paged(lines)
+    known = [p for p in offers if p.duration_months is not None]
+    head = f"Ngành {comparison.name} có ở {len(comparison.provinces)} tỉnh, thành: {', '.join(comparison.provinces)}.\n"
+    best = [p for p in known if p.duration_months == known[0].duration_months]
+    if best:
+        places = "; ".join(
+            f"{p.name} ({replies.LEVEL_NAMES[p.level]}) – {p.institution.name} ({p.institution.province})" for p in best[:3]
+        )
+        more = f" và {len(best) - 3} nơi khác" if len(best) > 3 else ""
+        head += f"Học ngắn nhất ({replies.programme_detail(best[0], 'duration').lower()}): {places}{more}.\n"
+    else:
+        head += "Chưa trường nào công bố thời gian học.\n"
+    dispatcher.utter_message(text=head + "\n".join(first), buttons=replies.more_buttons(rest))
+    query = Query(occupations=[comparison.name], level=request.level)
+    school = best[0].institution.code if len(best) == 1 else None
+    return remember(request, topic="compare", school=school, more=rest) + [focus_.of_programmes(offers, len(first), query).slot()]
+
+
+def _asks_school_only(details: list[str]) -> bool:
+    """Only school facts asked ("ở đâu", "số điện thoại", "có ktx không"), not its programmes."""
+    asked = set(details)
+    return bool(asked) and "programmes" not in asked and asked <= set(replies.SCHOOL_DETAILS)
 
 
 def _school_answer(dispatcher, request) -> list:

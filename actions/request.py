@@ -8,6 +8,7 @@ admissions office is understood without retraining the NLU model.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from rasa_sdk import Tracker
@@ -134,7 +135,15 @@ def read_message(message: str, entities: dict) -> Reading:
         names += [
             n for n in queries.programme_names_mentioned(part, within=queries.EQUALLY_NAMED, typed=message) if n not in names
         ]
+    for part in _named_together(asked, names):
+        # "phân vân giữa tiếng Hàn và hướng dẫn du lịch": both trades, not only the best-matching one
+        names += [
+            n for n in queries.programme_names_mentioned(part, within=queries.EQUALLY_NAMED, typed=message) if n not in names
+        ]
     groups, excluded = lexicon.learner_groups_said(message)
+    if skips_upper_secondary(message):
+        # "không thích học cấp 3 nữa": a learner who stops after lớp 9, not one who finished THPT
+        groups = [g for g in groups if g != "tot_nghiep_thpt"] + ([] if "tot_nghiep_thcs" in groups else ["tot_nghiep_thcs"])
     return Reading(
         place=place,
         also=tuple(also) if place is not None else (),
@@ -145,8 +154,59 @@ def read_message(message: str, entities: dict) -> Reading:
         level=lexicon.level_in(without_name(message, school.name) if school else message),
         groups=tuple(groups),
         excluded_groups=tuple(excluded),
-        details=tuple(lexicon.details_in(message)),
+        details=tuple(details_asked(message, school is not None)),
     )
+
+
+_TOGETHER = ("va", "voi", "giua", "cung")
+
+
+def _named_together(asked: str, names: list[str]) -> list[str]:
+    """The parts of a message that names trades side by side ("giữa tiếng Hàn và hướng dẫn du
+    lịch", "hàn với điện"), or [] when it names none. A joining word that belongs to a name
+    already matched ("máy lạnh và điều hòa") does not split."""
+    if not names:
+        return []
+    inside = {w for n in names for w in folding.key(n).split()}
+    joins = [w for w in _TOGETHER if w not in inside]
+    parts, current = [], []
+    for word in folding.expand_teencode(asked).split():
+        if word in joins:
+            parts.append(" ".join(current))
+            current = []
+        else:
+            current.append(word)
+    parts.append(" ".join(current))
+    return [p for p in parts if p] if len(parts) > 1 else []
+
+
+_DEADLINE_WORDS = ("han nop", "han chot", "het han", "han cuoi", "thoi han nop", "han ho so")
+_WHERE_WORDS = ("tinh nao", "cho nao", "dia chi", "nam o dau", "thanh pho nao")
+
+
+def details_asked(message: str, names_school: bool = False) -> list[str]:
+    """The details asked (lexicon.details_in), completed with two readings the phrase list
+    misses: "hạn nộp hồ sơ thế nào" asks the deadline too (not only how to apply), and "trường
+    đó ở tỉnh nào" / "<trường> ở chỗ nào" asks where the school is."""
+    details = list(lexicon.details_in(message))
+    folded = f" {folding.expand_teencode(folding.untelex_text(message))} "
+    if "deadline" not in details and any(f" {w} " in folded for w in _DEADLINE_WORDS):
+        details.append("deadline")
+    if "address" not in details and (names_school or lexicon.refers_back(message)):
+        if any(f" {w} " in folded for w in _WHERE_WORDS):
+            details.append("address")
+    return details
+
+
+_NOT_UPPER_SECONDARY = re.compile(
+    r"\b(?:khong|chang|bo|nghi|truot|thoi)\b(?: \w+){0,3}? (?<!\bsau )(?:cap 3|cap ba|thpt|lop 10)\b"
+)
+
+
+def skips_upper_secondary(message: str) -> bool:
+    """ "không (thích/muốn) học cấp 3", "bỏ cấp 3", "trượt lớp 10": the learner leaves school
+    after lớp 9 (THCS), so only what is open after lớp 9 fits."""
+    return bool(_NOT_UPPER_SECONDARY.search(folding.expand_teencode(folding.untelex_text(message))))
 
 
 _AMOUNT_WORDS = (

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -118,7 +120,16 @@ class ActionSchoolProgrammes(Answer):
         if request.school is None:
             dispatcher.utter_message(text="Bạn muốn xem ngành của trường nào? Bạn gõ tên trường giúp mình nhé.")
             return []
+        if asks_location(request):
+            # "cd quan ho xanh o dau vay": where the school is, not what it teaches
+            return answer_about_school(dispatcher, replace(request, details=["address", "phone"]), request.school)
         return programmes_of(dispatcher, request, request.school)
+
+
+def asks_location(request: Request) -> bool:
+    """The message asks where the school is ("ở đâu", "ở tỉnh nào", "địa chỉ") and names no
+    trade, field or list of programmes."""
+    return "address" in request.details and "programmes" not in request.details and not (request.occupations or request.fields)
 
 
 def programmes_of(dispatcher: CollectingDispatcher, request: Request, school: queries.InstitutionInfo) -> list:
