@@ -209,36 +209,16 @@ def skips_upper_secondary(message: str) -> bool:
     return bool(_NOT_UPPER_SECONDARY.search(folding.expand_teencode(folding.untelex_text(message))))
 
 
-_AMOUNT_WORDS = (
-    "bn",
-    "bao",
-    "bnh",
-    "bnhiu",
-    "the",
-    "ntn",
-    "nhieu",
-    "mot",
-    "1",
-    "la",
-    "het",
-    "dat",
-    "re",
-    "co",
-    "cua",
-    "nganh",
-    "ky",
-    "nam",
-)
-
-
 def _hp_is_tuition(message: str) -> bool:
     """ "hp" is Hải Phòng or học phí (shared/research/student-language.md): followed by an amount
-    question ("hp bn", "hp 1 năm", "hp ngành này") it is the fee."""
+    question ("hp bn", "hp 1 năm", "hp ngành này") or after a fee word it is the fee; the rule
+    is the one every province lookup follows (`catalog.provinces.short_form_is_fee`)."""
     words = folding.key(message).split()
     if "hp" not in words or "hai phong" in " ".join(words):
         return False
-    after = words[words.index("hp") + 1 : words.index("hp") + 2]
-    return bool(after) and after[0] in _AMOUNT_WORDS or len(words) <= 2
+    # every "hp" is the fee, and no other province is named ("hp bn ở hn" is Hà Nội's fee)
+    fee = all(provinces.short_form_is_fee(words, at) for at, word in enumerate(words) if word == "hp")
+    return fee and provinces.split_province(message)[0] is None
 
 
 def read(tracker: Tracker, *, continuing: bool = False) -> Request:

@@ -270,6 +270,11 @@ def best_matches(query: str, index: NameIndex | list[str], *, limit: int = 10, p
         s = score(query_key, key)
         if s >= MATCH_MIN:
             results[key] = max(results.get(key, 0.0), s)
+    # the query as a name or an alias, or as a run of a name's words, beats names that only hold
+    # its words apart: "Điện công nghiệp" is not "Điện tử công nghiệp" (words in between)
+    strong = {key for key in results if _contains_phrase(key, query_key) or key in index.aliases.get(query_key, ())}
+    if strong:
+        results = {key: s for key, s in results.items() if key in strong}
     ranked = sorted(results.items(), key=lambda item: (-item[1], item[0]))
     if not ranked:
         return []
@@ -386,6 +391,9 @@ def mentioned(
     aliases = [a for a in index.alias_phrases.within(message_key) if fits(a, index.alias_written.get(a))]
     # "hàn" inside "tiếng hàn": the longer phrase is what the user means
     whole = [k for k in whole if not any(a != k and _contains_phrase(a, k) and k not in index.aliases[a] for a in aliases)]
+    # "điện" inside "điện tử": the alias of the longer phrase said, not every "điện" trade
+    aliases = [a for a in aliases if not any(b != a and _contains_phrase(b, a) for b in aliases)]
+    said_phrases = [p for p in (*whole, *aliases) if len(p.split()) > 1]
     for key in whole:
         results[key] = 100.0
     for alias in aliases:
@@ -411,6 +419,8 @@ def mentioned(
                 continue
         if total <= 0 or len(hits) < min(min_words, len(distinctive)):
             continue
+        if any(set(hits) <= set(p.split()) and not _contains_phrase(key, p) for p in said_phrases):
+            continue  # "điện" of "điện tử" said is not "Điện công nghiệp"
         if min_words > 1 and len(distinctive) > 1 and not _adjacent_pair(key, message_key, index):
             continue  # "Ngọc … mới được" is not "Ngọc Linh Mới": two of the name's words must be side by side
         ratio = sum(index.weights[w] for w in hits) / total

@@ -125,9 +125,39 @@ def split_province(message: str) -> tuple[ProvinceMatch | None, str]:
         for size in range(min(longest, len(words) - start), 0, -1):
             candidate = " ".join(words[start : start + size])
             match = index.get(candidate)
+            if match is not None and size == 1 and short_form_is_fee(words, start):
+                continue  # "hp bn": học phí, not Hải Phòng
             if match is not None:
                 return match, " ".join(words[:start] + words[start + size :])
     return None, " ".join(words)
+
+
+# Short forms that chat also uses for a fee: "hp" is Hải Phòng or học phí
+# (shared/research/student-language.md).
+FEE_SHORT_FORMS = frozenset({"hp"})
+# After it, a question about an amount: "hp bn", "hp bao nhiêu", "hp 1 năm", "hp mấy triệu".
+FEE_AMOUNT_AFTER = frozenset("bn bao bnh bnhieu bnhiu nhieu nhiu may khoang tam ntn mot 1 het dat re ky nam thang trieu".split())
+# After it, words that ask about the fee unless "hp" follows "ở"/"tại": "hp có đắt không",
+# "hp của ngành này", "hp là bao", but "ở hp có trường nào".
+_FEE_WORDS_AFTER = frozenset("the la co cua nganh".split())
+# Before it, a fee word: "mức hp", "đóng hp", "miễn hp", "tiền hp".
+FEE_BEFORE = frozenset("muc dong nop mien giam tien phi bnhieu bn".split())
+# Before it, a place word: "ở hp bao nhiêu trường" is the city.
+_PLACE_BEFORE = frozenset("o tai den ve tp pho".split())
+
+
+def short_form_is_fee(words: list[str], at: int) -> bool:
+    """Whether the short form at `words[at]` (folded words) says a fee rather than a province:
+    "hp" right after a fee word or followed by an amount question ("hp bn", "mức hp"); followed
+    by "có", "là", "của"… or (with at most one word more) alone, unless after "ở"/"tại"."""
+    if words[at] not in FEE_SHORT_FORMS:
+        return False
+    before = words[at - 1] if at > 0 else ""
+    after = words[at + 1] if at + 1 < len(words) else ""
+    then = words[at + 2] if at + 2 < len(words) else ""
+    if after in FEE_AMOUNT_AFTER or before in FEE_BEFORE or (after in _FEE_WORDS_AFTER and then in FEE_AMOUNT_AFTER):
+        return True  # "hp là bao", "hp có mắc"
+    return before not in _PLACE_BEFORE and (after in _FEE_WORDS_AFTER or len(words) <= 2)
 
 
 def current_names() -> list[str]:

@@ -105,6 +105,11 @@ def test_the_reading_keeps_communes_alternatives_and_the_fee_abbreviation_apart(
     assert {"Hàn", "Công nghệ ô tô"} <= set(said.names)
     assert read_message("hp bn z ad", {}).place is None and "tuition" in read_message("hp bn z ad", {}).details
     assert read_message("hc logistics o hp o dau", {}).place.name == "Hải Phòng"
+    # another province named, "hp" asking the amount: the fee, not a second province
+    for message in ("e lớp 12. e thích nấu ăn. ở đà nẵng có trg nào k. hp bn ạ", "hc spa o da nang o dau, hp bn"):
+        said = read_message(message, {})
+        assert said.place.name == "Đà Nẵng" and said.also == () and "tuition" in said.details
+    assert read_message("hp bn ở hn", {}).place.name == "Hà Nội"  # the fee in Hà Nội
     assert read_message("cai nao re nhat", {}).names == ()  # "nhất" is not "Tiếng Nhật"
 
 

@@ -191,3 +191,37 @@ def test_a_school_is_named_by_its_own_words_even_when_they_are_also_trade_words(
     assert school("truong viet han co nganh gi") == schools[2]
     assert school("học may trang điểm ở đâu") is None  # "trang điểm" is a trade: these words are not the school's
     assert school("trường du lịch ở đâu") is None
+
+
+def _electric_index() -> NameIndex:
+    names = ["Điện công nghiệp", "Điện dân dụng", "Điện tử công nghiệp", "Điện tử dân dụng", "Thương mại điện tử"]
+    aliases = {
+        "dien cong nghiep": ["điện"],
+        "dien dan dung": ["điện"],
+        "dien tu cong nghiep": ["điện tử", "điện"],
+        "dien tu dan dung": ["điện tử", "điện"],
+        "sua chua xe may": ["sửa xe máy"],
+        "cong nghe o to": ["sửa xe"],
+    }
+    names += ["Sửa chữa xe máy", "Công nghệ ô tô", "May công nghiệp"]
+    return NameIndex([folding.key(n) for n in names], display={folding.key(n): n for n in names}, aliases=aliases)
+
+
+def test_a_name_with_words_between_the_querys_words_is_not_the_exact_name():
+    index = _electric_index()
+    # "Điện tử công nghiệp" holds the words of "điện công nghiệp", not the phrase: only the exact name
+    assert found(best_matches("Điện công nghiệp", index)) == ["dien cong nghiep"]
+    assert found(best_matches("Điện dân dụng", index)) == ["dien dan dung"]
+    assert found(best_matches("Điện tử công nghiệp", index)) == ["dien tu cong nghiep"]
+    assert found(best_matches("dien cn", index))[0] == "dien cong nghiep"  # initials still match
+
+
+def test_a_longer_phrase_said_names_only_its_own_programmes():
+    index = _electric_index()
+    # "điện tử" is not every "điện" trade (the alias "điện" inside it does not count)
+    assert set(found(mentioned("trường nào dạy điện tử", index))) == {"dien tu cong nghiep", "dien tu dan dung"}
+    assert set(found(mentioned("trường nào dạy điện", index))) >= {"dien cong nghiep", "dien dan dung"}
+    assert found(mentioned("trường nào dạy điện công nghiệp ở bắc ninh", index)) == ["dien cong nghiep"]
+    assert found(mentioned("thương mại điện tử học ở đâu", index)) == ["thuong mai dien tu"]
+    # "sửa xe" and "máy" inside "sửa xe máy" are not Công nghệ ô tô or May công nghiệp
+    assert found(mentioned("học sửa xe máy ở đâu", index)) == ["sua chua xe may"]

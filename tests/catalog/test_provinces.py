@@ -69,3 +69,29 @@ def test_split_province_returns_the_rest_of_the_message():
     match, rest = provinces.split_province("còn ở Hải Dương thì sao")
     assert match.name == "Hải Phòng" and rest == "con o thi sao"
     assert provinces.split_province("hoc nau an") == (None, "hoc nau an")
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "hp bn",
+        "ở đà nẵng có trg nào k. hp bn ạ",
+        "hc spa o da nang o dau, hp bn",
+        "o da nang hp bnhieu",
+        "ở đà nẵng, hp là bao",
+        "ở đà nẵng hp mấy triệu",
+        "mức hp ở đà nẵng",
+        "hp 1 năm",
+    ],
+)
+def test_hp_asking_an_amount_or_after_a_fee_word_is_not_hai_phong(message):
+    """ "hp" is học phí there: never Hải Phòng, whatever other province the message names."""
+    place, rest = provinces.split_province(message)
+    while place is not None:
+        assert place.name != "Hải Phòng"
+        place, rest = provinces.split_province(rest)
+
+
+@pytest.mark.parametrize("message", ["hc logistics o hp o dau", "trường ở hp có ktx k", "o hp", "học hàn ở HP"])
+def test_hp_as_a_place_is_hai_phong(message):
+    assert provinces.split_province(message)[0].name == "Hải Phòng"
