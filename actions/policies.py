@@ -15,6 +15,9 @@ from catalog import queries
 from vntext import folding, lexicon
 
 GROUP_BUTTONS = ("dan_toc_thieu_so", "ho_ngheo", "khuyet_tat", "bo_doi_xuat_ngu", "tot_nghiep_thcs")
+# Policies tied to none of the groups the learner named, after theirs: not "for every learner",
+# since some are for learners no group names (their titles say whom)
+OTHER_POLICIES = "Chính sách khác, không theo nhóm bạn nêu (tên mỗi chính sách ghi ai được hưởng):"
 
 
 class ActionPolicies(FollowsFocus, Answer):
@@ -77,17 +80,19 @@ def policies_answer(dispatcher, tracker: Tracker) -> list:
     if not specific:
         head = f"Danh mục chưa có chính sách riêng cho {who}{level}."
         if general:
-            head += " Chính sách chung cho mọi người học nghề đang có hiệu lực:"
+            # not "for every learner": a policy without learner groups may still be for some
+            # learners only (its title says whom: children of a work-accident victim, cử tuyển…)
+            head += " Các chính sách khác đang có hiệu lực (tên mỗi chính sách ghi ai được hưởng):"
         else:
             head += " Bạn hỏi phòng tuyển sinh của trường nhé."
     else:
         head = f"Chính sách cho {who}{level} đang có hiệu lực:"
     blocks = [replies.policy_text(p, groups=request.groups, denied=request.excluded_groups) for p in specific]
     if specific and general:
-        blocks.append("Chính sách chung cho mọi người học (không riêng nhóm nào):")
+        blocks.append(OTHER_POLICIES)
     blocks += [replies.policy_text(p) for p in general]
     first, rest = replies.paged(blocks, replies.POLICY_CHARS - NOTES_CHARS)
-    if first and first[-1].endswith("(không riêng nhóm nào):"):
+    if first and first[-1] == OTHER_POLICIES:
         first, rest = first[:-1], [first[-1], *rest]
     text = f"{where or former_province_note(request)}{_left_out(request)}{head}"
     if first:

@@ -94,7 +94,9 @@ def test_a_policy_is_never_presented_to_someone_the_message_excludes(catalog):
 def test_policies_of_the_group_come_first_whole_and_general_ones_apart(catalog):
     text, _, _ = run(ActionPolicies(), "Chồng tôi mới xuất ngũ, muốn học lái xe có được hỗ trợ không?", "ask_policies")
     assert "thẻ đào tạo nghề" in text  # the clause for sơ cấp is not cut off
-    assert text.index("bộ đội xuất ngũ") < text.index("không riêng nhóm nào")
+    assert text.index("bộ đội xuất ngũ") < text.index("không theo nhóm bạn nêu")
+    # policies without a learner group are not "for every learner": their titles say whom
+    assert "mọi người học" not in text
 
 
 def test_the_reading_keeps_communes_alternatives_and_the_fee_abbreviation_apart(catalog):
