@@ -73,8 +73,14 @@ def score_table(rows: list[tuple[str, int, int]]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ops.holdout", description="Chấm bộ hội thoại kiểm tra độc lập")
-    parser.add_argument("--set", dest="set_dir", type=Path, default=HOLDOUT, metavar="DIR",
-                        help="thư mục bộ kiểm tra có catalog/ và conversations/ (mặc định tests/holdout)")
+    parser.add_argument(
+        "--set",
+        dest="set_dir",
+        type=Path,
+        default=HOLDOUT,
+        metavar="DIR",
+        help="thư mục bộ kiểm tra có catalog/ và conversations/ (mặc định tests/holdout)",
+    )
     parser.add_argument("--url", help="bot đang chạy với danh mục kiểm tra (bỏ qua thì tự bật)")
     parser.add_argument("--html", type=Path, default=DEFAULT_REPORT)
     args = parser.parse_args(argv)
