@@ -169,15 +169,7 @@ def _named_together(asked: str, names: list[str]) -> list[str]:
         return []
     inside = {w for n in names for w in folding.key(n).split()}
     joins = [w for w in _TOGETHER if w not in inside]
-    parts, current = [], []
-    for word in folding.expand_teencode(asked).split():
-        if word in joins:
-            parts.append(" ".join(current))
-            current = []
-        else:
-            current.append(word)
-    parts.append(" ".join(current))
-    return [p for p in parts if p] if len(parts) > 1 else []
+    return lexicon.split_at(folding.expand_teencode(asked).split(), joins)
 
 
 _DEADLINE_WORDS = ("han nop", "han chot", "het han", "han cuoi", "thoi han nop", "han ho so")

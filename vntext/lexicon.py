@@ -9,6 +9,8 @@ as whole words; longer phrases win.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from vntext import folding
 
 LEVEL_PHRASES = {
@@ -691,10 +693,15 @@ def without_local_places(message: str) -> str:
 def alternatives(message: str) -> list[str]:
     """ "hàn hoặc sửa ô tô", "điều dưỡng hay dược": the parts a message offers as alternatives
     (folded), or [] when it offers none."""
-    words = folding.expand_teencode(message).split()
+    return split_at(folding.expand_teencode(message).split(), ("hoac", "hay"))
+
+
+def split_at(words: list[str], joins: Collection[str]) -> list[str]:
+    """The non-empty runs of words between joining words, or [] when no joining word splits
+    them (shared by alternatives and the reading of trades named side by side)."""
     parts, current = [], []
     for word in words:
-        if word in ("hoac", "hay"):
+        if word in joins:
             parts.append(" ".join(current))
             current = []
         else:
