@@ -37,7 +37,7 @@ class CountingProxy(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(self, port: int, target: str):
-        self.target, self.calls, self.lock = target, [], threading.Lock()
+        self.target, self.calls, self.user_ids, self.lock = target, [], set(), threading.Lock()
         super().__init__(("127.0.0.1", port), Handler)
 
     def webhook_calls(self, sender: str) -> list[str]:
@@ -47,6 +47,11 @@ class CountingProxy(ThreadingHTTPServer):
     def records(self, sender: str) -> list[str]:
         with self.lock:
             return [what for path, who, what in self.calls if path == "/turns" and who == sender]
+
+    def user_records(self) -> int:
+        """Distinct user messages (by message id) the broker has sent so far, whoever sent them."""
+        with self.lock:
+            return len(self.user_ids)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -64,6 +69,8 @@ class Handler(BaseHTTPRequestHandler):
             elif self.path == "/turns":
                 for item in parsed.get("turns") or []:
                     self.server.calls.append((self.path, item.get("sender_id"), item.get("event")))
+                    if item.get("event") == "user":
+                        self.server.user_ids.add(item.get("message_id"))
         headers = {k: v for k, v in self.headers.items() if k.lower() in ("authorization", "content-type")}
         try:
             answer = httpx.post(f"{self.server.target}{self.path}", content=body, headers=headers, timeout=60)
@@ -146,10 +153,11 @@ def test_the_search_form_reads_the_province_in_its_own_validation_call(counted):
     reply = chat.say("quang ninh")
     assert "ở Quảng Ninh" in reply and "Việt - Hàn Bình Minh" in reply
     assert proxy.webhook_calls(chat.sender)[calls_before:] == ["validate_search_form", "action_search"]
+    assert eventually(lambda: proxy.records(chat.sender) == ["user", "user"])  # both messages reach /turns
 
 
 def test_a_record_sent_twice_counts_once_and_turns_needs_the_secret(counted):
-    _, _, catalog, actions_port = counted
+    _, proxy, catalog, actions_port = counted
     turns = f"http://127.0.0.1:{actions_port}/turns"
     secret = settings.get().actions_api_secret
     record = {
@@ -167,7 +175,10 @@ def test_a_record_sent_twice_counts_once_and_turns_needs_the_secret(counted):
         assert refused.status_code == 401
     assert counted_messages(catalog, "test-retry") == 0
 
-    before = counted_messages(catalog)
+    # the earlier tests' messages reach /turns after their replies: wait until all are counted,
+    # so that only this test's record moves the total below
+    before = proxy.user_records()
+    assert eventually(lambda: counted_messages(catalog) == before), (counted_messages(catalog), before)
     good = {"Authorization": f"Bearer {secret}"}
     for _ in range(2):  # the broker sends a batch again when the first answer was lost
         answer = httpx.post(turns, json={"turns": [record]}, headers=good, timeout=30)
