@@ -13,6 +13,11 @@
    a validator on every call (measured with py-spy on a 2-core box: over half of Rasa's time
    per turn). Here the validator is built once; every response is still validated exactly as
    strictly, with Rasa's own error message. Rasa offers no hook around this check.
+3. `rasa.shared.core.domain.Domain.states_for_tracker_history`: every policy asks it for the
+   states of the whole conversation before every prediction, and Rasa replays the whole
+   conversation each time (22 % of Rasa's time per turn in a 40-turn conversation). The
+   replacement (bot/nlu/dialogue_states.py) keeps a replay per conversation and replays only
+   the new events; the states are exactly Rasa's. Policies have no hook for their states.
 
 Everything else goes through Rasa's extension points, named in endpoints.yml
 (bot/rasa_endpoints.py): the lock stores (bot/nlu/lock_store.py), the tracker stores
@@ -26,6 +31,8 @@ tests/bot/test_rasa_patches.py fails when requirements-rasa.txt pins another ver
 
 from __future__ import annotations
 
+import asyncio
+import gc
 from functools import lru_cache
 from typing import Any
 
@@ -35,7 +42,10 @@ from rasa.core.actions.action import RemoteAction
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.processor import MessageProcessor
 from rasa.shared.constants import DOCS_BASE_URL
+from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import BotUttered, UserUttered
+
+from bot.nlu import dialogue_states
 
 RASA_VERSION = "3.6.21"  # the version these replacements were written for and checked against
 
@@ -69,6 +79,7 @@ _rasa_handle_message = MessageProcessor.handle_message
 
 
 async def handle_message(self: MessageProcessor, message: UserMessage):
+    _freeze_soon()
     turn_id = (message.metadata or {}).get(TURN_ID)
     if turn_id and isinstance(message.output_channel, CollectingOutputChannel):
         tracker = await self.tracker_store.retrieve(message.sender_id)
@@ -77,6 +88,29 @@ async def handle_message(self: MessageProcessor, message: UserMessage):
             message.output_channel.messages.extend(replies)
             return message.output_channel.messages
     return await _rasa_handle_message(self, message)
+
+
+# --- garbage collection: the model's objects are left out of it, once loaded ------------------
+
+FREEZE_AFTER_SECONDS = 1.0  # after the first turn has answered
+_freezing: list[bool] = []
+
+
+def _freeze_soon() -> None:
+    """Once, a second after the first turn: collect, then move every object alive (the loaded
+    model, TensorFlow's traced functions from the first inference) out of the collector's view
+    (`gc.freeze`). Why: Python's full collections walk all of them; measured in a Rasa server
+    they took 270 to 660 ms each, a turn stalled that long now and then. Afterwards a full
+    collection walks only what turns created since. Not at import: the model loads later."""
+    if _freezing:
+        return
+    _freezing.append(True)
+    asyncio.get_running_loop().call_later(FREEZE_AFTER_SECONDS, _freeze)
+
+
+def _freeze() -> None:
+    gc.collect()
+    gc.freeze()
 
 
 # --- action-server responses: one validator, as strict -----------------------------------------
@@ -106,6 +140,7 @@ def validate_action_result(self: RemoteAction, result: dict) -> bool:
 REPLACED = (
     (MessageProcessor, "handle_message", handle_message),
     (RemoteAction, "_validate_action_result", validate_action_result),
+    (Domain, "states_for_tracker_history", dialogue_states.states_for_tracker_history),
 )
 
 
@@ -115,9 +150,9 @@ def install(version: str | None = None) -> None:
     if version != RASA_VERSION:
         raise RuntimeError(
             f"bot/nlu/rasa_patches.py replaces Rasa internals written for Rasa {RASA_VERSION}, "
-            f"but Rasa {version} is installed. Compare MessageProcessor.handle_message and "
-            "RemoteAction._validate_action_result of the new version with the replacements, "
-            "then update RASA_VERSION (and requirements-rasa.txt), or install rasa=="
+            f"but Rasa {version} is installed. Compare MessageProcessor.handle_message, "
+            "RemoteAction._validate_action_result and Domain.states_for_tracker_history of the new "
+            "version with the replacements, then update RASA_VERSION (and requirements-rasa.txt), or install rasa=="
             f"{RASA_VERSION}."
         )
     for owner, name, replacement in REPLACED:

@@ -16,15 +16,18 @@ SCRIPT = """
 import rasa
 from rasa.core.actions.action import RemoteAction
 from rasa.core.processor import MessageProcessor
+from rasa.shared.core.domain import Domain
 import bot.nlu  # what Rasa imports when it loads the pipeline or a store named in endpoints.yml
-from bot.nlu import rasa_patches
+from bot.nlu import dialogue_states, rasa_patches
 
 assert rasa.__version__ == rasa_patches.RASA_VERSION, rasa.__version__
 assert MessageProcessor.handle_message is rasa_patches.handle_message
 assert RemoteAction._validate_action_result is rasa_patches.validate_action_result
+assert Domain.states_for_tracker_history is dialogue_states.states_for_tracker_history
 assert [(owner.__name__, name) for owner, name, _ in rasa_patches.REPLACED] == [
     ("MessageProcessor", "handle_message"),
     ("RemoteAction", "_validate_action_result"),
+    ("Domain", "states_for_tracker_history"),
 ]
 rasa_patches.install()  # again: still Rasa's own method underneath, not a replacement calling itself
 assert rasa_patches._rasa_handle_message.__module__ == "rasa.core.processor"
