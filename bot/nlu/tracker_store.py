@@ -36,8 +36,10 @@ from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy.orm import sessionmaker
 
 import settings
+from bot.nlu import dialogue_states
 from bot.nlu.forget import asked_to_forget, redact_unconsented_phone
 
 log = logging.getLogger(__name__)
@@ -86,11 +88,24 @@ class KeepingSQLTrackerStore(SQLTrackerStore):
         # tracker, used by the save of that same tracker object
         self._stored: dict[str, tuple[DialogueStateTracker, int]] = {}
         if self.engine.dialect.name == "sqlite":
-            sa.event.listen(self.engine, "connect", _sqlite_fewer_syncs)
+            self._keep_sqlite_connections()
+        events = self.SQLEvent.__table__
+        self._newest_query = sa.select([sa.func.max(events.c.id)]).where(events.c.sender_id == sa.bindparam("sender"))
+
+    def _keep_sqlite_connections(self) -> None:
+        """SQLAlchemy 1.4 (Rasa's) opens and closes an SQLite file's connection for every
+        session (NullPool): three times per turn here, each with the pragmas above. A pool
+        keeps them open, as SQLAlchemy 2 does by default; Rasa's SQL runs in its event loop's
+        thread, one statement at a time."""
+        url = self.engine.url
+        self.engine.dispose()
+        self.engine = sa.create_engine(url, poolclass=sa.pool.QueuePool, connect_args={"check_same_thread": False})
+        sa.event.listen(self.engine, "connect", _sqlite_fewer_syncs)
+        self.sessionmaker = sessionmaker(bind=self.engine)
 
     def _newest_id(self, sender_id: str) -> int | None:
-        with self.session_scope() as session:
-            return session.query(sa.func.max(self.SQLEvent.id)).filter(self.SQLEvent.sender_id == sender_id).scalar()
+        with self.engine.connect() as connection:
+            return connection.execute(self._newest_query, {"sender": sender_id}).scalar()
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         kept = self._kept.get(sender_id)
@@ -135,6 +150,7 @@ class KeepingSQLTrackerStore(SQLTrackerStore):
             session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete(synchronize_session=False)
             session.commit()
         self.drop(sender_id)
+        dialogue_states.forget(sender_id)
         log.info("Deleted a conversation from the tracker store at the student's request")
 
 
@@ -158,6 +174,7 @@ class ForgettingInMemoryTrackerStore(InMemoryTrackerStore):
     def forget(self, sender_id: str) -> None:
         self.store.pop(sender_id, None)
         self._saved_at.pop(sender_id, None)
+        dialogue_states.forget(sender_id)
         log.info("Deleted a conversation from the tracker store at the student's request")
 
     def expire(self, sender_id: str, now: float) -> None:

@@ -17,6 +17,7 @@ POSTGRES_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 SCRIPT = """
 import asyncio, sys
+import sqlalchemy
 from bot.nlu.forget import REDACTED
 from bot.nlu.tracker_store import KeepingSQLTrackerStore
 from rasa.core.tracker_store import SQLTrackerStore
@@ -30,6 +31,8 @@ if sys.argv[1] == "postgresql":
 domain = Domain.empty()
 one, two = KeepingSQLTrackerStore(domain=domain, **kwargs), KeepingSQLTrackerStore(domain=domain, **kwargs)
 plain = SQLTrackerStore(domain=domain, **kwargs)
+connects = []  # SQLite: the store keeps its connection instead of opening one per session
+sqlalchemy.event.listen(one.engine, "connect", lambda *args: connects.append(1))
 
 
 def texts(tracker):
@@ -100,6 +103,8 @@ async def main():
     given = DialogueStateTracker.from_events("s4", [UserUttered("0912345678"), SlotSet("handoff_contact", "0912345678")])
     await one.save(given)
     assert texts(await plain.retrieve("s4")) == ["0912345678"]
+    if sys.argv[1] == "sqlite":
+        assert len(connects) == 1, len(connects)
 
 asyncio.run(main())
 print("ok")
