@@ -26,11 +26,11 @@ import sys
 import time
 
 from rasa_sdk import endpoint
-from rasa_sdk.executor import ActionExecutor
 from sanic import Request, response
 
 import settings
 from actions.counselling import record_turns
+from actions.slot_changes import ChangedSlotsExecutor
 from metrics import turns as turn_metrics
 from metrics.endpoint import serve_metrics
 
@@ -45,7 +45,7 @@ MAX_TURNS = 1000  # per request; the broker sends 50 at most
 def create_app(secret: str):
     if not secret:
         raise SystemExit(NO_SECRET)
-    executor = ActionExecutor()
+    executor = ChangedSlotsExecutor()  # answers with the slot events that change something
     executor.register_package("actions")
     app = endpoint.create_app(executor, cors_origins=None)
     expected = f"Bearer {secret}".encode()
