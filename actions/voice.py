@@ -15,6 +15,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from catalog import db
 from vntext import folding
 
 PARENT_PHRASES = (
@@ -77,8 +78,9 @@ class Answer(Action, ABC):
         known = bool(tracker.get_slot("parent"))
         now = parent_writes(tracker.latest_message.get("text") or "")
         voice = dispatcher if isinstance(dispatcher, Voice) else Voice(dispatcher, known or now)
-        events = self.before(voice, tracker)
-        if events is None:
-            events = self.answer(voice, tracker, domain)
+        with db.one_session():  # one catalog session for the whole answer
+            events = self.before(voice, tracker)
+            if events is None:
+                events = self.answer(voice, tracker, domain)
         events = list(events or [])
         return events + [SlotSet("parent", True)] if now and not known else events

@@ -7,6 +7,9 @@ Engines are cached per URL so that every request opens only a session.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 
@@ -52,6 +55,36 @@ def _session_factory(url: str) -> sessionmaker[Session]:
 def session(url: str | None = None) -> Session:
     """A new session; use as `with db.session() as s:`."""
     return _session_factory(url or database_url())()
+
+
+_shared: ContextVar[tuple[str, Session] | None] = ContextVar("catalog_shared_session", default=None)
+
+
+def reading(url: str | None = None) -> Session | AbstractContextManager[Session]:
+    """A session for the named queries of catalog/queries.py (reads only): the one
+    `one_session()` opened around this call, else a new one; use as `with db.reading() as s:`."""
+    url = url or database_url()
+    shared = _shared.get()
+    if shared is not None and shared[0] == url:
+        return nullcontext(shared[1])  # one_session closes it
+    return _session_factory(url)()
+
+
+@contextmanager
+def one_session(url: str | None = None) -> Iterator[Session]:
+    """Every `reading()` inside (same database, same thread or task) is this one session.
+
+    Why: an answer runs several named queries (the reading of the message, the focus, the
+    answer's own lookups), each opening a session and checking the catalog's version; one
+    per request is enough and reads one consistent state of the catalog. Writers (hand-off,
+    imports) keep opening their own sessions with `session()`."""
+    url = url or database_url()
+    with _session_factory(url)() as opened:
+        token = _shared.set((url, opened))
+        try:
+            yield opened
+        finally:
+            _shared.reset(token)
 
 
 def insert_for(session: Session):

@@ -261,7 +261,7 @@ def programme_names_mentioned(
     """Programme names (as stored) that a free-text message talks about, best first; `within`
     keeps only names scoring that close to the best ("nghề may" names both May thời trang and
     May công nghiệp equally; "điện tử công nghiệp" names one programme, not Điện công nghiệp too)."""
-    with db.session() as session:
+    with db.reading() as session:
         index = _name_index(session, "programmes", Programme.name_key)
         matches = matching.mentioned(message, index, limit=limit, typed=typed)
         keys = [m.key for m in matches if m.score >= matches[0].score - within]
@@ -275,7 +275,7 @@ def programme_names_mentioned(
 
 def institution_mentioned(message: str, *, typed: str | None = None) -> InstitutionInfo | None:
     """The school a free-text message names ("trường Việt Hàn có ký túc xá không"), if exactly one fits best."""
-    with db.session() as session:
+    with db.reading() as session:
         index = _name_index(session, "institutions", Institution.name_key)
         # words of programme names ("du lịch", "thời trang") alone do not name a school
         programmes = _name_index(session, "programmes", Programme.name_key)
@@ -300,7 +300,7 @@ def institution_mentioned(message: str, *, typed: str | None = None) -> Institut
 def provinces_with_schools() -> list[tuple[str, int]]:
     """(province, number of institutions), most institutions first: what the bot offers as
     buttons (counted once per catalog version)."""
-    with db.session() as session:
+    with db.reading() as session:
         return list(_per_version(session, "provinces_with_schools", _count_schools_per_province))
 
 
@@ -412,7 +412,7 @@ def find_institutions(
     _check(kind, schema.INSTITUTION_KINDS, "kind")
     _check(ownership, schema.OWNERSHIPS, "ownership")
     place = resolve_province(province)
-    with db.session() as session:
+    with db.reading() as session:
         query = _schools_with_province()
         order = []
         if name:
@@ -436,7 +436,7 @@ def find_institutions(
 
 
 def get_institution(code: str) -> InstitutionInfo | None:
-    with db.session() as session:
+    with db.reading() as session:
         row = session.execute(_schools_with_province().where(Institution.code == code)).first()
     return _institution_info(*row) if row else None
 
@@ -462,7 +462,7 @@ def find_programmes(
     _check(level, schema.LEVELS, "level")
     _check(entry_requirement, schema.ENTRY_REQUIREMENTS, "entry_requirement")
     place = resolve_province(province)
-    with db.session() as session:
+    with db.reading() as session:
         query = _programmes_with_school()
         order = []
         if occupation:
@@ -499,7 +499,7 @@ def find_programmes(
 def programme_across_schools(occupation: str, *, level: str | None = None, limit: int = 20) -> ProgrammeComparison | None:
     """The best-matching programme name everywhere it is taught: the cheapest offers and all provinces."""
     _check(level, schema.LEVELS, "level")
-    with db.session() as session:
+    with db.reading() as session:
         keys = _matched_keys(session, "programmes", Programme.name_key, occupation, limit=1)
         if not keys:
             return None
@@ -533,7 +533,7 @@ def programme_across_schools(occupation: str, *, level: str | None = None, limit
 
 
 def get_programme(institution_code: str, code: str) -> ProgrammeInfo | None:
-    with db.session() as session:
+    with db.reading() as session:
         row = session.execute(
             _programmes_with_school().where(Institution.code == institution_code, Programme.code == code)
         ).first()
@@ -545,7 +545,7 @@ def get_programmes(refs: Sequence[tuple[str, str]]) -> list[ProgrammeInfo]:
     those no longer in the catalog are left out (a list a conversation kept from before)."""
     if not refs:
         return []
-    with db.session() as session:
+    with db.reading() as session:
         rows = session.execute(
             _programmes_with_school().where(
                 or_(*(and_(Institution.code == school, Programme.code == code) for school, code in refs))
@@ -569,7 +569,7 @@ def upcoming_events(
     today = today or dt.date.today()
     place = resolve_province(province)
     host = Institution
-    with db.session() as session:
+    with db.reading() as session:
         query = (
             select(Event, Province.name, host.code, host.name)
             .join(Province, Event.province_id == Province.id)
@@ -607,7 +607,7 @@ def get_events(codes: Iterable[str]) -> dict[str, EventInfo]:
     wanted = sorted(set(codes))
     if not wanted:
         return {}
-    with db.session() as session:
+    with db.reading() as session:
         rows = session.execute(
             select(Event, Province.name, Institution.code, Institution.name)
             .join(Province, Event.province_id == Province.id)
@@ -636,7 +636,7 @@ def find_policies(
     _check(level, schema.LEVELS, "level")
     today = today or dt.date.today()
     place = resolve_province(province)
-    with db.session() as session:
+    with db.reading() as session:
         query = (
             select(Policy, Province.name)
             .outerjoin(Province, Policy.province_id == Province.id)
@@ -747,7 +747,7 @@ def _occupations_by_keys(session: Session, keys: list[str]) -> list[OccupationIn
 
 def occupations_mentioned(message: str, *, typed: str | None = None, limit: int = 3) -> list[OccupationInfo]:
     """Occupations a free-text message names, by name or alias ("thợ hàn", "làm nail"), best first."""
-    with db.session() as session:
+    with db.reading() as session:
         index = _name_index(session, "occupations", Occupation.name_key)
         matches = matching.mentioned(message, index, limit=limit, typed=typed)
         keys = [m.key for m in matches if m.score >= matches[0].score - EQUALLY_NAMED]
@@ -756,7 +756,7 @@ def occupations_mentioned(message: str, *, typed: str | None = None, limit: int 
 
 def find_occupation(name: str) -> OccupationInfo | None:
     """The occupation best matching a name people use (a programme name, an alias, a typo)."""
-    with db.session() as session:
+    with db.reading() as session:
         keys = _matched_keys(session, "occupations", Occupation.name_key, name, limit=1)
         found = _occupations_by_keys(session, keys) if keys else []
     return found[0] if found else None
@@ -774,7 +774,7 @@ def occupations_in_fields(fields: Sequence[str], *, types: str = "", per_field: 
         return lead, o.name
 
     out: list[OccupationInfo] = []
-    with db.session() as session:
+    with db.reading() as session:
         for one in fields:
             found = [_occupation_info(o) for o in session.scalars(select(Occupation).where(Occupation.field == one))]
             out += sorted(found, key=fit)[:per_field]
@@ -789,7 +789,7 @@ def programmes_of_occupation(
     _check(level, schema.LEVELS, "level")
     place = resolve_province(province)
     national_codes = [f"5{code}", f"6{code}"] if len(code) == 6 and code.isdigit() else []
-    with db.session() as session:
+    with db.reading() as session:
         query = _programmes_with_school().where(
             or_(
                 Programme.occupation_code == code,
@@ -833,7 +833,7 @@ def labour_figure(occupation_code: str, province: str | None = None) -> LabourFi
     """The newest figure for an occupation in a province; the newest national one when the
     province has none (the caller says "số liệu toàn quốc": `LabourFigure.national`)."""
     place = resolve_province(province)
-    with db.session() as session:
+    with db.reading() as session:
         query = _figures().where(Occupation.code == occupation_code).order_by(LabourMarketFigure.period.desc())
         if place:
             row = session.execute(query.where(Province.name == place.name).limit(1)).first()
@@ -847,7 +847,7 @@ def in_demand(province: str | None = None, *, limit: int = 20) -> list[LabourFig
     """Occupations in high demand (`demand` = cao) in a province, newest period of each, best
     paid first; national figures when the province has none."""
     place = resolve_province(province)
-    with db.session() as session:
+    with db.reading() as session:
         query = _figures().where(LabourMarketFigure.demand == "cao")
         rows = session.execute(query.where(Province.name == place.name)).all() if place else []
         if not rows:
@@ -871,7 +871,7 @@ def in_demand(province: str | None = None, *, limit: int = 20) -> list[LabourFig
 def schools_with_scholarships(*, province: str | None = None, limit: int = 20) -> list[InstitutionInfo]:
     """Schools that list scholarships of their own (format v1.1), in a province when given."""
     place = resolve_province(province)
-    with db.session() as session:
+    with db.reading() as session:
         query = _schools_with_province().where(Institution.scholarships.is_not(None))
         if place:
             query = query.where(Province.name == place.name)
@@ -892,13 +892,13 @@ def occupations_by_codes(codes: Iterable[str]) -> list[OccupationInfo]:
     wanted = sorted(set(codes))
     if not wanted:
         return []
-    with db.session() as session:
+    with db.reading() as session:
         rows = session.scalars(select(Occupation).where(Occupation.code.in_(wanted)).order_by(Occupation.name)).all()
     return [_occupation_info(o) for o in rows]
 
 
 def get_occupation(code: str) -> OccupationInfo | None:
-    with db.session() as session:
+    with db.reading() as session:
         row = session.scalar(select(Occupation).where(Occupation.code == code))
     return _occupation_info(row) if row else None
 
@@ -907,7 +907,7 @@ def last_changed(institution_codes: Iterable[str] = ()) -> dt.datetime | None:
     """When the data behind a page last changed: the newest catalog import or change to any of
     these schools (office upload, rollback), as an aware UTC time; None when never recorded."""
     scopes = [CATALOG_SCOPE, *institution_codes]
-    with db.session() as session:
+    with db.reading() as session:
         changed = session.scalar(select(func.max(ChangeSet.at)).where(ChangeSet.institution_code.in_(scopes)))
         imported = session.scalar(select(CatalogMeta.last_import_at).where(CatalogMeta.id == 1))
     times = [t if t.tzinfo else t.replace(tzinfo=dt.timezone.utc) for t in (changed, imported) if t is not None]

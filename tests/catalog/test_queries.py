@@ -224,3 +224,35 @@ def test_programmes_by_reference_in_the_order_given_without_those_gone(sample):
     assert [(p.institution.code, p.code) for p in found] == [refs[0], refs[2], refs[3]]
     assert found[1].name == "Dược" and found[1].institution.province == "Hà Nội"
     assert queries.get_programmes([]) == []
+
+
+def test_queries_inside_one_session_share_it_and_writers_keep_their_own(sample):
+    """An answer's named queries read through one session (one version check of the catalog);
+    outside, each query opens its own; a writer inside still begins its own transaction."""
+    from sqlalchemy import event, text
+
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    engine = db.get_engine(sample)
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+
+        def asked() -> None:
+            queries.find_programmes(occupation="điện")
+            queries.find_institutions(name="viet han")
+            queries.find_policies()
+
+        asked()
+        apart = sum("catalog_meta" in s for s in statements)
+        statements.clear()
+        with db.one_session(sample):
+            asked()
+            with db.session(sample) as writer, writer.begin():
+                writer.execute(text("SELECT 1"))
+        together = sum("catalog_meta" in s for s in statements)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert apart >= 2 and together == 1, (apart, together)
