@@ -9,12 +9,15 @@ admissions office is understood without retraining the NLU model.
 from __future__ import annotations
 
 import re
+import threading
+import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
-from catalog import provinces, queries
+from catalog import db, provinces, queries
 from catalog.matching import GENERIC_WORDS as GENERIC_NAME_WORDS
 from catalog.provinces import ProvinceMatch
 from vntext import folding, lexicon
@@ -91,7 +94,35 @@ def reading(tracker: Tracker) -> Reading:
     return found
 
 
+RECENT_SECONDS = 60.0  # how long a reading is kept for the turn's record (POST /turns)
+RECENT_AT_MOST = 256
+_recent: OrderedDict[tuple, tuple[float, Reading]] = OrderedDict()
+_recent_lock = threading.Lock()
+
+
 def read_message(message: str, entities: dict) -> Reading:
+    """`reading_of(message, entities)`, kept for a minute per catalog version.
+
+    Why: the turn's record (actions.counselling.asked_about, POST /turns, in a worker thread
+    about half a second after the reply) reads the same message again; against a national
+    catalog that second reading took as long as the first, and ran beside the next turn's
+    answer. Keyed by the catalog (database and version), so an import is read afresh; kept no longer than
+    RECENT_SECONDS (the message's words are the student's)."""
+    key = (db.database_url(), queries.catalog_version(), message, tuple(sorted(entities.items(), key=str)))
+    now = time.monotonic()
+    with _recent_lock:
+        while _recent and (len(_recent) > RECENT_AT_MOST or now - next(iter(_recent.values()))[0] > RECENT_SECONDS):
+            _recent.popitem(last=False)
+        kept = _recent.get(key)
+    if kept is not None:
+        return kept[1]
+    found = reading_of(message, entities)
+    with _recent_lock:
+        _recent[key] = (now, found)
+    return found
+
+
+def reading_of(message: str, entities: dict) -> Reading:
     """Province (current, former, short; or "anywhere"), school, programme names, fields, level,
     learner groups said and denied, details asked. A place word inside a school's name is the
     school's ("Vịnh Ngọc" is not Vinh); the school's own words are not a level or a trade; the

@@ -181,6 +181,12 @@ def _catalog_version(session: Session) -> int:
     return session.info["catalog_version"]
 
 
+def catalog_version() -> int:
+    """The catalog's version counter (every write bumps it): what a cache of answers keys on."""
+    with db.reading() as session:
+        return _catalog_version(session)
+
+
 def _per_version(session: Session, what: str, build):
     """`build(session)`, kept until the catalog version changes (every write bumps it)."""
     url = str(session.get_bind().url)

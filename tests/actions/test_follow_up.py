@@ -123,3 +123,25 @@ def test_a_trade_name_a_button_shortened_is_said_whole(catalog):
         entities={"occupation": "Kỹ thuật máy lạnh và điều…"},
     )
     assert "Kỹ thuật máy lạnh và điều hòa không khí" in text and "điều…" not in text
+
+
+def test_a_message_read_again_for_its_record_is_not_read_twice(catalog, monkeypatch):
+    """The turn's record (asked_about, POST /turns) gets the answer's reading of the same
+    message; an import (new catalog version) or a minute later, it is read afresh."""
+    from actions import request
+    from actions.counselling import asked_about
+
+    calls = []
+    real = request.reading_of
+    monkeypatch.setattr(request, "reading_of", lambda *args: calls.append(args) or real(*args))
+    message = "trường nào dạy hàn ở Quảng Ninh lần này"
+    first = request.read_message(message, {})
+    about = asked_about({"text": message, "intent": {"name": "search_school"}, "entities": []})
+    assert len(calls) == 1 and about["province"] == "Quảng Ninh" and first.place.name == "Quảng Ninh"
+
+    monkeypatch.setattr(request.queries, "catalog_version", lambda: -1)  # the catalog changed
+    request.read_message(message, {})
+    assert len(calls) == 2
+    monkeypatch.setattr(request, "RECENT_SECONDS", 0.0)  # kept no longer than that
+    request.read_message(message, {})
+    assert len(calls) == 3
